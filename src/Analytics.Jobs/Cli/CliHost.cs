@@ -1,0 +1,56 @@
+using Analytics.Jobs.Accounts;
+using Analytics.Jobs.Database;
+using Analytics.Jobs.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Jobs.Cli;
+
+/// <summary>
+/// The services a command needs, configured like the API (appsettings.json, then environment
+/// variables), and the one place that turns known failures into a message and an exit code.
+/// </summary>
+internal static class CliHost
+{
+    public static HostApplicationBuilder CreateBuilder(bool withWorker = false)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.AddAnalyticsDatabase(builder.Configuration);
+        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);
+        return builder;
+    }
+
+    /// <summary>Runs a command body with a built service provider; known failures become one clear line on stderr.</summary>
+    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var host = CreateBuilder().Build();
+            return await body(host.Services, cancellationToken);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            Console.Error.WriteLine($"error: configuration: {string.Join(" ", e.Failures)}");
+            return 78; // EX_CONFIG
+        }
+        catch (DatabaseNotReadyException e)
+        {
+            Console.Error.WriteLine($"error: database: {e.Message}");
+            return 69; // EX_UNAVAILABLE
+        }
+        catch (AccountException e)
+        {
+            Console.Error.WriteLine($"error: {e.Field}: {e.Message}");
+            return 65; // EX_DATAERR
+        }
+    }
+}

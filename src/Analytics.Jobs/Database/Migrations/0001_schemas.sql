@@ -1,0 +1,21 @@
+-- One database, one schema per concern (see docs/architecture.md).
+CREATE SCHEMA IF NOT EXISTS geo;
+COMMENT ON SCHEMA geo IS 'Territories, zonings, grids and precomputed interpolation weights.';
+CREATE SCHEMA IF NOT EXISTS catalog;
+COMMENT ON SCHEMA catalog IS 'Indicators, data sources and condition codes (CIM-10).';
+CREATE SCHEMA IF NOT EXISTS ingest;
+COMMENT ON SCHEMA ingest IS 'Load batches and quarantined rows.';
+CREATE SCHEMA IF NOT EXISTS facts;
+COMMENT ON SCHEMA facts IS 'Loaded health, environment, socio-economic and animal-health values, each tagged with its batch.';
+CREATE SCHEMA IF NOT EXISTS features;
+COMMENT ON SCHEMA features IS 'Published indicators and feature matrices, versioned by dataset.';
+CREATE SCHEMA IF NOT EXISTS ml;
+COMMENT ON SCHEMA ml IS 'Model runs, predictions, explanations and fairness reports.';
+CREATE SCHEMA IF NOT EXISTS review;
+COMMENT ON SCHEMA review IS 'Releases awaiting or carrying a human decision.';
+CREATE SCHEMA IF NOT EXISTS audit;
+COMMENT ON SCHEMA audit IS 'Append-only, hash-chained event log.';
+CREATE SCHEMA IF NOT EXISTS auth;
+COMMENT ON SCHEMA auth IS 'Accounts, roles and hashed personal API tokens.';
+CREATE SCHEMA IF NOT EXISTS ops;
+COMMENT ON SCHEMA ops IS 'Operational bookkeeping of the job system (beyond Hangfire''s own schema).';

@@ -1,0 +1,53 @@
+using Analytics.Jobs.Database;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Jobs.Scheduling;
+
+/// <summary>
+/// Hangfire with its storage in the <c>hangfire</c> schema of the analytics database. Used by
+/// the API (to enqueue, and by default to run jobs) and by standalone workers alike.
+/// </summary>
+public static class JobScheduling
+{
+    /// <summary>Registers Hangfire's client and storage; add <paramref name="withWorker"/> to run jobs in this process.</summary>
+    public static IServiceCollection AddAnalyticsJobs(this IServiceCollection services, IConfiguration configuration, bool withWorker)
+    {
+        services.AddOptions<JobsOptions>()
+            .Bind(configuration.GetSection(JobsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddTransient<HeartbeatJob>();
+        services.AddHangfire((sp, hangfire) =>
+        {
+            var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(
+                    storage => storage.UseNpgsqlConnection(connectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = DatabaseMigrator.HangfireSchema,
+                        // The migrator installs the schema before anything starts; a worker never alters it.
+                        PrepareSchemaIfNecessary = false,
+                        QueuePollInterval = TimeSpan.FromSeconds(jobs.PollIntervalSeconds),
+                    });
+        });
+        if (withWorker)
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+                server.WorkerCount = jobs.WorkerCount;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+        return services;
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Analytics.Jobs.Scheduling;
+
+/// <summary>How this process takes part in running jobs. Bound from the <c>Jobs</c> configuration section.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>
+    /// Whether the API process also runs a Hangfire worker (default true: one process is enough
+    /// for a small agency). Set to false when standalone workers (<c>analytics-jobs worker</c>) run the jobs.
+    /// </summary>
+    public bool RunWorkerInApi { get; set; } = true;
+
+    /// <summary>Jobs one worker runs at once (default 2, the machine's cores; ingestion and training are CPU-bound).</summary>
+    [Range(1, 64, ErrorMessage = "Jobs:WorkerCount must be between 1 and 64.")]
+    public int WorkerCount { get; set; } = 2;
+
+    /// <summary>How often an idle worker looks for new jobs, in seconds (default 2).</summary>
+    [Range(1, 60, ErrorMessage = "Jobs:PollIntervalSeconds must be between 1 and 60.")]
+    public int PollIntervalSeconds { get; set; } = 2;
+}

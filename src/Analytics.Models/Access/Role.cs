@@ -1,0 +1,36 @@
+namespace Analytics.Models.Access;
+
+/// <summary>
+/// The roles a person can hold. Every endpoint and command states which of these it allows;
+/// nothing is allowed by default.
+/// </summary>
+/// <remarks>
+/// Names are stored in the database and carried in sign-in claims, so they are lower-case,
+/// stable identifiers — never renamed, only added.
+/// </remarks>
+public static class Role
+{
+    /// <summary>ARS / public-health analyst: explores indicators, maps and exports.</summary>
+    public const string Analyst = "analyst";
+
+    /// <summary>Prevention planner: reads published priority lists and explanations.</summary>
+    public const string Planner = "planner";
+
+    /// <summary>Reviewer (human guarantee): approves, rejects or revokes model releases.</summary>
+    public const string Reviewer = "reviewer";
+
+    /// <summary>Auditor: reads fairness reports, model cards and the audit log.</summary>
+    public const string Auditor = "auditor";
+
+    /// <summary>Data steward: loads data and runs the pipeline.</summary>
+    public const string Steward = "steward";
+
+    /// <summary>Administrator: manages accounts and configuration.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>All roles, in the order screens list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Analyst, Planner, Reviewer, Auditor, Steward, Admin];
+
+    /// <summary>True when <paramref name="name"/> is one of <see cref="All"/> (exact, lower-case).</summary>
+    public static bool IsKnown(string name) => All.Contains(name, StringComparer.Ordinal);
+}
