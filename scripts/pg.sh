@@ -8,6 +8,7 @@
 #   scripts/pg.sh status   say whether it runs, where, on which port
 #   scripts/pg.sh env      print the connection settings as shell exports
 #   scripts/pg.sh psql     open psql on the product database
+#   scripts/pg.sh clean-test-databases   drop databases left by interrupted test runs
 #
 # Settings (environment): ANALYTICS_PG_PORT (default 55432), ANALYTICS_PG_DIR (default .local/pg).
 # The cluster listens on 127.0.0.1 only. PostgreSQL refuses to run as root, so the cluster belongs
@@ -69,7 +70,7 @@ CONF
 
 is_running() { as_postgres "$bin/pg_ctl" -D "$(pg_dir)/data" status >/dev/null 2>&1; }
 
-psql_super() { as_postgres psql -h "$(pg_dir)/run" -p "$port" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql_super() { as_postgres env PGOPTIONS="-c client_min_messages=warning" psql -h "$(pg_dir)/run" -p "$port" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 create_databases() {
   local pw; pw=$(password_of analytics)
@@ -120,6 +121,9 @@ case "${1:-}" in
   env)
     echo "export Database__ConnectionString='$(connection analytics)'"
     echo "export ANALYTICS_TEST_DATABASE='$(connection analytics_test)'" ;;
+  clean-test-databases)
+    psql_super -d postgres -At -c "SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database WHERE datname LIKE 'analytics\_t\_%' OR datname LIKE 'analytics\_tpl\_%\_building\_%'" \
+      | psql_super -d postgres ;;
   psql) shift; PGPASSWORD=$(password_of analytics) exec psql -h 127.0.0.1 -p "$port" -U analytics -d analytics "$@" ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
 esac

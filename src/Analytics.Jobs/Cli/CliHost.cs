@@ -23,6 +23,9 @@ internal static class CliHost
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        // Commands print their own results; only warnings from the libraries underneath are worth a line.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);

@@ -59,6 +59,19 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
     /// <summary>Reads the database's level without changing anything.</summary>
     public async Task<DatabaseStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await ReadStatusAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // A connection lost between open and query (server restarted, database dropped) is the same news as no connection.
+            throw Unreachable(e);
+        }
+    }
+
+    private async Task<DatabaseStatus> ReadStatusAsync(CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
         var postgis = await ReadPostgisVersionAsync(connection, cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT to_regclass('public.schema_migration') IS NOT NULL", connection);
@@ -77,11 +90,13 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            throw new DatabaseNotReadyException(
-                $"Cannot reach PostgreSQL at {DatabaseOptions.Redact(dataSource.ConnectionString)}: {e.Message}. " +
-                "Start the private cluster with 'scripts/pg.sh start', or point Database__ConnectionString at a running server.", e);
+            throw Unreachable(e);
         }
     }
+
+    private DatabaseNotReadyException Unreachable(Exception e) => new(
+        $"Cannot reach PostgreSQL at {DatabaseOptions.Redact(dataSource.ConnectionString)}: {e.Message}. " +
+        "Start the private cluster with 'scripts/pg.sh start', or point Database__ConnectionString at a running server.", e);
 
     private static async Task<Version?> ReadPostgisVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

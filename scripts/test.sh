@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The test command: installs and starts what the tests need (the private PostGIS), then runs
+# every test project of the solution and closes with one summary line.
+#
+# To test against an existing server instead, set ANALYTICS_TEST_DATABASE to a connection string
+# for a database with PostGIS, on a role allowed to create databases.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+if [ -z "${ANALYTICS_TEST_DATABASE:-}" ]; then
+  bash scripts/pg.sh start
+  eval "$(bash scripts/pg.sh env)"
+  bash scripts/pg.sh clean-test-databases
+fi
+export ANALYTICS_TEST_DATABASE
+
+mkdir -p .local
+log=.local/test-output.log
+set +e
+dotnet test Analytics.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# dotnet test prints one summary per test project; add them up into one closing line.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "No test ran: that is a failure." >&2
+  exit 1
+fi
+exit "$status"

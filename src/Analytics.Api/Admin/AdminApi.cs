@@ -1,0 +1,68 @@
+using Analytics.Api.Access;
+using Analytics.Jobs.Accounts;
+using Analytics.Jobs.Scheduling;
+using Analytics.Models.Access;
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Analytics.Api.Admin;
+
+/// <summary>Account administration and job checks, for administrators (and stewards for jobs).</summary>
+public static class AdminApi
+{
+    public sealed record NewAccountRequest(string? UserName, string? DisplayName, string? Password, IReadOnlyList<string>? Roles);
+    public sealed record RolesRequest(IReadOnlyList<string>? Roles);
+    public sealed record JobAccepted(string JobId);
+    public sealed record HeartbeatRun(long Id, string RequestedBy, DateTimeOffset RanAt, string Worker);
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var accounts = app.MapGroup("/api/admin/accounts").WithTags("Admin").AllowRoles(Role.Admin);
+        accounts.MapGet("/", ListAccountsAsync).WithName("ListAccounts").WithSummary("All accounts and their roles.");
+        accounts.MapPost("/", CreateAccountAsync).WithName("CreateAccount").WithSummary("Create a local account.");
+        accounts.MapPut("/{userName}/roles", SetRolesAsync).WithName("SetAccountRoles").WithSummary("Replace an account's roles.");
+
+        var jobs = app.MapGroup("/api/admin/jobs").WithTags("Admin").AllowRoles(Role.Admin, Role.Steward);
+        jobs.MapPost("/heartbeat", EnqueueHeartbeat).WithName("EnqueueHeartbeat")
+            .WithSummary("Enqueue the heartbeat job, which proves that workers run jobs against the database.");
+        jobs.MapGet("/heartbeat", ListHeartbeatsAsync).WithName("ListHeartbeats").WithSummary("The last heartbeat runs.");
+
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            // Access is decided by the endpoint's roles below, like every other route.
+            Authorization = [],
+            DisplayStorageConnectionString = false,
+        }).AllowRoles(Role.Admin, Role.Steward);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<Account>>> ListAccountsAsync(AccountStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.ListAsync(ct));
+
+    private static async Task<Created<Account>> CreateAccountAsync(NewAccountRequest request, AccountStore store, CancellationToken ct)
+    {
+        var account = await store.CreateAsync(request.UserName ?? "", request.DisplayName ?? "", request.Password ?? "", request.Roles ?? [], ct);
+        return TypedResults.Created($"/api/admin/accounts/{account.UserName}", account);
+    }
+
+    private static async Task<Ok<Account>> SetRolesAsync(string userName, RolesRequest request, AccountStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.SetRolesAsync(userName, request.Roles ?? [], ct));
+
+    private static Accepted<JobAccepted> EnqueueHeartbeat(HttpContext context, IBackgroundJobClient jobs)
+    {
+        var requestedBy = context.User.Identity!.Name!;
+        var id = jobs.Enqueue<HeartbeatJob>(job => job.RunAsync(requestedBy));
+        return TypedResults.Accepted("/api/admin/jobs/heartbeat", new JobAccepted(id));
+    }
+
+    private static async Task<Ok<List<HeartbeatRun>>> ListHeartbeatsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT id, requested_by, ran_at, worker FROM ops.heartbeat ORDER BY id DESC LIMIT 20");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var runs = new List<HeartbeatRun>();
+        while (await reader.ReadAsync(ct))
+            runs.Add(new HeartbeatRun(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3)));
+        return TypedResults.Ok(runs);
+    }
+}

@@ -1,0 +1,81 @@
+using Analytics.Api.Access;
+using Analytics.Jobs.Accounts;
+using Analytics.Jobs.Database;
+using Analytics.Jobs.Scheduling;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace Analytics.Api.Platform;
+
+/// <summary>What every request and every area relies on: database, jobs, errors, OpenAPI.</summary>
+public static class PlatformSetup
+{
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAnalyticsDatabase(builder.Configuration);
+        builder.Services.AddSingleton<AccountStore>();
+        var runWorker = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.RunWorkerInApi ?? new JobsOptions().RunWorkerInApi;
+        builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker: runWorker);
+
+        // RFC 9457 problem responses for every error, including the framework's own 401/403/404.
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<KnownErrorHandler>();
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "One Health territorial analytics",
+                Version = "v1",
+                Description = "Indicateurs territoriaux, priorités de prévention et audits d'équité — API. " +
+                              "Authenticate with a personal API token: Authorization: Bearer oht_…",
+            });
+            swagger.AddSecurityDefinition(ApiTokenDefaults.Scheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Personal API token (issue one with POST /api/me/tokens or 'analytics-jobs user token').",
+            });
+            swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiTokenDefaults.Scheme, document)] = [],
+            });
+            swagger.OperationFilter<RolesOperationFilter>();
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Checks PostGIS and applies migrations before the first request. A database that cannot be
+    /// used stops start-up with the reason and the fix, rather than serving errors.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        // Resolve options first so an invalid setting is reported as such, not as a database failure.
+        _ = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        try
+        {
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        }
+        catch (DatabaseNotReadyException e)
+        {
+            app.Logger.LogCritical("Start-up stopped: {Reason}", e.Message);
+            throw;
+        }
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        // The API description is public: it documents the roles each route needs, it reveals no data.
+        app.UseSwagger();
+        app.UseSwaggerUI(ui => ui.DocumentTitle = "One Health territorial analytics — API");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Analytics.Api.Platform;
+
+/// <summary>Writes each operation's allowed roles into its OpenAPI description, so readers of the API know who may call what.</summary>
+internal sealed class RolesOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        var roles = metadata.OfType<IAuthorizeData>().Select(a => a.Roles).Where(r => !string.IsNullOrEmpty(r)).ToList();
+        var text = metadata.OfType<IAllowAnonymous>().Any()
+            ? "Roles: anyone (no sign-in needed)."
+            : $"Roles: {string.Join("; ", roles)}.";
+        operation.Description = string.IsNullOrEmpty(operation.Description) ? text : $"{operation.Description}\n\n{text}";
+    }
+}

@@ -1,0 +1,21 @@
+using Analytics.Api.Access;
+using Analytics.Api.Admin;
+using Analytics.Api.Platform;
+
+// Table of contents. Each area maps all its routes, with their roles, in one file.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatform();   // database, jobs, logging, problem responses, OpenAPI
+builder.AddAccess();     // sign-in (cookie), API tokens, deny-by-default authorisation
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync();   // PostGIS check and migrations; stops start-up with a message when impossible
+app.UsePlatform();
+
+app.MapHealthApi();
+app.MapAccessApi();
+app.MapAdminApi();
+
+app.Run();
+
+/// <summary>Entry point, public for the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,41 @@
+using Analytics.Jobs.Database;
+using Npgsql;
+using Xunit;
+
+namespace Analytics.Testing;
+
+/// <summary>
+/// Class fixture: a fresh migrated PostGIS database for one test class, dropped afterwards.
+/// Use with <c>IClassFixture&lt;PostgisDatabase&gt;</c>.
+/// </summary>
+public sealed class PostgisDatabase : IAsyncLifetime
+{
+    private NpgsqlDataSource? dataSource;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>A data source for this database, built like the application's (NetTopologySuite enabled).</summary>
+    public NpgsqlDataSource DataSource => dataSource ?? throw new InvalidOperationException("The database is not created yet.");
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabases.CreateAsync();
+        dataSource = AnalyticsDatabase.CreateDataSource(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (dataSource is not null)
+            await dataSource.DisposeAsync();
+        if (ConnectionString.Length > 0)
+            await TestDatabases.DropAsync(ConnectionString);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

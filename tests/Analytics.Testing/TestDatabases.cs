@@ -1,0 +1,122 @@
+using Analytics.Jobs.Database;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Analytics.Testing;
+
+/// <summary>
+/// Gives each test class a database of its own, cloned from a template that the current
+/// migrations were applied to once. Cloning a template takes a fraction of a second; migrating
+/// from scratch for each class would not.
+/// </summary>
+/// <remarks>
+/// The server comes from <c>ANALYTICS_TEST_DATABASE</c> (a connection string to a database with
+/// PostGIS, on a role allowed to create databases), which <c>scripts/test.sh</c> sets after starting
+/// the private cluster. No server means failing tests with that explanation — never skipped ones.
+/// The template's name carries a hash of the migrations, so a changed migration makes a new one.
+/// </remarks>
+public static class TestDatabases
+{
+    public const string Variable = "ANALYTICS_TEST_DATABASE";
+    private const long TemplateLockKey = 0x7E57_7E57;
+    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+    private static string? templateName;
+    private static int counter;
+
+    public static NpgsqlConnectionStringBuilder Server()
+    {
+        var value = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(value))
+            throw new InvalidOperationException(
+                $"{Variable} is not set, so the tests have no PostGIS to run against. Run the tests with 'scripts/test.sh', " +
+                "which installs and starts the private PostGIS cluster, or set {Variable} to a connection string for a database with PostGIS on a role with CREATEDB.");
+        return new NpgsqlConnectionStringBuilder(value) { Pooling = false };
+    }
+
+    /// <summary>Creates an empty, migrated database and returns its connection string.</summary>
+    public static async Task<string> CreateAsync()
+    {
+        var template = await EnsureTemplateAsync();
+        var name = $"analytics_t_{Environment.ProcessId}_{Interlocked.Increment(ref counter)}";
+        await using var admin = await OpenAdminAsync();
+        await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        await ExecuteAsync(admin, $"CREATE DATABASE {name} TEMPLATE {template}");
+        return new NpgsqlConnectionStringBuilder(Server().ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public static async Task DropAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var admin = await OpenAdminAsync();
+        await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    }
+
+    private static async Task<string> EnsureTemplateAsync()
+    {
+        await TemplateGate.WaitAsync();
+        try
+        {
+            if (templateName is not null)
+                return templateName;
+            var hash = string.Concat(DatabaseMigrator.Known.Select(m => m.Checksum[..8]));
+            var name = $"analytics_tpl_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(hash)))[..12]}";
+            await using var admin = await OpenAdminAsync();
+            // Test projects run in parallel processes: one builds the template, the others wait.
+            await ExecuteAsync(admin, $"SELECT pg_advisory_lock({TemplateLockKey})");
+            try
+            {
+                if (!await ExistsAsync(admin, name))
+                {
+                    var building = $"{name}_building_{Environment.ProcessId}";
+                    await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {building} WITH (FORCE)");
+                    await ExecuteAsync(admin, $"CREATE DATABASE {building} TEMPLATE {admin.Database}");
+                    var connectionString = new NpgsqlConnectionStringBuilder(Server().ConnectionString) { Database = building }.ConnectionString;
+                    await using (var dataSource = AnalyticsDatabase.CreateDataSource(connectionString))
+                        await new DatabaseMigrator(dataSource, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+                    // Built under another name and renamed when complete: a crash never leaves a half-migrated template.
+                    await ExecuteAsync(admin, $"ALTER DATABASE {building} RENAME TO {name}");
+                }
+            }
+            finally
+            {
+                await ExecuteAsync(admin, $"SELECT pg_advisory_unlock({TemplateLockKey})");
+            }
+            return templateName = name;
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenAdminAsync()
+    {
+        var server = Server();
+        var connection = new NpgsqlConnection(server.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw new InvalidOperationException(
+                $"Cannot reach the test PostGIS at {server.Host}:{server.Port} (database {server.Database}): {e.Message}. " +
+                "Start it with 'scripts/pg.sh start' or run the tests through 'scripts/test.sh'.", e);
+        }
+        return connection;
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string database)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", connection);
+        command.Parameters.Add(new() { Value = database });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
