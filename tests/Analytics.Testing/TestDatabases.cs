@@ -48,6 +48,10 @@ public static class TestDatabases
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         await using var admin = await OpenAdminAsync();
+        if (!await ExistsAsync(admin, name))
+            return;
+        // Close the door first: a worker still retrying could otherwise reconnect between FORCE's kill and the drop.
+        await ExecuteAsync(admin, $"ALTER DATABASE {name} ALLOW_CONNECTIONS false");
         await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     }
 
