@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using Analytics.Jobs.Database;
+using Analytics.Jobs.Scheduling;
 using Analytics.Testing;
+using Hangfire;
+using Hangfire.PostgreSql;
 
 namespace Analytics.Jobs.Tests.Cli;
 
@@ -72,5 +76,38 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
         Assert.Equal(65, exit);
         Assert.Contains("'superuser' is not a role", error);
         Assert.Contains("analyst, planner, reviewer, auditor, steward, admin", error);
+    }
+
+    [Fact]
+    public async Task a_standalone_worker_runs_a_job_enqueued_by_another_process()
+    {
+        var storage = new PostgreSqlStorage(
+            new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(db.ConnectionString, new PostgreSqlStorageOptions()),
+            new PostgreSqlStorageOptions { SchemaName = DatabaseMigrator.HangfireSchema, PrepareSchemaIfNecessary = false });
+        new BackgroundJobClient(storage).Enqueue<HeartbeatJob>(job => job.RunAsync("worker-test"));
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "analytics-jobs.dll"));
+        start.ArgumentList.Add("worker");
+        start.Environment["Database__ConnectionString"] = db.ConnectionString;
+        start.Environment["Jobs__PollIntervalSeconds"] = "1";
+        using var worker = Process.Start(start)!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            long runs;
+            do
+            {
+                await Task.Delay(250);
+                runs = await db.ScalarAsync<long>("SELECT count(*) FROM ops.heartbeat WHERE requested_by = 'worker-test'");
+            }
+            while (runs == 0 && DateTime.UtcNow < deadline && !worker.HasExited);
+            Assert.Equal(1, runs);
+        }
+        finally
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
     }
 }
