@@ -63,7 +63,8 @@ internal static class GeoPackageFile
             }
         }
 
-        var writer = new GeoPackageGeoWriter();
+        // XY only: the writer defaults to XYZM, which would contradict the z = 0, m = 0 the layers declare.
+        var writer = new GeoPackageGeoWriter { HandleOrdinates = Ordinates.XY };
         foreach (var layer in layers)
             WriteLayer(connection, layer, writer);
     }

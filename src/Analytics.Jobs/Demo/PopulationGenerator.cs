@@ -47,13 +47,13 @@ internal static class PopulationGenerator
                 var density = random.NextLogNormal(Math.Log(block.Overseas ? 100 : 28), 0.45);
                 foreach (var town in towns)
                 {
-                    // Peak density grows with town size; its reach with the town's radius.
+                    // Peak density grows with town size up to a Paris-like 20,000/km²; bigger towns then grow by reach (radius).
                     var sigma = 0.9 * town.Radius;
                     var dx = centre.X - town.Centre.X;
                     var dy = centre.Y - town.Centre.Y;
                     var d2 = dx * dx + dy * dy;
                     if (d2 < 16 * sigma * sigma)
-                        density += 600 * town.Size * Math.Exp(-d2 / (2 * sigma * sigma));
+                        density += Math.Min(20_000, 700 * Math.Pow(town.Size, 0.6)) * Math.Exp(-d2 / (2 * sigma * sigma));
                 }
                 raw[i] = density * members[i].AreaKm2;
             }

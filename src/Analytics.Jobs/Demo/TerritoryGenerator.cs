@@ -68,7 +68,7 @@ internal static class TerritoryGenerator
         {
             var x = random.NextDouble(envelope.MinX, envelope.MaxX);
             var y = random.NextDouble(envelope.MinY, envelope.MaxY);
-            var size = Math.Min(random.NextPareto(1, 1.0), 80);
+            var size = Math.Min(random.NextPareto(1, 1.0), 1_000);
             var radius = Math.Max(minimumDistance * 1.5, 0.35 * spacing * Math.Pow(size, 0.3));
             if (!IsLand(x, y) || land.Boundary.Distance(new Point(x, y)) < radius)
                 continue;
