@@ -90,13 +90,13 @@ internal static class EnvironmentGenerator
                 var (x, y) = raster.Centre(k);
                 var east = Math.Clamp((x - 100_000) / 1e6, 0, 1);
                 var south = block.Overseas ? 1 : Math.Clamp((7_100_000 - y) / 1e6, 0, 1);
-                var pmBase = Math.Clamp(6.5 + 3.0 * east + 1.2 * background[k] + 5.5 * urban[k] + 2.0 * road[k], 5.5, 22);
+                var pmBase = Math.Clamp(7.0 + 3.0 * east + 1.2 * background[k] + 5.5 * urban[k] + 2.0 * road[k], 6, 22);
                 var noBase = Math.Clamp(6.0 + 2.0 * east + 1.5 * background[k] + 24 * urban[k] + 16 * road[k], 4.5, 55);
                 var o3Base = Math.Clamp(58 + 12 * south + 3 * ozoneBackground[k] - 9 * urban[k] - 6 * road[k], 38, 82);
                 var row = new (float, float, float, int)[years];
                 for (var t = 0; t < years; t++)
                 {
-                    var pm = Round1(Math.Max(4, pmBase * Pm25Year[t] + random.NextGaussian(0, 0.25)));
+                    var pm = Round1(Math.Max(5, pmBase * Pm25Year[t] + random.NextGaussian(0, 0.25)));
                     var no2 = Round1(Math.Max(3, noBase * No2Year[t] + random.NextGaussian(0, 0.6)));
                     var o3 = Round1(o3Base * O3Year[t] + random.NextGaussian(0, 0.8));
                     var heat = (int)Math.Max(0, Math.Round(HeatYear[t] * (0.4 + 2.2 * south) * (1 + 0.5 * urban[k]) + random.NextGaussian(0, 0.7)));

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Models.Modelling;
+using Xunit.Abstractions;
 
 namespace Analytics.Jobs.Tests.Demo;
 
 /// <summary>Checks that TRUTH.md / truth.json say what the files show, reading only the written files.</summary>
 [Collection(RegionWorldCollection.Name)]
-public class DemoTruthTests(RegionWorldFixture region)
+public class DemoTruthTests(RegionWorldFixture region, ITestOutputHelper output)
 {
     private static readonly string[] Sexes = ["M", "F"];
     private static readonly string[] Ages = ["0-14", "15-44", "45-64", "65-74", "75+"];
@@ -50,6 +51,7 @@ public class DemoTruthTests(RegionWorldFixture region)
             foreach (var (name, value) in coefficients)
             {
                 var (lower, upper) = fit.ConfidenceInterval95(name);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{code,-8} {name,-14} truth {value,7:F3}  estimate {fit.Coefficient(name),8:F4}  95% CI [{lower:F4}, {upper:F4}]"));
                 if (value < lower || value > upper)
                     misses.Add(string.Create(CultureInfo.InvariantCulture, $"{code} {name}: truth {value} outside [{lower:F4}, {upper:F4}] (estimate {fit.Coefficient(name):F4})"));
             }
