@@ -35,10 +35,14 @@ public sealed record PoissonGlmFit(
     }
 
     /// <summary>Two-sided 95% Wald interval β ± 1.96·SE.</summary>
-    public (double Lower, double Upper) ConfidenceInterval95(string name)
+    public (double Lower, double Upper) ConfidenceInterval95(string name) => ConfidenceInterval(name, 0.95);
+
+    /// <summary>Two-sided Wald interval β ± z·SE at the given confidence <paramref name="level"/> (e.g. 0.95).</summary>
+    public (double Lower, double Upper) ConfidenceInterval(string name, double level)
     {
+        var z = level == 0.95 ? PoissonGlm.Z95 : StandardNormal.Quantile(1 - (1 - level) / 2);
         var b = Coefficient(name);
-        var half = PoissonGlm.Z95 * StandardError(name);
+        var half = z * StandardError(name);
         return (b - half, b + half);
     }
 }

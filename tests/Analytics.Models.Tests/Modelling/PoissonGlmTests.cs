@@ -86,3 +86,19 @@ public class PoissonGlmTests
     private static string GoldenFile(string name, [CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden", name);
 }
+
+public class StandardNormalTests
+{
+    [Theory]
+    // Expected values: scipy.stats.norm.ppf (SciPy 1.10), i.e. Wichura's AS241 to double precision.
+    [InlineData(0.975, 1.959963984540054)]
+    [InlineData(0.995, 2.5758293035489004)]
+    [InlineData(0.9977272727272727, 2.8375969129437872)]
+    [InlineData(0.01, -2.3263478740408408)]
+    [InlineData(0.5, 0.0)]
+    [InlineData(1e-6, -4.753424308822899)]
+    public void the_normal_quantile_matches_reference_values_within_1e_8(double p, double expected)
+    {
+        Assert.Equal(expected, Analytics.Models.Modelling.StandardNormal.Quantile(p), 1e-8);
+    }
+}
