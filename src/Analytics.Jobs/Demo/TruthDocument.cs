@@ -153,8 +153,9 @@ internal static class TruthDocument
 
             In this world that group holds {bias.TrueCases} true cases, of which {bias.RecordedCases} were recorded
             (ratio {F((double)bias.RecordedCases / Math.Max(1, bias.TrueCases), "0.000")}). A model trained on recorded counts
-            under-estimates risk exactly there, and its residuals against the truth show it; a fairness audit by
-            deprivation × rurality should flag it.
+            under-predicts the true risk there. A model with a deprivation term but no rurality term also absorbs part
+            of the bias into its deprivation coefficient, so other deprived communes are under-predicted too: a
+            fairness audit by deprivation × rurality, against these true counts, should show both.
 
             ## Files that must never be used for training
 
