@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Analytics.Jobs.Demo;
+
+/// <summary>A feature table: its name, attribute columns (name, SQLite type) and features.</summary>
+internal sealed record GeoPackageLayer(string Table, string Description, IReadOnlyList<(string Name, string Type)> Columns, IReadOnlyList<DemoFeature> Features);
+
+/// <summary>
+/// Writes an OGC GeoPackage 1.3 of MultiPolygon layers in Lambert-93 (EPSG:2154): the required
+/// <c>gpkg_spatial_ref_sys</c>, <c>gpkg_contents</c> and <c>gpkg_geometry_columns</c> tables,
+/// the 'GPKG' application id, and geometries encoded by NetTopologySuite's GeoPackage writer.
+/// No spatial index (an optional extension): QGIS and GDAL read the file without one.
+/// </summary>
+internal static class GeoPackageFile
+{
+    /// <summary>gpkg_contents.last_change is required; a fixed value keeps the file byte-identical for a seed.</summary>
+    public const string LastChange = "2024-01-01T00:00:00.000Z";
+
+    public static void Write(string path, IReadOnlyList<GeoPackageLayer> layers)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;");
+        Execute(connection, """
+            CREATE TABLE gpkg_spatial_ref_sys (
+              srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+              organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+            CREATE TABLE gpkg_contents (
+              table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+              description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+              min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+              CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+            CREATE TABLE gpkg_geometry_columns (
+              table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+              srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+              CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+              CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+              CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+              CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+            """);
+        using (var srs = Command(connection, "INSERT INTO gpkg_spatial_ref_sys VALUES ($name, $id, $org, $orgId, $def, $desc)"))
+        {
+            foreach (var (name, id, org, orgId, def, desc) in new[]
+            {
+                ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+                ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+                ("WGS 84 geodetic", 4326, "EPSG", 4326, Lambert93.Wgs84Wkt, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+                ("RGF93 v1 / Lambert-93", 2154, "EPSG", 2154, Lambert93.Wkt, "French official projected CRS for mainland France (metres)"),
+            })
+            {
+                srs.Parameters.AddWithValue("$name", name);
+                srs.Parameters.AddWithValue("$id", id);
+                srs.Parameters.AddWithValue("$org", org);
+                srs.Parameters.AddWithValue("$orgId", orgId);
+                srs.Parameters.AddWithValue("$def", def);
+                srs.Parameters.AddWithValue("$desc", desc);
+                srs.ExecuteNonQuery();
+                srs.Parameters.Clear();
+            }
+        }
+
+        // XY only: the writer defaults to XYZM, which would contradict the z = 0, m = 0 the layers declare.
+        var writer = new GeoPackageGeoWriter { HandleOrdinates = Ordinates.XY };
+        foreach (var layer in layers)
+            WriteLayer(connection, layer, writer);
+    }
+
+    private static void WriteLayer(SqliteConnection connection, GeoPackageLayer layer, GeoPackageGeoWriter writer)
+    {
+        var columns = string.Concat(layer.Columns.Select(c => $", \"{c.Name}\" {c.Type}"));
+        Execute(connection, $"CREATE TABLE \"{layer.Table}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON{columns})");
+        var envelope = new Envelope();
+        using (var transaction = connection.BeginTransaction())
+        {
+            var names = string.Join(", ", layer.Columns.Select(c => $"\"{c.Name}\""));
+            var values = string.Join(", ", layer.Columns.Select((_, i) => $"$p{i}"));
+            using var insert = Command(connection, $"INSERT INTO \"{layer.Table}\" (geom, {names}) VALUES ($geom, {values})");
+            insert.Transaction = transaction;
+            var geometry = insert.Parameters.Add("$geom", SqliteType.Blob);
+            var parameters = layer.Columns.Select((_, i) => insert.Parameters.Add($"$p{i}", SqliteType.Text)).ToArray();
+            foreach (var feature in layer.Features)
+            {
+                var multi = feature.Geometry as MultiPolygon ?? DemoOutlines.Factory.CreateMultiPolygon([(Polygon)feature.Geometry]);
+                envelope.ExpandToInclude(multi.EnvelopeInternal);
+                geometry.Value = writer.Write(multi);
+                for (var i = 0; i < parameters.Length; i++)
+                {
+                    var value = feature.Properties[i].Value;
+                    parameters[i].SqliteType = value switch { int or long => SqliteType.Integer, double => SqliteType.Real, _ => SqliteType.Text };
+                    parameters[i].Value = value ?? DBNull.Value;
+                }
+                insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+        using var contents = Command(connection,
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) " +
+            "VALUES ($t, 'features', $t, $d, $c, $x0, $y0, $x1, $y1, 2154)");
+        contents.Parameters.AddWithValue("$t", layer.Table);
+        contents.Parameters.AddWithValue("$d", layer.Description);
+        contents.Parameters.AddWithValue("$c", LastChange);
+        contents.Parameters.AddWithValue("$x0", envelope.MinX);
+        contents.Parameters.AddWithValue("$y0", envelope.MinY);
+        contents.Parameters.AddWithValue("$x1", envelope.MaxX);
+        contents.Parameters.AddWithValue("$y1", envelope.MaxY);
+        contents.ExecuteNonQuery();
+        using var geometryColumn = Command(connection, "INSERT INTO gpkg_geometry_columns VALUES ($t, 'geom', 'MULTIPOLYGON', 2154, 0, 0)");
+        geometryColumn.Parameters.AddWithValue("$t", layer.Table);
+        geometryColumn.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        command.ExecuteNonQuery();
+    }
+}
