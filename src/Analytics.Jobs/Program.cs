@@ -5,6 +5,7 @@ using Analytics.Jobs.Cli;
 var root = new RootCommand("One Health territorial analytics — pipeline and administration commands.")
 {
     DatabaseCommands.Create(),
+    IngestCommands.Create(),
     UserCommands.Create(),
     WorkerCommand.Create(),
     DemoCommands.Create(),

@@ -1,5 +1,6 @@
 using Analytics.Jobs.Accounts;
 using Analytics.Jobs.Database;
+using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ internal static class CliHost
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<IngestService>();
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);
         return builder;
     }
@@ -49,6 +51,11 @@ internal static class CliHost
         {
             Console.Error.WriteLine($"error: database: {e.Message}");
             return 69; // EX_UNAVAILABLE
+        }
+        catch (IngestException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 65; // EX_DATAERR
         }
         catch (AccountException e)
         {

@@ -1,0 +1,59 @@
+using Npgsql;
+
+namespace Analytics.Jobs.Ingest;
+
+/// <summary>
+/// What a loader works with: the open transaction all its writes go through, the batch they
+/// belong to, and where rejected records and progress go.
+/// </summary>
+public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction transaction, long batchId,
+    IngestRequest request, Action<long, long> reportProgress, TimeProvider clock)
+{
+    /// <summary>Quarantined records kept in full; beyond this only the count grows (a wholly wrong file must not exhaust memory).</summary>
+    public const int MaxKeptQuarantine = 10_000;
+
+    private readonly List<QuarantinedRecord> quarantined = [];
+    private readonly List<string> notes = [];
+
+    public NpgsqlConnection Connection { get; } = connection;
+    public NpgsqlTransaction Transaction { get; } = transaction;
+    public long BatchId { get; } = batchId;
+    public IngestRequest Request { get; } = request;
+    public IngestOptions Options => Request.Options;
+    public TimeProvider Clock { get; } = clock;
+
+    public long RowsRead { get; set; }
+    public long RowsLoaded { get; set; }
+    public long GeometriesRepaired { get; set; }
+    public long QuarantineCount { get; private set; }
+    public IReadOnlyList<QuarantinedRecord> Quarantined => quarantined;
+
+    /// <summary>What the steward should know about a load that did not stop it (geometries repaired, territories without parent…).</summary>
+    public IReadOnlyList<string> Notes => notes;
+
+    public void Note(string note) => notes.Add(note);
+
+    /// <summary>Rejects one record; the batch still loads unless too large a share is rejected.</summary>
+    public void Reject(long? line, string? field, string reason, string? raw = null)
+    {
+        QuarantineCount++;
+        if (quarantined.Count < MaxKeptQuarantine)
+            quarantined.Add(new QuarantinedRecord(line, field, reason, raw is { Length: > 500 } ? raw[..500] + "…" : raw));
+    }
+
+    /// <summary>Forgets counts and rejections, for a loader that reads its file a second time.</summary>
+    public void Restart()
+    {
+        RowsRead = 0;
+        RowsLoaded = 0;
+        QuarantineCount = 0;
+        quarantined.Clear();
+    }
+
+    public void Progress(long rowsDone, long bytesDone) => reportProgress(rowsDone, bytesDone);
+
+    public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+}
+
+/// <summary>A record refused at load, with where and why.</summary>
+public sealed record QuarantinedRecord(long? Line, string? Field, string Reason, string? Raw);

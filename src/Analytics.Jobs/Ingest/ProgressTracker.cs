@@ -1,0 +1,55 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Analytics.Jobs.Ingest;
+
+/// <summary>
+/// Publishes a load's progress to <c>ingest.progress</c> (for the API and web app) and to an
+/// optional in-process listener (the command line's progress bar), at most twice a second.
+/// Writes go through their own connection, outside the load's transaction, so they are visible
+/// while the load runs.
+/// </summary>
+internal sealed class ProgressTracker(NpgsqlDataSource dataSource, IngestRequest request, long bytesTotal, IProgress<IngestProgress>? listener, TimeProvider clock)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    private DateTimeOffset lastWrite = DateTimeOffset.MinValue;
+
+    public async Task StartAsync() => await UpsertAsync("running", 0, 0, null, null);
+
+    public void Report(long rowsDone, long bytesDone)
+    {
+        var now = clock.GetUtcNow();
+        if (now - lastWrite < Interval)
+            return;
+        lastWrite = now;
+        listener?.Report(new IngestProgress(request.FileName, rowsDone, bytesDone, bytesTotal));
+        UpsertAsync("running", rowsDone, bytesDone, null, null).GetAwaiter().GetResult();
+    }
+
+    public async Task FinishAsync(string state, long? batchId, string message)
+    {
+        listener?.Report(new IngestProgress(request.FileName, 0, bytesTotal, bytesTotal));
+        await UpsertAsync(state, null, bytesTotal, batchId, message);
+    }
+
+    private async Task UpsertAsync(string state, long? rowsDone, long bytesDone, long? batchId, string? message)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO ingest.progress (load_id, kind, file_name, state, rows_done, bytes_done, bytes_total, batch_id, message, updated_at)
+            VALUES ($1, $2, $3, $4, coalesce($5, 0), $6, $7, $8, $9, $10)
+            ON CONFLICT (load_id) DO UPDATE SET state = excluded.state, rows_done = coalesce($5, ingest.progress.rows_done),
+                bytes_done = excluded.bytes_done, batch_id = excluded.batch_id, message = excluded.message, updated_at = excluded.updated_at
+            """);
+        command.Parameters.Add(new() { Value = request.LoadId });
+        command.Parameters.Add(new() { Value = request.Kind.Name() });
+        command.Parameters.Add(new() { Value = request.FileName });
+        command.Parameters.Add(new() { Value = state });
+        command.Parameters.Add(new() { Value = (object?)rowsDone ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = bytesDone });
+        command.Parameters.Add(new() { Value = bytesTotal });
+        command.Parameters.Add(new() { Value = (object?)batchId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        await command.ExecuteNonQueryAsync();
+    }
+}

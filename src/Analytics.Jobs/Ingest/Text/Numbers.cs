@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace Analytics.Jobs.Ingest.Text;
+
+/// <summary>
+/// Numbers as French and international producers write them: decimal point or decimal comma,
+/// spaces (including non-breaking ones) as thousands separators.
+/// </summary>
+public static class Numbers
+{
+    public static bool TryParseWhole(string text, out long value)
+    {
+        var cleaned = Clean(text);
+        return long.TryParse(cleaned, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+
+    public static bool TryParseDecimal(string text, out double value)
+    {
+        var cleaned = Clean(text);
+        if (cleaned.Count(c => c == ',') == 1 && !cleaned.Contains('.'))
+            cleaned = cleaned.Replace(',', '.');
+        return double.TryParse(cleaned, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                   CultureInfo.InvariantCulture, out value)
+               && double.IsFinite(value);
+    }
+
+    private static string Clean(string text) =>
+        text.Trim().Replace(" ", "", StringComparison.Ordinal).Replace("\u00A0", "", StringComparison.Ordinal).Replace("\u202F", "", StringComparison.Ordinal);
+}
