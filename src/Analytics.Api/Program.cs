@@ -1,5 +1,6 @@
 using Analytics.Api.Access;
 using Analytics.Api.Admin;
+using Analytics.Api.Ingest;
 using Analytics.Api.Platform;
 
 // Table of contents. Each area maps all its routes, with their roles, in one file.
@@ -13,6 +14,7 @@ app.UsePlatform();
 
 app.MapHealthApi();
 app.MapAccessApi();
+app.MapIngestApi();
 app.MapAdminApi();
 
 app.Run();

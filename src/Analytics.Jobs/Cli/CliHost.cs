@@ -29,7 +29,6 @@ internal static class CliHost
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
         builder.Services.AddSingleton<AccountStore>();
-        builder.Services.AddSingleton<IngestService>();
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);
         return builder;
     }

@@ -79,6 +79,10 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         return result;
     }
 
+    /// <summary>Makes a load visible (state queued) from the moment it is accepted, before a worker picks it up.</summary>
+    public async Task QueueAsync(IngestRequest request, CancellationToken cancellationToken = default) =>
+        await new ProgressTracker(dataSource, request, new FileInfo(request.FilePath).Length, null, clock).QueueAsync();
+
     private static ILoader LoaderFor(IngestRequest request) => request.Kind switch
     {
         IngestKind.Catalog => new CatalogLoader(),

@@ -14,6 +14,8 @@ internal sealed class ProgressTracker(NpgsqlDataSource dataSource, IngestRequest
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     private DateTimeOffset lastWrite = DateTimeOffset.MinValue;
 
+    public async Task QueueAsync() => await UpsertAsync("queued", 0, 0, null, null);
+
     public async Task StartAsync() => await UpsertAsync("running", 0, 0, null, null);
 
     public void Report(long rowsDone, long bytesDone)

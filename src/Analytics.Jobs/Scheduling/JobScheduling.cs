@@ -21,6 +21,8 @@ public static class JobScheduling
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddTransient<HeartbeatJob>();
+        services.AddTransient<Ingest.IngestJob>();
+        services.AddSingleton<Ingest.IngestService>();
         services.AddHangfire((sp, hangfire) =>
         {
             var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;

@@ -93,7 +93,12 @@ public class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<ApiFactory
     private static HttpRequestMessage RequestFor(Route route)
     {
         var path = System.Text.RegularExpressions.Regex.Replace(route.Pattern, @"\{\*?\*?(\w+)(:[^}]*)?\}", m =>
-            m.Groups[2].Value.Contains("long", StringComparison.Ordinal) ? "999999" : "matrix-probe");
+            m.Groups[2].Value switch
+            {
+                var c when c.Contains("long", StringComparison.Ordinal) => "999999",
+                var c when c.Contains("guid", StringComparison.Ordinal) => Guid.Empty.ToString(),
+                _ => "matrix-probe",
+            });
         var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
         if (route.Method is "POST" or "PUT" or "PATCH")
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");

@@ -25,6 +25,7 @@ internal sealed class CatalogLoader : ILoader
         while (file.TryRead(out var record))
         {
             context.RowsRead++;
+            columns.ScreenForIdentifiers(record);
             var f = record.Fields;
             if (f.Count != columns.Count)
             {

@@ -42,7 +42,7 @@ CREATE TABLE ingest.progress (
     load_id      uuid PRIMARY KEY,
     kind         text NOT NULL,
     file_name    text NOT NULL,
-    state        text NOT NULL CHECK (state IN ('running', 'loaded', 'failed', 'unchanged')),
+    state        text NOT NULL CHECK (state IN ('queued', 'running', 'loaded', 'failed', 'unchanged')),
     rows_done    bigint NOT NULL DEFAULT 0,
     bytes_done   bigint NOT NULL DEFAULT 0,
     bytes_total  bigint NOT NULL DEFAULT 0,
@@ -50,7 +50,7 @@ CREATE TABLE ingest.progress (
     message      text,
     updated_at   timestamptz NOT NULL
 );
-COMMENT ON TABLE ingest.progress IS 'One row per load in progress or done, updated outside the load''s transaction so screens can show a progress bar.';
+COMMENT ON TABLE ingest.progress IS 'One row per load queued, in progress or done, updated outside the load''s transaction so screens can show a progress bar.';
 
 CREATE TABLE catalog.indicator (
     code        text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]*$'),

@@ -24,6 +24,7 @@ internal sealed class CodeChangeLoader : ILoader
         while (file.TryRead(out var record))
         {
             context.RowsRead++;
+            columns.ScreenForIdentifiers(record);
             var f = record.Fields;
             if (f.Count != columns.Count)
             {

@@ -1,0 +1,144 @@
+using Analytics.Api.Access;
+using Analytics.Jobs.Ingest;
+using Analytics.Models.Access;
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+
+namespace Analytics.Api.Ingest;
+
+/// <summary>Uploading files for loading, following a load, and reading batches and their quarantined rows.</summary>
+public static class IngestApi
+{
+    public sealed record UploadAccepted(Guid LoadId, string Progress);
+    public sealed record LoadProgress(Guid LoadId, string Kind, string FileName, string State, long RowsDone, long BytesDone, long BytesTotal, long? BatchId, string? Message, DateTimeOffset UpdatedAt);
+    public sealed record Batch(long Id, string Kind, string FileName, string FileSha256, string Part, string? Source, string? Licence, string LoadedBy,
+        DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Status, long RowsRead, long RowsLoaded, long RowsQuarantined, long GeometriesRepaired, IReadOnlyList<string> Notes, string? Error);
+    public sealed record Quarantined(long? Line, string? Field, string Reason, string? Raw);
+
+    /// <summary>How to read the uploaded file; the same options as the command line's.</summary>
+    public sealed record UploadQuery(string? Source, string? Licence, string? Level, int? Vintage, string? CodeField, string? NameField,
+        string? ParentField, string? ParentLevel, int? Srid, string? Period, string? Layer, string? LayerName, double? CellSize, double? MaxRejectedShare);
+
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        var ingest = app.MapGroup("/api/ingest").WithTags("Ingest");
+        ingest.MapPost("/{kind}", UploadAsync).WithName("UploadFile")
+            .WithSummary("Upload one file (multipart/form-data, one file part) to be loaded; answers at once with the load to follow.")
+            .AllowRoles(Role.Steward, Role.Admin);
+        ingest.MapGet("/loads/{loadId:guid}", GetLoadAsync).WithName("GetLoad")
+            .WithSummary("Progress and outcome of one load.").AllowRoles(Role.Steward, Role.Admin);
+        ingest.MapGet("/batches", ListBatchesAsync).WithName("ListBatches")
+            .WithSummary("Loaded and refused batches, newest first.").AllowRoles(Role.Steward, Role.Admin, Role.Auditor);
+        ingest.MapGet("/batches/{id:long}/quarantine", ListQuarantineAsync).WithName("ListQuarantine")
+            .WithSummary("The records a batch refused, with line, field and reason.").AllowRoles(Role.Steward, Role.Admin, Role.Auditor);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> UploadAsync(
+        string kind, [AsParameters] UploadQuery query, HttpContext context, IOptions<UploadOptions> options, IngestService ingest, IBackgroundJobClient jobs)
+    {
+        if (!IngestKinds.TryParse(kind, out var ingestKind))
+            return Problem(StatusCodes.Status404NotFound, $"'{kind}' is not a kind of file (expected {string.Join(", ", IngestKinds.Names)}).");
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Send the file as multipart/form-data.");
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+            return Problem(StatusCodes.Status400BadRequest, "The multipart request has no boundary.");
+
+        var limit = options.Value.MaxUploadBytes;
+        // Lift the server's default body limit (30 MB) for this request only; the loop below enforces ours.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = limit + 1024 * 1024;
+        var reader = new MultipartReader(boundary, context.Request.Body);
+        MultipartSection? section;
+        while ((section = await reader.ReadNextSectionAsync(context.RequestAborted)) is not null)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+                continue;
+            var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileName.HasValue ? disposition.FileName : disposition.FileNameStar).Value ?? "upload");
+            Directory.CreateDirectory(options.Value.UploadFolder);
+            var loadId = Guid.NewGuid();
+            var path = Path.Combine(options.Value.UploadFolder, $"{loadId:N}.upload");
+            long written = 0;
+            await using (var target = File.Create(path))
+            {
+                // Streamed to disk with the size checked as it comes: an oversized upload never sits in memory.
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await section.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                {
+                    written += read;
+                    if (written > limit)
+                    {
+                        target.Close();
+                        File.Delete(path);
+                        return Problem(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {limit:N0} bytes accepted.");
+                    }
+                    await target.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                }
+            }
+            var request = new IngestRequest(ingestKind, path, fileName, context.User.Identity!.Name!, OptionsFrom(query)) { LoadId = loadId };
+            await ingest.QueueAsync(request, context.RequestAborted);
+            jobs.Enqueue<IngestJob>(job => job.RunAsync(request, CancellationToken.None));
+            return TypedResults.Accepted($"/api/ingest/loads/{loadId}", new UploadAccepted(loadId, $"/api/ingest/loads/{loadId}"));
+        }
+        return Problem(StatusCodes.Status400BadRequest, "The request holds no file part.");
+    }
+
+    private static IngestOptions OptionsFrom(UploadQuery q) => new()
+    {
+        Source = q.Source, Licence = q.Licence, Level = q.Level, Vintage = q.Vintage, CodeField = q.CodeField, NameField = q.NameField,
+        ParentField = q.ParentField, ParentLevel = q.ParentLevel, Srid = q.Srid, Period = q.Period, Layer = q.Layer, LayerName = q.LayerName,
+        CellSize = q.CellSize, MaxRejectedShare = q.MaxRejectedShare ?? IngestOptions.Default.MaxRejectedShare,
+    };
+
+    private static async Task<Results<Ok<LoadProgress>, NotFound>> GetLoadAsync(Guid loadId, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT load_id, kind, file_name, state, rows_done, bytes_done, bytes_total, batch_id, message, updated_at FROM ingest.progress WHERE load_id = $1
+            """);
+        command.Parameters.Add(new() { Value = loadId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return TypedResults.NotFound();
+        return TypedResults.Ok(new LoadProgress(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+            reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.GetFieldValue<DateTimeOffset>(9)));
+    }
+
+    private static async Task<Ok<List<Batch>>> ListBatchesAsync(NpgsqlDataSource db, CancellationToken ct, int limit = 100)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, kind, file_name, file_sha256, part, source, licence, loaded_by, started_at, finished_at, status,
+                   rows_read, rows_loaded, rows_quarantined, geometries_repaired, notes, error
+            FROM ingest.batch ORDER BY id DESC LIMIT $1
+            """);
+        command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 1000) });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var batches = new List<Batch>();
+        while (await reader.ReadAsync(ct))
+            batches.Add(new Batch(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9), reader.GetString(10), reader.GetInt64(11),
+                reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(14), reader.GetFieldValue<string[]>(15), reader.IsDBNull(16) ? null : reader.GetString(16)));
+        return TypedResults.Ok(batches);
+    }
+
+    private static async Task<Ok<List<Quarantined>>> ListQuarantineAsync(long id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT line, field, reason, raw FROM ingest.quarantine WHERE batch_id = $1 ORDER BY line NULLS LAST LIMIT 10000");
+        command.Parameters.Add(new() { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<Quarantined>();
+        while (await reader.ReadAsync(ct))
+            rows.Add(new Quarantined(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3)));
+        return TypedResults.Ok(rows);
+    }
+
+    private static ProblemHttpResult Problem(int status, string title) => TypedResults.Problem(title: title, statusCode: status);
+}
