@@ -34,11 +34,18 @@ internal static class CliHost
     }
 
     /// <summary>Runs a command body with a built service provider; known failures become one clear line on stderr.</summary>
-    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken, bool requireMigrated = true)
     {
         try
         {
             using var host = CreateBuilder().Build();
+            if (requireMigrated)
+            {
+                var status = await host.Services.GetRequiredService<DatabaseMigrator>().GetStatusAsync(cancellationToken);
+                if (!status.IsReady)
+                    throw new DatabaseNotReadyException(
+                        $"the database is at migration level {status.AppliedLevel} but this build expects {status.ExpectedLevel}: run 'analytics-jobs db migrate' first");
+            }
             return await body(host.Services, cancellationToken);
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException e)

@@ -15,7 +15,7 @@ internal static class DatabaseCommands
             var status = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(token);
             Console.WriteLine($"database is at migration level {status.AppliedLevel} (PostGIS {status.Postgis})");
             return 0;
-        }, ct));
+        }, ct, requireMigrated: false));
 
         var status = new Command("status", "Show PostGIS version, migration level and pending migrations; exit code 3 when migrations are pending.");
         status.SetAction((_, ct) => CliHost.RunAsync(async (services, token) =>
@@ -26,7 +26,7 @@ internal static class DatabaseCommands
             foreach (var pending in current.Pending)
                 Console.WriteLine($"pending:          {pending}");
             return current.IsReady ? 0 : 3;
-        }, ct));
+        }, ct, requireMigrated: false));
 
         return new Command("db", "Database set-up and status.") { migrate, status };
     }

@@ -41,15 +41,6 @@ public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction t
             quarantined.Add(new QuarantinedRecord(line, field, reason, raw is { Length: > 500 } ? raw[..500] + "…" : raw));
     }
 
-    /// <summary>Forgets counts and rejections, for a loader that reads its file a second time.</summary>
-    public void Restart()
-    {
-        RowsRead = 0;
-        RowsLoaded = 0;
-        QuarantineCount = 0;
-        quarantined.Clear();
-    }
-
     public void Progress(long rowsDone, long bytesDone) => reportProgress(rowsDone, bytesDone);
 
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);

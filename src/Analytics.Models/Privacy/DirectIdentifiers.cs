@@ -51,7 +51,7 @@ public static partial class DirectIdentifiers
     public static string? DescribeValue(string value)
     {
         var text = value.Trim();
-        if (text.Length < 6)
+        if (text.Length < 6 || !MayHoldIdentifier(text))
             return null;
         if (text.Contains('@') && EmailPattern().IsMatch(text))
             return "an e-mail address";
@@ -61,6 +61,23 @@ public static partial class DirectIdentifiers
         if (FrenchPhonePattern().IsMatch(compact))
             return "a phone number";
         return null;
+    }
+
+    /// <summary>
+    /// Cheap first look, run on every field of every file: an e-mail needs an '@', a NIR or a phone
+    /// number at least nine digits. Most fields (codes, counts, labels) stop here.
+    /// </summary>
+    private static bool MayHoldIdentifier(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (c == '@')
+                return true;
+            if (char.IsAsciiDigit(c) && ++digits >= 9)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -7,79 +7,70 @@ namespace Analytics.Jobs.Ingest.Health;
 /// <summary>
 /// Health aggregates (CSV): one record per territory × period × condition × sex × age band with
 /// a count of cases — or a producer's suppression marker — and optionally the population.
-/// Writes <c>facts.health_count</c>.
+/// Writes the batch's own partition of <c>facts.health_count</c>.
 /// </summary>
 /// <remarks>
 /// Records are checked as they stream in: a direct identifier anywhere refuses the file whole;
-/// any other bad record is quarantined with its reason. Valid rows go straight into the facts
-/// table by binary COPY; if the file repeats a key, that COPY is undone and the file is read
-/// again through a staging table that finds every repeated key and quarantines its records.
+/// any other bad record is quarantined with its reason. Valid rows go by binary COPY into a new,
+/// unindexed partition, attached when the load commits. A key seen twice is noticed on the way
+/// (<see cref="KeySet"/>); once the COPY is done, every copy of a repeated key is taken out and
+/// quarantined — which of two different counts is right cannot be guessed.
 /// </remarks>
 internal sealed class HealthLoader : ILoader
 {
-    private const string Target = "facts.health_count (batch_id, territory_id, period, condition_code, sex, age_band, cases, suppressed_at_source, population)";
+    private sealed record RepeatedKey(long TerritoryId, string Period, string Condition, string Sex, string AgeBand, long Line);
 
     public async Task LoadAsync(LoadContext context, CancellationToken cancellationToken)
     {
         var conditions = await ConditionCodes.LoadAsync(context, cancellationToken);
         var territories = await TerritoryIndexes.LoadAsync(context, cancellationToken);
-        await using (var savepoint = context.Command("SAVEPOINT health_copy"))
-            await savepoint.ExecuteNonQueryAsync(cancellationToken);
-        try
-        {
-            await CopyAsync(context, conditions, territories, $"COPY {Target} FROM STDIN (FORMAT BINARY)", withLine: false, cancellationToken);
-            return;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await using var rollback = context.Command("ROLLBACK TO SAVEPOINT health_copy");
-            await rollback.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await LoadWithRepeatedKeysAsync(context, conditions, territories, cancellationToken);
+        var partition = $"facts.health_count_b{context.BatchId}";
+        await ExecuteAsync(context, $"""
+            CREATE TABLE {partition} (LIKE facts.health_count INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+            ALTER TABLE {partition} ADD CHECK (batch_id = {context.BatchId});
+            COMMENT ON TABLE {partition} IS 'Batch {context.BatchId} of facts.health_count.';
+            """, cancellationToken);
+        var repeated = await CopyAsync(context, conditions, territories, partition, cancellationToken);
+        if (repeated.Count > 0)
+            await RemoveRepeatedKeysAsync(context, partition, repeated, cancellationToken);
+        await ExecuteAsync(context, $"ALTER TABLE facts.health_count ATTACH PARTITION {partition} FOR VALUES IN ({context.BatchId})", cancellationToken);
     }
 
-    private static async Task LoadWithRepeatedKeysAsync(LoadContext context, ConditionCodes conditions, TerritoryIndexes territories, CancellationToken cancellationToken)
+    private static async Task RemoveRepeatedKeysAsync(LoadContext context, string partition, List<RepeatedKey> repeated, CancellationToken cancellationToken)
     {
-        await using (var create = context.Command("""
-            CREATE TEMP TABLE health_staging (LIKE facts.health_count INCLUDING DEFAULTS, line bigint NOT NULL) ON COMMIT DROP
-            """))
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        await CopyAsync(context, conditions, territories,
-            "COPY health_staging (batch_id, territory_id, period, condition_code, sex, age_band, cases, suppressed_at_source, population, line) FROM STDIN (FORMAT BINARY)",
-            withLine: true, cancellationToken);
-        await using (var repeated = context.Command("""
-            SELECT line, first_line FROM (
-                SELECT line, min(line) OVER key AS first_line, count(*) OVER key AS n
-                FROM health_staging
-                WINDOW key AS (PARTITION BY territory_id, period, condition_code, sex, age_band)) s
-            WHERE n > 1 ORDER BY line
-            """))
-        await using (var reader = await repeated.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var line = reader.GetInt64(0);
-                var first = reader.GetInt64(1);
-                context.Reject(line, null, line == first
-                    ? "duplicate key: the same territory, period, condition, sex and age band appear again later in the file; none of the copies is loaded"
-                    : $"duplicate key: the same territory, period, condition, sex and age band as line {first:N0}; none of the copies is loaded");
-            }
-        }
-        await using var insert = context.Command($"""
-            INSERT INTO {Target}
-            SELECT batch_id, territory_id, period, condition_code, sex, age_band, cases, suppressed_at_source, population
-            FROM health_staging s
-            WHERE NOT EXISTS (
-                SELECT 1 FROM health_staging d
-                WHERE (d.territory_id, d.period, d.condition_code, d.sex, d.age_band) = (s.territory_id, s.period, s.condition_code, s.sex, s.age_band)
-                  AND d.line <> s.line)
+        foreach (var key in repeated)
+            context.Reject(key.Line, null, "duplicate key: the same territory, period, condition, sex and age band as an earlier line; none of the copies is loaded");
+        await using var delete = context.Command($"""
+            DELETE FROM {partition} h USING unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS k(territory_id, period, condition_code, sex, age_band)
+            WHERE (h.territory_id, h.period, h.condition_code, h.sex, h.age_band) = (k.territory_id, k.period, k.condition_code, k.sex, k.age_band)
+            RETURNING h.source_line
             """);
-        context.RowsLoaded = await insert.ExecuteNonQueryAsync(cancellationToken);
+        delete.Parameters.Add(new() { Value = repeated.Select(k => k.TerritoryId).ToArray() });
+        delete.Parameters.Add(new() { Value = repeated.Select(k => k.Period).ToArray() });
+        delete.Parameters.Add(new() { Value = repeated.Select(k => k.Condition).ToArray() });
+        delete.Parameters.Add(new() { Value = repeated.Select(k => k.Sex).ToArray() });
+        delete.Parameters.Add(new() { Value = repeated.Select(k => k.AgeBand).ToArray() });
+        await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+        var firstLines = new SortedSet<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            firstLines.Add(reader.GetInt64(0));
+            context.RowsLoaded--;
+        }
+        foreach (var line in firstLines)
+            context.Reject(line, null, "duplicate key: the same territory, period, condition, sex and age band appear again later in the file; none of the copies is loaded");
     }
 
-    private static async Task CopyAsync(LoadContext context, ConditionCodes conditions, TerritoryIndexes territories, string copy, bool withLine, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(LoadContext context, string sql, CancellationToken cancellationToken)
     {
-        context.Restart();
+        await using var command = context.Command(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<RepeatedKey>> CopyAsync(LoadContext context, ConditionCodes conditions, TerritoryIndexes territories, string partition, CancellationToken cancellationToken)
+    {
+        var keys = new KeySet();
+        var repeated = new List<RepeatedKey>();
         using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName);
         var columns = new Columns(context.Request.FileName, file.Header);
         var code = columns.Require("territory_code", "code", "code_geo", "codgeo", "code_insee", "insee_com", "code_commune", "depcom", "com", "territoire");
@@ -94,8 +85,15 @@ internal sealed class HealthLoader : ILoader
             throw new IngestException(context.Request.FileName, 1, "level",
                 "the file has no 'level' column and no level was given: add the column or load with --level commune (or epci, departement…)");
         var lastYear = context.Clock.GetUtcNow().Year;
+        var levels = new Memo<string?>(Levels.Parse);
+        var periods = new Memo<(string? Value, bool OutOfRange)>(text => (HealthVocabulary.ParsePeriod(text, 1980, lastYear, out var outOfRange), outOfRange));
+        var conditionOf = new Memo<string?>(conditions.Resolve);
+        var sexes = new Memo<string?>(HealthVocabulary.ParseSex);
+        var ages = new Memo<string?>(HealthVocabulary.ParseAgeBand);
 
-        await using var writer = await context.Connection.BeginBinaryImportAsync(copy, cancellationToken);
+        await using var writer = await context.Connection.BeginBinaryImportAsync(
+            $"COPY {partition} (batch_id, territory_id, period, condition_code, sex, age_band, cases, suppressed_at_source, population, source_line) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
         while (file.TryRead(out var record))
         {
             context.RowsRead++;
@@ -109,7 +107,7 @@ internal sealed class HealthLoader : ILoader
                 continue;
             }
             var levelText = level >= 0 ? f[level] : context.Options.Level!;
-            var levelName = Levels.Parse(levelText);
+            var levelName = levels[levelText];
             if (levelName is null)
             {
                 context.Reject(record.Line, Header(columns, level, "level"), $"unknown territory level '{Columns.Truncate(levelText)}' (expected commune, epci, departement, region, iris)");
@@ -122,7 +120,7 @@ internal sealed class HealthLoader : ILoader
                 continue;
             }
             var periodText = period >= 0 ? f[period] : context.Options.Period!;
-            var periodValue = HealthVocabulary.ParsePeriod(periodText, 1980, lastYear, out var outOfRange);
+            var (periodValue, outOfRange) = periods[periodText];
             if (periodValue is null)
             {
                 context.Reject(record.Line, Header(columns, period, "period"), outOfRange
@@ -130,19 +128,19 @@ internal sealed class HealthLoader : ILoader
                     : $"'{Columns.Truncate(periodText)}' is not a period (expected a year such as 2022 or a month such as 2022-06)");
                 continue;
             }
-            var conditionCode = conditions.Resolve(f[condition]);
+            var conditionCode = conditionOf[f[condition]];
             if (conditionCode is null)
             {
                 context.Reject(record.Line, columns.Header[condition], $"unknown condition '{Columns.Truncate(f[condition])}': not a catalogue code nor a CIM-10 code the catalogue covers");
                 continue;
             }
-            var sexValue = HealthVocabulary.ParseSex(f[sex]);
+            var sexValue = sexes[f[sex]];
             if (sexValue is null)
             {
                 context.Reject(record.Line, columns.Header[sex], $"'{Columns.Truncate(f[sex])}' is not a sex (expected M, F or T for both)");
                 continue;
             }
-            var ageValue = HealthVocabulary.ParseAgeBand(f[age]);
+            var ageValue = ages[f[age]];
             if (ageValue is null)
             {
                 context.Reject(record.Line, columns.Header[age], $"'{Columns.Truncate(f[age])}' is not an age band (expected e.g. 0-14, 75+ or all)");
@@ -184,22 +182,35 @@ internal sealed class HealthLoader : ILoader
                 populationCount = (int)parsed;
             }
 
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(context.BatchId, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(territoryId, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(periodValue, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(conditionCode, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(sexValue, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(ageValue, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(caseCount, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(caseCount is null, NpgsqlDbType.Boolean, cancellationToken);
-            await writer.WriteAsync(populationCount, NpgsqlDbType.Integer, cancellationToken);
-            if (withLine)
-                await writer.WriteAsync(record.Line, NpgsqlDbType.Bigint, cancellationToken);
+            if (!keys.Add(territoryId, periodValue, conditionCode, sexValue, ageValue))
+            {
+                repeated.Add(new RepeatedKey(territoryId, periodValue, conditionCode, sexValue, ageValue, record.Line));
+                continue;
+            }
+
+            // Synchronous writes: Npgsql buffers them, and an await per value would cost more than the value.
+            writer.StartRow();
+            writer.Write(context.BatchId, NpgsqlDbType.Bigint);
+            writer.Write(territoryId, NpgsqlDbType.Bigint);
+            writer.Write(periodValue, NpgsqlDbType.Text);
+            writer.Write(conditionCode, NpgsqlDbType.Text);
+            writer.Write(sexValue, NpgsqlDbType.Text);
+            writer.Write(ageValue, NpgsqlDbType.Text);
+            if (caseCount is null)
+                writer.WriteNull();
+            else
+                writer.Write(caseCount.Value, NpgsqlDbType.Integer);
+            writer.Write(caseCount is null, NpgsqlDbType.Boolean);
+            if (populationCount is null)
+                writer.WriteNull();
+            else
+                writer.Write(populationCount.Value, NpgsqlDbType.Integer);
+            writer.Write(record.Line, NpgsqlDbType.Bigint);
             context.RowsLoaded++;
         }
         await writer.CompleteAsync(cancellationToken);
         context.Progress(context.RowsRead, file.BytesRead);
+        return repeated;
     }
 
     private static string Header(Columns columns, int index, string fallback) => index >= 0 ? columns.Header[index] : fallback;

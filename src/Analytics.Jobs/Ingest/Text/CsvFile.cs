@@ -81,7 +81,7 @@ public sealed class CsvFile : IDisposable
         while (!atEnd)
         {
             var startLine = nextLine;
-            List<string> fields;
+            IReadOnlyList<string> fields;
             try
             {
                 var first = ReadPhysicalLine();
@@ -132,8 +132,10 @@ public sealed class CsvFile : IDisposable
     }
 
     /// <summary>Splits one record, reading further physical lines while a quoted field stays open.</summary>
-    private List<string> SplitLine(string line, long startLine)
+    private IReadOnlyList<string> SplitLine(string line, long startLine)
     {
+        if (!line.Contains('"'))
+            return line.Split(Separator); // most records: no quoting, a vectorised split
         var fields = new List<string>();
         field.Clear();
         var inQuotes = false;

@@ -10,6 +10,8 @@ public static class Numbers
 {
     public static bool TryParseWhole(string text, out long value)
     {
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+            return true; // the common case: plain digits
         var cleaned = Clean(text);
         return long.TryParse(cleaned, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }

@@ -1,0 +1,15 @@
+using Analytics.Benchmarks;
+
+// dotnet run -c Release --project tests/Analytics.Benchmarks -- <benchmark> [options]
+// Needs ANALYTICS_TEST_DATABASE (eval "$(scripts/pg.sh env)"); each benchmark works in a fresh database.
+return args.FirstOrDefault() switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Analytics.Benchmarks ingest [--rows 1000000] [--rounds 3] [--out FILE.json]");
+    return 2;
+}
