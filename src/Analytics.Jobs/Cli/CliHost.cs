@@ -27,6 +27,7 @@ internal static class CliHost
         // Commands print their own results; only warnings from the libraries underneath are worth a line.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+        builder.Logging.AddFilter("Analytics.Jobs.Ingest", LogLevel.Error); // ingest commands print each load's outcome themselves
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);

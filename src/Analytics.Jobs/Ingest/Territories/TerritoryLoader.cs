@@ -36,14 +36,16 @@ internal sealed class TerritoryLoader : ILoader
         if (options.ParentField is not null && parentField is null)
             throw new IngestException(fileName, null, options.ParentField, "no such property in the file");
         var parentLevels = ParentLevels(level, options.ParentLevel, parentField is null);
-        if (parentField is null && level == Levels.Commune)
-            context.Note("no parent code property: each commune is attached to the département its code starts with");
+        if (parentField is null)
+            context.Note(level == Levels.Commune
+                ? "no parent code property: each commune is attached to the département its code starts with"
+                : "no parent code property: these territories are loaded without a parent (name one with --parent-field)");
 
         var counts = file.Features.GroupBy(f => f.Attributes.GetValueOrDefault(codeField)?.Trim() ?? "").ToDictionary(g => g.Key, g => g.Count());
         await using (var create = context.Command("""
             CREATE TEMP TABLE territory_staging (
                 feature int, code text, name text, parent_code text, wkb bytea,
-                g geometry, g4326 geometry, gl93 geometry, repaired boolean NOT NULL DEFAULT false, parent_id bigint, problem text
+                g geometry, g4326 geometry, gl93 geometry, repaired boolean NOT NULL DEFAULT false, parent_id bigint, problem text, problem_field text NOT NULL DEFAULT 'geometry'
             ) ON COMMIT DROP
             """))
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -121,12 +123,12 @@ internal sealed class TerritoryLoader : ILoader
             await parents.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var orphans = context.Command($"""
-            UPDATE territory_staging SET problem = 'unknown parent code ''' || parent_code || ''' among the {string.Join("/", parentLevels)} loaded: load the level above first'
+            UPDATE territory_staging SET problem_field = 'parent', problem = 'unknown parent code ''' || parent_code || ''' among the {string.Join("/", parentLevels)} loaded: load the level above first'
             WHERE problem IS NULL AND parent_code IS NOT NULL AND parent_id IS NULL
             """))
             await orphans.ExecuteNonQueryAsync(cancellationToken);
         await using (var existing = context.Command("""
-            UPDATE territory_staging s SET problem = 'already loaded for this level and vintage (batch ' || t.batch_id || '): a new edition of the boundaries needs a new --vintage'
+            UPDATE territory_staging s SET problem_field = 'code', problem = 'already loaded for this level and vintage (batch ' || t.batch_id || '): a new edition of the boundaries needs a new --vintage'
             FROM geo.territory t WHERE s.problem IS NULL AND t.level = $1 AND t.code = s.code AND t.vintage = $2
             """))
         {
@@ -134,10 +136,10 @@ internal sealed class TerritoryLoader : ILoader
             existing.Parameters.Add(new() { Value = vintage });
             await existing.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var problems = context.Command("SELECT feature, problem, code FROM territory_staging WHERE problem IS NOT NULL ORDER BY feature"))
+        await using (var problems = context.Command("SELECT feature, problem_field, problem, code FROM territory_staging WHERE problem IS NOT NULL ORDER BY feature"))
         await using (var reader = await problems.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
-                context.Reject(reader.GetInt32(0), "geometry", reader.GetString(1), reader.GetString(2));
+                context.Reject(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
 
         await using (var repaired = context.Command("SELECT coalesce(array_agg(code ORDER BY feature), '{}') FROM territory_staging WHERE problem IS NULL AND repaired"))
         {
