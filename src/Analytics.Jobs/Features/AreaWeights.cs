@@ -87,7 +87,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var method = populationIndicator is null ? "area" : "population";
-        await using (var clear = new NpgsqlCommand("DELETE FROM features.territory_exposure WHERE weight_set_id = $1 AND batch_id = $2 AND method = $3", connection, transaction))
+        await using (var clear = new NpgsqlCommand("DELETE FROM features.territory_exposure e USING geo.interp_weight_set s, geo.territory t WHERE s.id = $1 AND e.layer_id = s.layer_id AND t.id = e.territory_id AND t.level = s.level AND t.vintage = s.vintage AND e.batch_id = $2 AND e.method = $3", connection, transaction))
         {
             clear.Parameters.Add(new() { Value = weightSetId });
             clear.Parameters.Add(new() { Value = batchId });
@@ -97,8 +97,8 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
         // Coverage is the share of the territory's area that source geometries with a value cover.
         var sql = populationIndicator is null
             ? """
-              INSERT INTO features.territory_exposure (weight_set_id, batch_id, territory_id, indicator_code, period, method, value, coverage)
-              SELECT w.weight_set_id, v.batch_id, w.territory_id, v.indicator_code, v.period, 'area',
+              INSERT INTO features.territory_exposure (layer_id, batch_id, territory_id, indicator_code, period, method, value, coverage)
+              SELECT s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, 'area',
                      sum(v.value * w.overlap_m2) / sum(w.overlap_m2),
                      sum(w.overlap_m2) / (t.area_km2 * 1e6)
               FROM geo.interp_weight w
@@ -106,11 +106,11 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
               JOIN facts.feature_value v ON v.layer_id = s.layer_id AND v.feature_id = w.feature_id AND v.batch_id = $2
               JOIN geo.territory t ON t.id = w.territory_id
               WHERE w.weight_set_id = $1
-              GROUP BY w.weight_set_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
+              GROUP BY s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
               """
             : """
-              INSERT INTO features.territory_exposure (weight_set_id, batch_id, territory_id, indicator_code, period, method, value, coverage)
-              SELECT w.weight_set_id, v.batch_id, w.territory_id, v.indicator_code, v.period, 'population',
+              INSERT INTO features.territory_exposure (layer_id, batch_id, territory_id, indicator_code, period, method, value, coverage)
+              SELECT s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, 'population',
                      sum(v.value * w.feature_share * p.value) / nullif(sum(w.feature_share * p.value), 0),
                      sum(w.overlap_m2) / (t.area_km2 * 1e6)
               FROM geo.interp_weight w
@@ -119,7 +119,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
               JOIN facts.feature_value p ON p.layer_id = s.layer_id AND p.feature_id = w.feature_id AND p.batch_id = v.batch_id AND p.period = v.period AND p.indicator_code = $3
               JOIN geo.territory t ON t.id = w.territory_id
               WHERE w.weight_set_id = $1 AND v.indicator_code <> $3
-              GROUP BY w.weight_set_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
+              GROUP BY s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
               HAVING sum(w.feature_share * p.value) > 0
               """;
         await using var apply = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };

@@ -24,14 +24,27 @@ CREATE INDEX interp_weight_feature ON geo.interp_weight (weight_set_id, feature_
 COMMENT ON TABLE geo.interp_weight IS 'One row per territory × source geometry that overlap: the overlap area (m², Lambert-93) and the share of the source geometry it is. Sparse: a 1 km cell meets a handful of communes.';
 
 CREATE TABLE features.territory_exposure (
-    weight_set_id  bigint NOT NULL REFERENCES geo.interp_weight_set (id) ON DELETE CASCADE,
+    layer_id       bigint NOT NULL REFERENCES geo.source_layer (id),
     batch_id       bigint NOT NULL,
     territory_id   bigint NOT NULL,
     indicator_code text NOT NULL,
     period         text NOT NULL,
-    method         text NOT NULL CHECK (method IN ('area', 'population')),
+    method         text NOT NULL CHECK (method IN ('area', 'population', 'nearest', 'idw')),
     value          double precision NOT NULL,
-    coverage       double precision NOT NULL CHECK (coverage >= 0),
-    PRIMARY KEY (weight_set_id, batch_id, territory_id, indicator_code, period, method)
+    coverage       double precision CHECK (coverage >= 0),
+    distance_m     double precision CHECK (distance_m >= 0),
+    PRIMARY KEY (layer_id, batch_id, territory_id, indicator_code, period, method)
 );
-COMMENT ON TABLE features.territory_exposure IS 'One row per territory × indicator × period × method per source batch: the source layer''s values averaged over the territory (area- or population-weighted), and the share of the territory the layer covers.';
+COMMENT ON TABLE features.territory_exposure IS 'One row per territory × indicator × period × method per source batch: a layer''s values brought onto the territory — averaged over it (area or population weights; coverage = share of the territory the layer covers) or taken from stations (nearest or inverse-distance weighting; distance_m = nearest station used).';
+
+-- Every territory with all its ancestors (itself included, depth 0), for roll-ups along the hierarchy.
+CREATE VIEW geo.territory_ancestor AS
+WITH RECURSIVE chain AS (
+    SELECT id AS territory_id, id AS ancestor_id, 0 AS depth FROM geo.territory
+    UNION ALL
+    SELECT c.territory_id, t.parent_id, c.depth + 1
+    FROM chain c JOIN geo.territory t ON t.id = c.ancestor_id
+    WHERE t.parent_id IS NOT NULL AND c.depth < 10
+)
+SELECT c.territory_id, c.ancestor_id, a.level AS ancestor_level, c.depth FROM chain c JOIN geo.territory a ON a.id = c.ancestor_id;
+COMMENT ON VIEW geo.territory_ancestor IS 'One row per territory × each of its ancestors (and itself at depth 0).';
