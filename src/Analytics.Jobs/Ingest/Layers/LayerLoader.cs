@@ -35,7 +35,7 @@ internal sealed partial class LayerLoader : ILoader
         };
         var indicators = await CatalogIndicators.LoadAsync(context, cancellationToken);
         var features = new Dictionary<string, Feature>(StringComparer.Ordinal);
-        var values = new List<Value>();
+        IEnumerable<Value> values;
         int srid;
         double? cellSize = null;
         if (kind is "grid" or "stations")
@@ -43,14 +43,16 @@ internal sealed partial class LayerLoader : ILoader
             srid = context.Options.Srid ?? 2154;
             if (kind == "grid")
                 cellSize = context.Options.CellSize ?? 1000;
-            ReadPointTable(context, indicators, kind, features, values);
+            values = ReadPointTable(context, indicators, kind, features);
         }
         else
         {
             var file = FeatureFile.Read(context.Request.FilePath, context.Request.FileName, context.Options.LayerName);
             srid = context.Options.Srid ?? file.Srid ?? throw new IngestException(context.Request.FileName, null, "crs",
                 "the file does not say its coordinate system: load again with --srid and its EPSG code");
-            ReadFeatures(context, indicators, file, kind, features, values);
+            var featureValues = new List<Value>();
+            ReadFeatures(context, indicators, file, kind, features, featureValues);
+            values = featureValues;
         }
         if (features.Count == 0)
             throw new IngestException(context.Request.FileName, null, null, "no usable feature in the file");
@@ -70,35 +72,116 @@ internal sealed partial class LayerLoader : ILoader
         {
             if (!ids.TryGetValue(value.Code, out var featureId))
                 continue; // its feature was refused (outside the extent, invalid): already quarantined
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(context.BatchId, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(layerId, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(featureId, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(value.Indicator, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(value.Period, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(value.Number, NpgsqlDbType.Double, cancellationToken);
+            writer.StartRow(); // synchronous writes: buffered by Npgsql, cheaper than an await per value
+            writer.Write(context.BatchId, NpgsqlDbType.Bigint);
+            writer.Write(layerId, NpgsqlDbType.Bigint);
+            writer.Write(featureId, NpgsqlDbType.Integer);
+            writer.Write(value.Indicator, NpgsqlDbType.Text);
+            writer.Write(value.Period, NpgsqlDbType.Text);
+            writer.Write(value.Number, NpgsqlDbType.Double);
         }
         await writer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>Grid cell centres or station points, one record per place and period, values in mapped columns.</summary>
-    private static void ReadPointTable(LoadContext context, CatalogIndicators indicators, string kind, Dictionary<string, Feature> features, List<Value> values)
+    /// <summary>Which columns of a grid or station table hold what.</summary>
+    private sealed record PointTable(int X, int Y, int Code, int Period, IReadOnlyList<(int Column, string Indicator)> ValueColumns, HashSet<int> NotValues, int LastYear);
+
+    /// <summary>One record of a grid or station table, parsed.</summary>
+    private sealed record PointRecord(string Code, double X, double Y, string Period, List<Value> Values);
+
+    /// <summary>
+    /// Grid cell centres or station points, one record per place and period, values in mapped
+    /// columns. Read twice: once to check every record and collect the places (a national grid has
+    /// 550,000 cells but millions of values), once more to stream the values of the records kept
+    /// — so memory follows the number of places, not the number of values.
+    /// </summary>
+    private static IEnumerable<Value> ReadPointTable(LoadContext context, CatalogIndicators indicators, string kind, Dictionary<string, Feature> features)
     {
         var fileName = context.Request.FileName;
-        using var file = CsvFile.Open(context.Request.FilePath, fileName);
-        var columns = new Columns(fileName, file.Header);
+        var rejected = new HashSet<long>();
+        PointTable table;
+        using (var file = CsvFile.Open(context.Request.FilePath, fileName))
+        {
+            var columns = new Columns(fileName, file.Header);
+            table = Plan(context, indicators, kind, columns);
+            // Periods seen per place, as bits: memory follows the places, not the records.
+            var periodBits = new Dictionary<string, int>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            while (file.TryRead(out var record))
+            {
+                context.RowsRead++;
+                if ((context.RowsRead & 0x3FFF) == 0)
+                    context.Progress(context.RowsRead, file.BytesRead / 2);
+                columns.ScreenForIdentifiers(record);
+                var (parsed, problemColumn, problem) = Parse(record, table, columns, context.Options.Period);
+                if (parsed is not null && problem is null)
+                {
+                    if (!periodBits.TryGetValue(parsed.Period, out var bit))
+                    {
+                        if (periodBits.Count == 64)
+                            throw new IngestException(fileName, record.Line, columns.Header[table.Period >= 0 ? table.Period : table.X],
+                                "more than 64 periods in one file: split it (by decade, say) and load the parts");
+                        periodBits[parsed.Period] = bit = periodBits.Count;
+                    }
+                    var mask = seen.GetValueOrDefault(parsed.Code);
+                    if ((mask & (1UL << bit)) != 0)
+                        (problemColumn, problem) = (table.Code >= 0 ? table.Code : table.X, $"duplicate key: {(kind == "grid" ? "cell" : "station")} {parsed.Code} already has values for {parsed.Period}");
+                    else
+                        seen[parsed.Code] = mask | (1UL << bit);
+                }
+                if (parsed is not null && problem is null)
+                {
+                    if (!features.TryGetValue(parsed.Code, out var existing))
+                        features[parsed.Code] = new Feature(parsed.Code, null, parsed.X, parsed.Y, table.Code >= 0
+                            ? JsonSerializer.Serialize(Enumerable.Range(0, columns.Count).Where(i => !table.NotValues.Contains(i) && table.ValueColumns.All(v => v.Column != i))
+                                .ToDictionary(i => columns.Header[i], i => record.Fields[i]))
+                            : "{}");
+                    else if (existing.X != parsed.X || existing.Y != parsed.Y)
+                        (problemColumn, problem) = (table.X, $"station {parsed.Code} moves: its coordinates differ from an earlier record");
+                }
+                if (problem is not null)
+                {
+                    rejected.Add(record.Line);
+                    context.Reject(record.Line, problemColumn >= 0 ? columns.Header[problemColumn] : null, problem, string.Join(file.Separator, record.Fields));
+                    continue;
+                }
+                context.RowsLoaded++;
+            }
+        }
+        return StreamValues(context, table, rejected);
+    }
+
+    private static IEnumerable<Value> StreamValues(LoadContext context, PointTable table, HashSet<long> rejected)
+    {
+        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName);
+        var columns = new Columns(context.Request.FileName, file.Header);
+        var records = 0L;
+        while (file.TryRead(out var record))
+        {
+            if ((++records & 0x3FFF) == 0)
+                context.Progress(context.RowsRead, file.BytesTotal / 2 + file.BytesRead / 2);
+            if (rejected.Contains(record.Line))
+                continue;
+            foreach (var value in Parse(record, table, columns, context.Options.Period).Parsed!.Values)
+                yield return value;
+        }
+    }
+
+    private static PointTable Plan(LoadContext context, CatalogIndicators indicators, string kind, Columns columns)
+    {
+        var fileName = context.Request.FileName;
         var x = columns.Require("x", "x_l93", "x_centre", "x_center", "easting", "longitude", "lon");
         var y = columns.Require("y", "y_l93", "y_centre", "y_center", "northing", "latitude", "lat");
         var code = kind == "stations" ? columns.Require("station_code", "code", "code_station", "station") : -1;
         var period = columns.Find("period", "year", "annee", "an");
         if (period < 0 && context.Options.Period is null)
             throw new IngestException(fileName, 1, "year", "the file has no year column: give the period of its values with --period");
+        var notValues = new HashSet<int> { x, y, code, period, columns.Find("longitude", "lon"), columns.Find("latitude", "lat"), columns.Find("x_l93"), columns.Find("y_l93") };
         var valueColumns = new List<(int, string)>();
         var ignored = new List<string>();
-        var skip = new HashSet<int> { x, y, code, period, columns.Find("longitude", "lon"), columns.Find("latitude", "lat"), columns.Find("x_l93"), columns.Find("y_l93") };
         for (var i = 0; i < columns.Count; i++)
         {
-            if (skip.Contains(i))
+            if (notValues.Contains(i))
                 continue;
             var indicator = indicators.ForColumn(columns.Header[i], context.Options.Columns, fileName);
             if (indicator is null)
@@ -110,78 +193,36 @@ internal sealed partial class LayerLoader : ILoader
             throw new IngestException(fileName, 1, null, $"no column matches a catalogue indicator (columns: {string.Join(", ", columns.Header)}); map them with --column name=indicator");
         if (ignored.Count > 0)
             context.Note($"columns kept as attributes only or ignored: {string.Join(", ", ignored)}");
-        var lastYear = context.Clock.GetUtcNow().Year;
-        var seen = new HashSet<(string, string)>();
-        while (file.TryRead(out var record))
+        return new PointTable(x, y, code, period, valueColumns, notValues, context.Clock.GetUtcNow().Year);
+    }
+
+    /// <summary>Parses one record; on a problem, says which column (-1 for the record) and why.</summary>
+    private static (PointRecord? Parsed, int Column, string? Problem) Parse(CsvRecord record, PointTable table, Columns columns, string? fixedPeriod)
+    {
+        var f = record.Fields;
+        if (f.Count != columns.Count)
+            return (null, -1, $"wrong column count: {f.Count} fields where the header has {columns.Count}");
+        if (!Numbers.TryParseDecimal(f[table.X], out var x))
+            return (null, table.X, "text in a numeric field: a coordinate must be a number");
+        if (!Numbers.TryParseDecimal(f[table.Y], out var y))
+            return (null, table.Y, "text in a numeric field: a coordinate must be a number");
+        var periodText = table.Period >= 0 ? f[table.Period] : fixedPeriod!;
+        var period = HealthVocabulary.ParsePeriod(periodText, 1900, table.LastYear, out var outOfRange);
+        if (period is null)
+            return (null, table.Period, outOfRange ? "period out of range" : $"'{Columns.Truncate(periodText)}' is not a period");
+        var code = table.Code >= 0 ? f[table.Code].Trim() : FormattableString.Invariant($"{x:0.###}_{y:0.###}");
+        if (code.Length == 0)
+            return (null, table.Code, "a station needs a code");
+        var values = new List<Value>(table.ValueColumns.Count);
+        foreach (var (column, indicator) in table.ValueColumns)
         {
-            context.RowsRead++;
-            if ((context.RowsRead & 0x3FFF) == 0)
-                context.Progress(context.RowsRead, file.BytesRead);
-            var f = record.Fields;
-            columns.ScreenForIdentifiers(record);
-            if (f.Count != columns.Count)
-            {
-                context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}", string.Join(file.Separator, f));
+            if (f[column].Trim().Length == 0)
                 continue;
-            }
-            if (!Numbers.TryParseDecimal(f[x], out var xValue) || !Numbers.TryParseDecimal(f[y], out var yValue))
-            {
-                context.Reject(record.Line, columns.Header[Numbers.TryParseDecimal(f[x], out _) ? y : x], "text in a numeric field: a coordinate must be a number");
-                continue;
-            }
-            var periodText = period >= 0 ? f[period] : context.Options.Period!;
-            var periodValue = HealthVocabulary.ParsePeriod(periodText, 1900, lastYear, out var outOfRange);
-            if (periodValue is null)
-            {
-                context.Reject(record.Line, period >= 0 ? columns.Header[period] : "period", outOfRange ? "period out of range" : $"'{Columns.Truncate(periodText)}' is not a period");
-                continue;
-            }
-            var featureCode = code >= 0 ? f[code].Trim() : FormattableString.Invariant($"{xValue:0.###}_{yValue:0.###}");
-            if (featureCode.Length == 0)
-            {
-                context.Reject(record.Line, columns.Header[code], "a station needs a code");
-                continue;
-            }
-            if (!seen.Add((featureCode, periodValue)))
-            {
-                context.Reject(record.Line, code >= 0 ? columns.Header[code] : columns.Header[x], $"duplicate key: {(kind == "grid" ? "cell" : "station")} {featureCode} already has values for {periodValue}");
-                continue;
-            }
-            var parsed = new List<Value>();
-            string? problem = null;
-            var problemColumn = 0;
-            foreach (var (column, indicator) in valueColumns)
-            {
-                if (f[column].Trim().Length == 0)
-                    continue;
-                if (!Numbers.TryParseDecimal(f[column], out var number))
-                {
-                    (problem, problemColumn) = ($"text in a numeric field: '{Columns.Truncate(f[column])}' is not a number", column);
-                    break;
-                }
-                parsed.Add(new Value(featureCode, indicator, periodValue, number));
-            }
-            if (problem is not null)
-            {
-                context.Reject(record.Line, columns.Header[problemColumn], problem);
-                continue;
-            }
-            if (!features.TryGetValue(featureCode, out var existing))
-            {
-                var attributes = code >= 0
-                    ? JsonSerializer.Serialize(Enumerable.Range(0, columns.Count).Where(i => !skip.Contains(i) && valueColumns.All(v => v.Item1 != i))
-                        .ToDictionary(i => columns.Header[i], i => f[i]))
-                    : "{}";
-                features[featureCode] = new Feature(featureCode, null, xValue, yValue, attributes);
-            }
-            else if (existing.X != xValue || existing.Y != yValue)
-            {
-                context.Reject(record.Line, columns.Header[x], $"station {featureCode} moves: its coordinates differ from an earlier record");
-                continue;
-            }
-            values.AddRange(parsed);
-            context.RowsLoaded++;
+            if (!Numbers.TryParseDecimal(f[column], out var number))
+                return (null, column, $"text in a numeric field: '{Columns.Truncate(f[column])}' is not a number");
+            values.Add(new Value(code, indicator, period, number));
         }
+        return (new PointRecord(code, x, y, period, values), -1, null);
     }
 
     /// <summary>Polygon or point features; numeric properties named after an indicator, optionally suffixed by a year ("qsa_kg_2021"), are values.</summary>
