@@ -80,18 +80,20 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
     /// Averages one batch of the layer's values over each territory: area-weighted, or weighted by
     /// the population living in each overlap when the layer carries a population indicator
     /// (<paramref name="populationIndicator"/>, in the same batch, spread evenly within each source geometry).
-    /// Replaces what an earlier application of the same weights and batch wrote. Returns rows written.
+    /// Replaces what an earlier application of the same weights and batch wrote. Restricted to one
+    /// <paramref name="period"/> when given (a new year of values). Returns rows written.
     /// </summary>
-    public async Task<int> ApplyAsync(long weightSetId, long batchId, string? populationIndicator = null, CancellationToken cancellationToken = default)
+    public async Task<int> ApplyAsync(long weightSetId, long batchId, string? populationIndicator = null, string? period = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var method = populationIndicator is null ? "area" : "population";
-        await using (var clear = new NpgsqlCommand("DELETE FROM features.territory_exposure e USING geo.interp_weight_set s, geo.territory t WHERE s.id = $1 AND e.layer_id = s.layer_id AND t.id = e.territory_id AND t.level = s.level AND t.vintage = s.vintage AND e.batch_id = $2 AND e.method = $3", connection, transaction))
+        await using (var clear = new NpgsqlCommand("DELETE FROM features.territory_exposure e USING geo.interp_weight_set s, geo.territory t WHERE s.id = $1 AND e.layer_id = s.layer_id AND t.id = e.territory_id AND t.level = s.level AND t.vintage = s.vintage AND e.batch_id = $2 AND e.method = $3 AND ($4::text IS NULL OR e.period = $4)", connection, transaction))
         {
             clear.Parameters.Add(new() { Value = weightSetId });
             clear.Parameters.Add(new() { Value = batchId });
             clear.Parameters.Add(new() { Value = method });
+            clear.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlTypes.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         // Coverage is the share of the territory's area that source geometries with a value cover.
@@ -105,7 +107,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
               JOIN geo.interp_weight_set s ON s.id = w.weight_set_id
               JOIN facts.feature_value v ON v.layer_id = s.layer_id AND v.feature_id = w.feature_id AND v.batch_id = $2
               JOIN geo.territory t ON t.id = w.territory_id
-              WHERE w.weight_set_id = $1
+              WHERE w.weight_set_id = $1 AND ($3::text IS NULL OR v.period = $3)
               GROUP BY s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
               """
             : """
@@ -118,7 +120,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
               JOIN facts.feature_value v ON v.layer_id = s.layer_id AND v.feature_id = w.feature_id AND v.batch_id = $2
               JOIN facts.feature_value p ON p.layer_id = s.layer_id AND p.feature_id = w.feature_id AND p.batch_id = v.batch_id AND p.period = v.period AND p.indicator_code = $3
               JOIN geo.territory t ON t.id = w.territory_id
-              WHERE w.weight_set_id = $1 AND v.indicator_code <> $3
+              WHERE w.weight_set_id = $1 AND v.indicator_code <> $3 AND ($4::text IS NULL OR v.period = $4)
               GROUP BY s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
               HAVING sum(w.feature_share * p.value) > 0
               """;
@@ -127,6 +129,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
         apply.Parameters.Add(new() { Value = batchId });
         if (populationIndicator is not null)
             apply.Parameters.Add(new() { Value = populationIndicator });
+        apply.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlTypes.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var rows = await apply.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
