@@ -18,6 +18,9 @@ public sealed class CsvFile : IDisposable
     public const int MaxRecordChars = 64 * 1024;
 
     private const int SniffBytes = 1 << 20;
+
+    /// <summary>What the decoder puts in place of bytes that are not text in the file's encoding (U+FFFD, the replacement character).</summary>
+    private const char Undecodable = '\uFFFD';
     private readonly Stream raw;
     private readonly CountingStream counted;
     private readonly TextReader reader;
@@ -94,11 +97,6 @@ public sealed class CsvFile : IDisposable
                     continue;
                 fields = SplitLine(first, startLine);
             }
-            catch (DecoderFallbackException)
-            {
-                throw new IngestException(FileName, startLine, null,
-                    $"the text is not valid {Encoding.WebName} here: the file mixes encodings. Save it as UTF-8 and load it again");
-            }
             catch (InvalidDataException e)
             {
                 throw new IngestException(FileName, startLine, null, $"the compressed file is damaged or truncated ({e.Message})");
@@ -128,6 +126,11 @@ public sealed class CsvFile : IDisposable
                 $"line {nextLine} is longer than {MaxRecordChars / 1024} KiB: this is not a CSV file of aggregates, or its line endings are broken");
         if (line.Contains('\0'))
             throw new IngestException(FileName, nextLine, null, "the file contains NUL bytes: it is binary, not a text (CSV) file");
+        // Checked line by line rather than by a throwing decoder: the reader decodes 64 KiB ahead, so
+        // a decoder's exception would name a line hundreds of lines before the undecodable bytes.
+        if (line.Contains(Undecodable))
+            throw new IngestException(FileName, nextLine, null,
+                $"the text is not valid {Encoding.WebName} here: the file mixes encodings. Save it as UTF-8 and load it again");
         return line;
     }
 
@@ -207,11 +210,11 @@ public sealed class CsvFile : IDisposable
         try
         {
             strict.GetCharCount(sniff, 0, judged);
-            return strict;
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
         }
         catch (DecoderFallbackException)
         {
-            return Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            return Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(Undecodable.ToString()));
         }
     }
 
