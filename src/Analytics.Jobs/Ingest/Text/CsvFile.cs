@@ -9,8 +9,8 @@ namespace Analytics.Jobs.Ingest.Text;
 /// Streams records with the line they start on; memory stays constant whatever the file size.
 /// </summary>
 /// <remarks>
-/// Problems with the file as a whole (not text, unterminated quote, a line too long to be CSV)
-/// throw <see cref="IngestException"/>; problems with one record are the caller's to judge.
+/// Problems with the file as a whole (not text, unterminated quote, a line too long to be CSV, a
+/// compressed file cut short) throw <see cref="IngestException"/>; problems with one record are the caller's to judge.
 /// </remarks>
 public sealed class CsvFile : IDisposable
 {
@@ -53,7 +53,7 @@ public sealed class CsvFile : IDisposable
         if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
             IsCompressed = true;
-            content = new GZipStream(counted, CompressionMode.Decompress);
+            content = new WholeGzipStream(counted, ReadAnnouncedSize(raw), fileName);
         }
         var sniff = ReadUpTo(content, SniffBytes);
         Encoding = DetectEncoding(sniff, fileName);
@@ -185,6 +185,19 @@ public sealed class CsvFile : IDisposable
         return fields;
     }
 
+    /// <summary>The last four bytes of a gzip file: the size of its content modulo 2^32 (RFC 1952, ISIZE).</summary>
+    private static uint ReadAnnouncedSize(Stream file)
+    {
+        var trailer = new byte[4];
+        if (file.Length >= trailer.Length)
+        {
+            file.Seek(-trailer.Length, SeekOrigin.End);
+            file.ReadExactly(trailer);
+            file.Position = 0;
+        }
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+    }
+
     private static byte[] ReadUpTo(Stream stream, int count)
     {
         var buffer = new byte[count];
@@ -253,6 +266,42 @@ public sealed class CsvFile : IDisposable
                 return n;
             }
             return rest.Read(buffer, offset, count);
+        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Decompresses a gzip file and refuses it when it ends early. GZipStream reads a file cut short as
+    /// if it ended there, so a truncated file would load as a shorter one; the size its trailer announces
+    /// tells: a file that ends anywhere but after its trailer does not match it.
+    /// </summary>
+    private sealed class WholeGzipStream(Stream compressed, uint announcedSize, string fileName) : Stream
+    {
+        private readonly GZipStream inner = new(compressed, CompressionMode.Decompress);
+        private long length;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => length; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            length += n;
+            if (n == 0 && count > 0 && (uint)length != announcedSize)
+                throw new IngestException(fileName, null, null,
+                    $"the compressed file is damaged or truncated: it decompresses to {length:N0} bytes where its gzip trailer announces {announcedSize:N0} " +
+                    "(a download cut short, or several gzip files joined into one?). Compress the complete CSV file again and load it again");
+            return n;
+        }
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                inner.Dispose();
+            base.Dispose(disposing);
         }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -139,6 +139,18 @@ public sealed class CsvFileTests : IDisposable
     }
 
     [Fact]
+    public void a_gzip_file_cut_short_is_refused_rather_than_read_as_a_shorter_file()
+    {
+        // The demo health extract without its last 8 bytes (its gzip trailer): every line decompresses, only the end is missing.
+        var whole = File.ReadAllBytes(DemoWorld.File("health_commune.csv.gz"));
+        var path = folder.Write("cut.csv.gz", whole[..^8]);
+        using var file = CsvFile.Open(path);
+        var error = Assert.Throws<IngestException>(() => ReadAll(file));
+        Assert.Null(error.Line);
+        Assert.StartsWith("the compressed file is damaged or truncated", error.Reason);
+    }
+
+    [Fact]
     public void a_byte_that_is_not_UTF8_past_the_sniffed_first_mebibyte_is_reported_on_its_own_line()
     {
         // The encoding is judged on the first MiB; a Windows-1252 'é' far past it means the file mixes encodings.
