@@ -30,10 +30,11 @@ internal sealed class CodeChangeLoader : ILoader
                 context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}");
                 continue;
             }
-            var levelName = level >= 0 ? Levels.Parse(f[level]) : Levels.Parse(context.Options.Level ?? Levels.Commune);
+            var levelText = level >= 0 ? f[level] : context.Options.Level ?? Levels.Commune;
+            var levelName = Levels.Parse(levelText);
             if (levelName is null)
             {
-                context.Reject(record.Line, "level", $"unknown territory level '{Columns.Truncate(f[level])}'");
+                context.Reject(record.Line, level >= 0 ? columns.Header[level] : "level", $"unknown territory level '{Columns.Truncate(levelText)}'");
                 continue;
             }
             var year = context.Options.Vintage ?? 0;

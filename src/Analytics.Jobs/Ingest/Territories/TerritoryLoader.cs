@@ -35,7 +35,7 @@ internal sealed class TerritoryLoader : ILoader
         var parentField = Pick(fields, options.ParentField, "parent_code", "parent", "code_parent");
         if (options.ParentField is not null && parentField is null)
             throw new IngestException(fileName, null, options.ParentField, "no such property in the file");
-        var parentLevels = ParentLevels(level, options.ParentLevel, parentField is null);
+        var parentLevels = ParentLevels(level, options.ParentLevel, parentField is null, fileName);
         if (parentField is null && level == Levels.Commune)
             context.Note("no parent code property: each commune is attached to the département its code starts with");
 
@@ -158,10 +158,11 @@ internal sealed class TerritoryLoader : ILoader
     }
 
     /// <summary>The levels a parent may be found at, closest first.</summary>
-    private static string[] ParentLevels(string level, string? parentLevel, bool derivedFromCode)
+    private static string[] ParentLevels(string level, string? parentLevel, bool derivedFromCode, string fileName)
     {
         if (parentLevel is not null)
-            return [Levels.Parse(parentLevel) ?? throw new ArgumentException($"unknown parent level '{parentLevel}'")];
+            return [Levels.Parse(parentLevel) ?? throw new IngestException(fileName, null, "parentLevel",
+                $"unknown parent level '{Columns.Truncate(parentLevel)}' (commune, epci, departement, region, iris or custom)")];
         if (derivedFromCode)
             return [Levels.Departement];
         var position = Levels.Hierarchy.ToList().IndexOf(level);
