@@ -38,13 +38,15 @@ internal sealed class CodeChangeLoader : ILoader
                 continue;
             }
             var year = context.Options.Vintage ?? 0;
-            if (vintage >= 0 && (!Numbers.TryParseWhole(f[vintage], out var parsed) || parsed is < 1943 or > 2200))
+            if (vintage >= 0)
             {
-                context.Reject(record.Line, columns.Header[vintage], $"'{Columns.Truncate(f[vintage])}' is not a vintage year");
-                continue;
+                if (!Numbers.TryParseWhole(f[vintage], out var parsed) || parsed is < 1943 or > 2200)
+                {
+                    context.Reject(record.Line, columns.Header[vintage], $"'{Columns.Truncate(f[vintage])}' is not a vintage year");
+                    continue;
+                }
+                year = (int)parsed;
             }
-            else if (vintage >= 0)
-                year = (int)long.Parse(f[vintage].Trim(), System.Globalization.CultureInfo.InvariantCulture);
             var from = f[oldCode].Trim();
             var to = f[newCode].Trim();
             if (from.Length == 0 || to.Length == 0 || from == to)
