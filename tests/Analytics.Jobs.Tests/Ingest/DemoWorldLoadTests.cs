@@ -37,6 +37,7 @@ public sealed class LoadedDemoWorld : IAsyncLifetime
 /// The demo world loads whole through its manifest: each table holds what the files hold, the
 /// territories nest, their areas add up, and loading the manifest again changes nothing.
 /// </summary>
+[Collection(LargeLoadsCollection.Name)]
 public class DemoWorldLoadTests(LoadedDemoWorld demo) : IClassFixture<LoadedDemoWorld>
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Analytics.Jobs.Tests.Ingest;
 /// A load is one transaction: a command-line load killed outright (SIGKILL, no chance to clean up)
 /// in the middle of a large file leaves nothing of it, and the same command run again loads it all.
 /// </summary>
+[Collection(LargeLoadsCollection.Name)]
 public sealed class KilledLoadTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>, IDisposable
 {
     private static readonly string[] Conditions = ["J45-J46", "J44", "I20-I25", "A69.2", "T67"];

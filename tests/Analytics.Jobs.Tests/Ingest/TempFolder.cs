@@ -16,9 +16,8 @@ public sealed class TempFolder : IDisposable
         return path;
     }
 
-    /// <summary>Writes <paramref name="text"/> as UTF-8 without byte order mark unless another encoding is given.</summary>
-    public string Write(string name, string text, Encoding? encoding = null) =>
-        Write(name, (encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)).GetBytes(text));
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without byte order mark.</summary>
+    public string Write(string name, string text) => Write(name, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -14,8 +14,6 @@ public sealed record BadInput(string Name, IngestKind Kind, string FileName, Act
 
     /// <summary>A personal value the file carries, which must appear nowhere the refusal is recorded.</summary>
     public string? Secret { get; init; }
-
-    public override string ToString() => Name;
 }
 
 /// <summary>How a malformed input must be refused.</summary>
