@@ -93,7 +93,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
             clear.Parameters.Add(new() { Value = weightSetId });
             clear.Parameters.Add(new() { Value = batchId });
             clear.Parameters.Add(new() { Value = method });
-            clear.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlTypes.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            clear.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         // Coverage is the share of the territory's area that source geometries with a value cover.
@@ -129,7 +129,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
         apply.Parameters.Add(new() { Value = batchId });
         if (populationIndicator is not null)
             apply.Parameters.Add(new() { Value = populationIndicator });
-        apply.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlTypes.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        apply.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var rows = await apply.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;

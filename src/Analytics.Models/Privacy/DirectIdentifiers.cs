@@ -20,11 +20,11 @@ public static partial class DirectIdentifiers
     {
         ["nom"] = "a person's name", ["prenom"] = "a person's first name", ["prenoms"] = "a person's first name",
         ["nom_de_famille"] = "a person's name", ["nom_naissance"] = "a person's name", ["nom_patient"] = "a person's name",
-        ["nom_usage"] = "a person's name", ["first_name"] = "a person's first name", ["last_name"] = "a person's name",
+        ["nom_usage"] = "a person's name", ["nom_de_naissance"] = "a person's name", ["first_name"] = "a person's first name", ["last_name"] = "a person's name",
         ["surname"] = "a person's name", ["given_name"] = "a person's first name", ["patient_name"] = "a person's name",
         ["full_name"] = "a person's name", ["firstname"] = "a person's first name", ["lastname"] = "a person's name",
         ["nir"] = "a NIR (social-security number)", ["nir_patient"] = "a NIR (social-security number)",
-        ["numero_securite_sociale"] = "a NIR (social-security number)", ["num_secu"] = "a NIR (social-security number)",
+        ["numero_securite_sociale"] = "a NIR (social-security number)", ["numero_de_securite_sociale"] = "a NIR (social-security number)", ["num_secu"] = "a NIR (social-security number)",
         ["no_secu"] = "a NIR (social-security number)", ["numero_ss"] = "a NIR (social-security number)",
         ["securite_sociale"] = "a NIR (social-security number)", ["ssn"] = "a social-security number",
         ["insee_patient"] = "a NIR (social-security number)", ["ins"] = "a national health identifier (INS)",
@@ -35,9 +35,10 @@ public static partial class DirectIdentifiers
         ["street"] = "a postal address", ["rue"] = "a postal address", ["voie"] = "a postal address",
         ["email"] = "an e-mail address", ["e_mail"] = "an e-mail address", ["mail"] = "an e-mail address",
         ["courriel"] = "an e-mail address", ["adresse_mail"] = "an e-mail address", ["adresse_email"] = "an e-mail address",
+        ["adresse_e_mail"] = "an e-mail address",
         ["telephone"] = "a phone number", ["tel"] = "a phone number", ["phone"] = "a phone number",
         ["portable"] = "a phone number", ["mobile"] = "a phone number", ["phone_number"] = "a phone number",
-        ["num_tel"] = "a phone number", ["numero_telephone"] = "a phone number",
+        ["num_tel"] = "a phone number", ["numero_telephone"] = "a phone number", ["numero_de_telephone"] = "a phone number",
     };
 
     /// <summary>What a column's name says it holds, or null when the name is not identifying.</summary>

@@ -241,6 +241,10 @@ internal sealed partial class LayerLoader : ILoader
         foreach (var feature in file.Features)
         {
             context.RowsRead++;
+            // Every value before anything else, the code included: it is stored, and echoed in messages.
+            foreach (var (name, text) in feature.Attributes)
+                if (DirectIdentifiersIn(text) is { } identifier)
+                    throw new IngestException(fileName, feature.Index, name, $"a value here is {identifier}, a direct identifier: the whole file is refused");
             var code = feature.Attributes.GetValueOrDefault(codeField)?.Trim() ?? "";
             if (code.Length == 0)
             {
@@ -268,8 +272,6 @@ internal sealed partial class LayerLoader : ILoader
             {
                 if (name == codeField)
                     continue;
-                if (DirectIdentifiersIn(text) is { } identifier)
-                    throw new IngestException(fileName, feature.Index, name, $"a value here is {identifier}, a direct identifier: the whole file is refused");
                 var yearSuffix = YearSuffix().Match(name);
                 var baseName = yearSuffix.Success ? yearSuffix.Groups[1].Value : name;
                 var indicator = indicators.ForColumn(baseName, context.Options.Columns, fileName);

@@ -31,20 +31,23 @@ internal sealed class CodeChangeLoader : ILoader
                 context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}");
                 continue;
             }
-            var levelName = level >= 0 ? Levels.Parse(f[level]) : Levels.Parse(context.Options.Level ?? Levels.Commune);
+            var levelText = level >= 0 ? f[level] : context.Options.Level ?? Levels.Commune;
+            var levelName = Levels.Parse(levelText);
             if (levelName is null)
             {
-                context.Reject(record.Line, "level", $"unknown territory level '{Columns.Truncate(f[level])}'");
+                context.Reject(record.Line, level >= 0 ? columns.Header[level] : "level", $"unknown territory level '{Columns.Truncate(levelText)}'");
                 continue;
             }
             var year = context.Options.Vintage ?? 0;
-            if (vintage >= 0 && (!Numbers.TryParseWhole(f[vintage], out var parsed) || parsed is < 1943 or > 2200))
+            if (vintage >= 0)
             {
-                context.Reject(record.Line, columns.Header[vintage], $"'{Columns.Truncate(f[vintage])}' is not a vintage year");
-                continue;
+                if (!Numbers.TryParseWhole(f[vintage], out var parsed) || parsed is < 1943 or > 2200)
+                {
+                    context.Reject(record.Line, columns.Header[vintage], $"'{Columns.Truncate(f[vintage])}' is not a vintage year");
+                    continue;
+                }
+                year = (int)parsed;
             }
-            else if (vintage >= 0)
-                year = (int)long.Parse(f[vintage].Trim(), System.Globalization.CultureInfo.InvariantCulture);
             var from = f[oldCode].Trim();
             var to = f[newCode].Trim();
             if (from.Length == 0 || to.Length == 0 || from == to)

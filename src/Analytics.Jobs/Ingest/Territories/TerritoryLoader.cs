@@ -35,7 +35,7 @@ internal sealed class TerritoryLoader : ILoader
         var parentField = Pick(fields, options.ParentField, "parent_code", "parent", "code_parent");
         if (options.ParentField is not null && parentField is null)
             throw new IngestException(fileName, null, options.ParentField, "no such property in the file");
-        var parentLevels = ParentLevels(level, options.ParentLevel, parentField is null);
+        var parentLevels = ParentLevels(level, options.ParentLevel, parentField is null, fileName);
         if (parentField is null)
             context.Note(level == Levels.Commune
                 ? "no parent code property: each commune is attached to the département its code starts with"
@@ -57,6 +57,9 @@ internal sealed class TerritoryLoader : ILoader
             foreach (var feature in file.Features)
             {
                 context.RowsRead++;
+                foreach (var (property, text) in feature.Attributes)
+                    if (text is not null && Analytics.Models.Privacy.DirectIdentifiers.DescribeValue(text) is { } identifier)
+                        throw new IngestException(fileName, feature.Index, property, $"a value here is {identifier}, a direct identifier: the whole file is refused");
                 var code = feature.Attributes.GetValueOrDefault(codeField)?.Trim() ?? "";
                 if (code.Length == 0)
                 {
@@ -160,10 +163,11 @@ internal sealed class TerritoryLoader : ILoader
     }
 
     /// <summary>The levels a parent may be found at, closest first.</summary>
-    private static string[] ParentLevels(string level, string? parentLevel, bool derivedFromCode)
+    private static string[] ParentLevels(string level, string? parentLevel, bool derivedFromCode, string fileName)
     {
         if (parentLevel is not null)
-            return [Levels.Parse(parentLevel) ?? throw new ArgumentException($"unknown parent level '{parentLevel}'")];
+            return [Levels.Parse(parentLevel) ?? throw new IngestException(fileName, null, "parentLevel",
+                $"unknown parent level '{Columns.Truncate(parentLevel)}' (commune, epci, departement, region, iris or custom)")];
         if (derivedFromCode)
             return [Levels.Departement];
         var position = Levels.Hierarchy.ToList().IndexOf(level);

@@ -9,8 +9,8 @@ namespace Analytics.Jobs.Ingest.Text;
 /// Streams records with the line they start on; memory stays constant whatever the file size.
 /// </summary>
 /// <remarks>
-/// Problems with the file as a whole (not text, unterminated quote, a line too long to be CSV)
-/// throw <see cref="IngestException"/>; problems with one record are the caller's to judge.
+/// Problems with the file as a whole (not text, unterminated quote, a line too long to be CSV, a
+/// compressed file cut short) throw <see cref="IngestException"/>; problems with one record are the caller's to judge.
 /// </remarks>
 public sealed class CsvFile : IDisposable
 {
@@ -18,6 +18,9 @@ public sealed class CsvFile : IDisposable
     public const int MaxRecordChars = 64 * 1024;
 
     private const int SniffBytes = 1 << 20;
+
+    /// <summary>What the decoder puts in place of bytes that are not text in the file's encoding (U+FFFD, the replacement character).</summary>
+    private const char Undecodable = '\uFFFD';
     private readonly Stream raw;
     private readonly CountingStream counted;
     private readonly TextReader reader;
@@ -50,7 +53,7 @@ public sealed class CsvFile : IDisposable
         if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
             IsCompressed = true;
-            content = new GZipStream(counted, CompressionMode.Decompress);
+            content = new WholeGzipStream(counted, ReadAnnouncedSize(raw), fileName);
         }
         var sniff = ReadUpTo(content, SniffBytes);
         Encoding = DetectEncoding(sniff, fileName);
@@ -94,11 +97,6 @@ public sealed class CsvFile : IDisposable
                     continue;
                 fields = SplitLine(first, startLine);
             }
-            catch (DecoderFallbackException)
-            {
-                throw new IngestException(FileName, startLine, null,
-                    $"the text is not valid {Encoding.WebName} here: the file mixes encodings. Save it as UTF-8 and load it again");
-            }
             catch (InvalidDataException e)
             {
                 throw new IngestException(FileName, startLine, null, $"the compressed file is damaged or truncated ({e.Message})");
@@ -128,6 +126,11 @@ public sealed class CsvFile : IDisposable
                 $"line {nextLine} is longer than {MaxRecordChars / 1024} KiB: this is not a CSV file of aggregates, or its line endings are broken");
         if (line.Contains('\0'))
             throw new IngestException(FileName, nextLine, null, "the file contains NUL bytes: it is binary, not a text (CSV) file");
+        // Checked line by line rather than by a throwing decoder: the reader decodes 64 KiB ahead, so
+        // a decoder's exception would name a line hundreds of lines before the undecodable bytes.
+        if (line.Contains(Undecodable))
+            throw new IngestException(FileName, nextLine, null,
+                $"the text is not valid {Encoding.WebName} here: the file mixes encodings. Save it as UTF-8 and load it again");
         return line;
     }
 
@@ -184,6 +187,19 @@ public sealed class CsvFile : IDisposable
         return fields;
     }
 
+    /// <summary>The last four bytes of a gzip file: the size of its content modulo 2^32 (RFC 1952, ISIZE).</summary>
+    private static uint ReadAnnouncedSize(Stream file)
+    {
+        var trailer = new byte[4];
+        if (file.Length >= trailer.Length)
+        {
+            file.Seek(-trailer.Length, SeekOrigin.End);
+            file.ReadExactly(trailer);
+            file.Position = 0;
+        }
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+    }
+
     private static byte[] ReadUpTo(Stream stream, int count)
     {
         var buffer = new byte[count];
@@ -209,11 +225,11 @@ public sealed class CsvFile : IDisposable
         try
         {
             strict.GetCharCount(sniff, 0, judged);
-            return strict;
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
         }
         catch (DecoderFallbackException)
         {
-            return Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            return Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(Undecodable.ToString()));
         }
     }
 
@@ -252,6 +268,42 @@ public sealed class CsvFile : IDisposable
                 return n;
             }
             return rest.Read(buffer, offset, count);
+        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Decompresses a gzip file and refuses it when it ends early. GZipStream reads a file cut short as
+    /// if it ended there, so a truncated file would load as a shorter one; the size its trailer announces
+    /// tells: a file that ends anywhere but after its trailer does not match it.
+    /// </summary>
+    private sealed class WholeGzipStream(Stream compressed, uint announcedSize, string fileName) : Stream
+    {
+        private readonly GZipStream inner = new(compressed, CompressionMode.Decompress);
+        private long length;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => length; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            length += n;
+            if (n == 0 && count > 0 && (uint)length != announcedSize)
+                throw new IngestException(fileName, null, null,
+                    $"the compressed file is damaged or truncated: it decompresses to {length:N0} bytes where its gzip trailer announces {announcedSize:N0} " +
+                    "(a download cut short, or several gzip files joined into one?). Compress the complete CSV file again and load it again");
+            return n;
+        }
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                inner.Dispose();
+            base.Dispose(disposing);
         }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -67,10 +67,11 @@ internal sealed class TerritoryValueLoader : ILoader
                 context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}", string.Join(file.Separator, f));
                 continue;
             }
-            var levelName = Levels.Parse(levelColumn >= 0 ? f[levelColumn] : context.Options.Level ?? Levels.Commune);
+            var levelText = levelColumn >= 0 ? f[levelColumn] : context.Options.Level ?? Levels.Commune;
+            var levelName = Levels.Parse(levelText);
             if (levelName is null)
             {
-                context.Reject(record.Line, columns.Header[levelColumn], $"unknown territory level '{Columns.Truncate(f[levelColumn])}'");
+                context.Reject(record.Line, levelColumn >= 0 ? columns.Header[levelColumn] : "level", $"unknown territory level '{Columns.Truncate(levelText)}'");
                 continue;
             }
             var index = territories.For(levelName);
