@@ -38,27 +38,32 @@ internal sealed class HealthLoader : ILoader
 
     private static async Task RemoveRepeatedKeysAsync(LoadContext context, string partition, List<RepeatedKey> repeated, CancellationToken cancellationToken)
     {
-        foreach (var key in repeated)
-            context.Reject(key.Line, null, "duplicate key: the same territory, period, condition, sex and age band as an earlier line; none of the copies is loaded");
+        // The first copy of each repeated key went into the partition: take it out, and learn its line.
         await using var delete = context.Command($"""
             DELETE FROM {partition} h USING unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS k(territory_id, period, condition_code, sex, age_band)
             WHERE (h.territory_id, h.period, h.condition_code, h.sex, h.age_band) = (k.territory_id, k.period, k.condition_code, k.sex, k.age_band)
-            RETURNING h.source_line
+            RETURNING h.source_line, h.territory_id, h.period, h.condition_code, h.sex, h.age_band
             """);
         delete.Parameters.Add(new() { Value = repeated.Select(k => k.TerritoryId).ToArray() });
         delete.Parameters.Add(new() { Value = repeated.Select(k => k.Period).ToArray() });
         delete.Parameters.Add(new() { Value = repeated.Select(k => k.Condition).ToArray() });
         delete.Parameters.Add(new() { Value = repeated.Select(k => k.Sex).ToArray() });
         delete.Parameters.Add(new() { Value = repeated.Select(k => k.AgeBand).ToArray() });
-        await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-        var firstLines = new SortedSet<long>();
-        while (await reader.ReadAsync(cancellationToken))
+        var firstLine = new Dictionary<(long, string, string, string, string), long>();
+        await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
         {
-            firstLines.Add(reader.GetInt64(0));
-            context.RowsLoaded--;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                firstLine[(reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))] = reader.GetInt64(0);
+                context.RowsLoaded--;
+            }
         }
-        foreach (var line in firstLines)
-            context.Reject(line, null, "duplicate key: the same territory, period, condition, sex and age band appear again later in the file; none of the copies is loaded");
+        var rejections = firstLine.Values.Select(line => (Line: line, Reason:
+                "duplicate key: the same territory, period, condition, sex and age band appear again later in the file; none of the copies is loaded"))
+            .Concat(repeated.Select(k => (k.Line, Reason:
+                $"duplicate key: the same territory, period, condition, sex and age band as line {firstLine[(k.TerritoryId, k.Period, k.Condition, k.Sex, k.AgeBand)]:N0}; none of the copies is loaded")));
+        foreach (var (line, reason) in rejections.OrderBy(r => r.Line))
+            context.Reject(line, null, reason);
     }
 
     private static async Task ExecuteAsync(LoadContext context, string sql, CancellationToken cancellationToken)

@@ -178,7 +178,7 @@ public static class MalformedCorpus
         yield return T("a code with spaces and a slash", Text(zones.Replace("\"Y2\"", "\"Y 2/3\"", StringComparison.Ordinal)),
             One(2, "code", "'Y 2/3' is not a territory code"));
         yield return T("territories already loaded for this level and vintage", Copy(DemoWorld.File("territories_departement.geojson")),
-            new TooManyRejected(Enumerable.Range(1, 5).Select(i => new Rejected(i, "geometry", "already loaded for this level and vintage")).ToArray()),
+            new TooManyRejected(Enumerable.Range(1, 5).Select(i => new Rejected(i, "code", "already loaded for this level and vintage")).ToArray()),
             new IngestOptions { Level = "departement", Vintage = 2024, ParentLevel = "region" });
         yield return T("no level given", Text(zones), new RefusedWhole("give the level of these territories", null, "level"), new IngestOptions { Vintage = 2024 });
         yield return T("an unknown level", Text(zones), new RefusedWhole("give the level of these territories", null, "level"),
@@ -186,7 +186,7 @@ public static class MalformedCorpus
         yield return T("no vintage given", Text(zones), new RefusedWhole("give the zoning vintage", null, "vintage"), new IngestOptions { Level = "custom" });
         yield return T("an unknown parent code",
             Text(FeatureCollection(Enumerable.Range(1, 3).Select(i => Feature($"Y{i}", Square(-1.70 + 0.02 * i, 48.1), $",\"parent_code\":\"{(i == 2 ? "99" : "35")}\"")).ToArray())),
-            One(2, "geometry", "unknown parent code '99'"), custom with { ParentField = "parent_code" });
+            One(2, "parent", "unknown parent code '99'"), custom with { ParentField = "parent_code" });
         yield return T("an unknown parent level", Text(zones), new RefusedWhole("unknown parent level 'canton'", null, "parentLevel"),
             custom with { ParentLevel = "canton" });
         yield return T("a parent property that is not in the file", Text(zones), new RefusedWhole("no such property in the file", null, "code_dep"),
