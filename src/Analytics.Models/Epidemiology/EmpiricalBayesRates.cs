@@ -4,7 +4,9 @@ namespace Analytics.Models.Epidemiology;
 
 /// <summary>
 /// Marshall's (1991, Appl Statist 40:283–294) method-of-moments empirical Bayes rates, global and
-/// local. Results agree with R's <c>spdep::EBest</c> (global) and <c>spdep::EBlocal</c> (local).
+/// local. Results agree with R's <c>spdep::EBest</c> (global) and <c>spdep::EBlocal(..., geoda = TRUE)</c>
+/// (local; spdep's default measures each neighbour's spread around that neighbour's own local mean,
+/// not around the neighbourhood's, which is not Marshall's estimator).
 /// </summary>
 public static class EmpiricalBayesRates
 {
