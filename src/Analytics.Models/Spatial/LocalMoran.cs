@@ -17,7 +17,7 @@ public sealed record LocalMoranOptions(
 /// <param name="Index">The area.</param>
 /// <param name="I">Iᵢ = (zᵢ/m₂) Σⱼ wᵢⱼ zⱼ with z centred values and m₂ = Σz²/n (NaN for an island).</param>
 /// <param name="Lag">Σⱼ wᵢⱼ zⱼ, the (centred) spatial lag that decides the quadrant.</param>
-/// <param name="PseudoPValue">Folded conditional permutation p-value: (1 + the smaller of the counts of permuted Iᵢ ≥ and ≤ the observed) / (R + 1).</param>
+/// <param name="PseudoPValue">Folded conditional permutation p-value: (1 + the smaller of the counts of permuted Iᵢ ≥ and ≤ the observed, ties counting in both) / (R + 1).</param>
 /// <param name="AdjustedPValue">Benjamini–Hochberg adjusted p-value when asked for, else the pseudo p-value.</param>
 /// <param name="Category">Quadrant if significant, <see cref="LisaCategory.NotSignificant"/> otherwise, <see cref="LisaCategory.Island"/> without neighbours.</param>
 public sealed record LocalMoranArea(int Index, double I, double Lag, double PseudoPValue, double AdjustedPValue, LisaCategory Category);
@@ -88,7 +88,7 @@ public static class LocalMoran
         var k = neighbourWeights.Length;
         var drawn = new int[k];
         var factor = z[i] / m2;
-        var atLeast = 0;
+        int atLeast = 0, atMost = 0;
         for (var r = 0; r < options.Permutations; r++)
         {
             var sum = 0.0;
@@ -101,10 +101,14 @@ public static class LocalMoran
                 drawn[t] = j;
                 sum += neighbourWeights[t] * z[j];
             }
-            if (factor * sum >= observed)
+            var simulated = factor * sum;
+            if (simulated >= observed)
                 atLeast++;
+            if (simulated <= observed)
+                atMost++;
         }
-        var folded = Math.Min(atLeast, options.Permutations - atLeast);
+        // Ties count in both tails, so an area whose every permutation equals its own Iᵢ (zᵢ = 0) gets p = 1.
+        var folded = Math.Min(atLeast, atMost);
         return (folded + 1.0) / (options.Permutations + 1);
     }
 }
