@@ -1,8 +1,4 @@
 namespace Analytics.Models.Epidemiology;
 
 /// <summary>A two-sided confidence interval at <see cref="Level"/> (0.95 for a 95% interval).</summary>
-public readonly record struct ConfidenceInterval(double Lower, double Upper, double Level)
-{
-    /// <summary>True when <paramref name="value"/> lies inside the interval, ends included.</summary>
-    public bool Contains(double value) => value >= Lower && value <= Upper;
-}
+public readonly record struct ConfidenceInterval(double Lower, double Upper, double Level);

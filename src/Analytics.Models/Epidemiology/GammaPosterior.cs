@@ -7,8 +7,6 @@ public readonly record struct GammaPosterior(double Shape, double Rate)
 {
     public double Mean => Shape / Rate;
 
-    public double Median => Quantile(0.5);
-
     public double Quantile(double p) => Gamma.InvCDF(Shape, Rate, p);
 
     /// <summary>Central credible interval at <paramref name="level"/>.</summary>

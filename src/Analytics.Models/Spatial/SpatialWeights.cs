@@ -98,15 +98,6 @@ public sealed class SpatialWeights
     /// <summary>The weights of <paramref name="area"/>'s neighbours, aligned with <see cref="Neighbours"/>.</summary>
     public ReadOnlySpan<double> Weights(int area) => _weights.AsSpan(_offsets[area], _offsets[area + 1] - _offsets[area]);
 
-    /// <summary>Σⱼ wᵢⱼ for area i (1 for every non-island under row standardisation).</summary>
-    public double RowSum(int area)
-    {
-        var sum = 0.0;
-        foreach (var w in Weights(area))
-            sum += w;
-        return sum;
-    }
-
     /// <summary>The spatial lag Σⱼ wᵢⱼ xⱼ of every area (0 for islands).</summary>
     public double[] Lag(ReadOnlySpan<double> values)
     {
