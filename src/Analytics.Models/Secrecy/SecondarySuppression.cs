@@ -25,7 +25,8 @@ namespace Analytics.Models.Secrecy;
 /// primary cell still derivable, one more cell is withheld among the published cells with a
 /// non-zero multiplier in the equations that derive it; for each primary cell bounded to an
 /// interval narrower than the threshold (beyond what its population implies), among the
-/// published cells of the equations that set the binding bound. Then singletons again, then a
+/// published cells of the equations that set the binding bounds — or, when those are fully
+/// withheld, of the nearest equations linked to them. Then singletons again, then a
 /// new audit, until the audit is clean or no cell can be added.</item>
 /// <item><b>Give back.</b> A secondary cell the audit shows to be determined anyway (exactly, or
 /// by an interval of width zero) is published: the reader can compute it, so withholding it
@@ -168,9 +169,8 @@ public static class SecondarySuppression
                 case NarrowLeak { Bounds: var b }:
                 {
                     var gap = _rule.Threshold - (long)(b.Upper - b.Lower);
-                    var reasons = new[] { b.LowerReason, b.UpperReason }.Where(r => r >= 0).Distinct();
-                    return Best(reasons.SelectMany(r => _relations[r].Terms.Select(t => t.Cell)), gap)
-                           ?? Best(_relationsOf[b.Cell].SelectMany(r => _relations[r].Terms.Select(t => t.Cell)), gap);
+                    var reasons = new[] { b.LowerReason, b.UpperReason }.Where(r => r >= 0).Distinct().ToList();
+                    return NearestBest(reasons.Count > 0 ? reasons : _relationsOf[b.Cell], gap);
                 }
                 default:
                     throw new InvalidOperationException("unknown kind of leak");
@@ -191,6 +191,25 @@ public static class SecondarySuppression
             leaks.OfType<DerivableLeak>().Select(l => AttackAuditor.ToDisclosure(l.Determined, _cells[l.Cell].Label, _relations)).ToList(),
             leaks.OfType<NarrowLeak>().Select(l => new NarrowInterval(l.Cell, _cells[l.Cell].Label, (long)l.Bounds.Lower, (long)l.Bounds.Upper,
                 new[] { l.Bounds.LowerReason, l.Bounds.UpperReason }.Where(r => r >= 0).Distinct().Select(r => _relations[r]).ToList())).ToList());
+
+        /// <summary>
+        /// The best partner in the given equations; when they hold none, in the equations linked to
+        /// them, and so on outwards: a bound can be set by a chain of equations whose nearest links
+        /// are already fully withheld.
+        /// </summary>
+        private int? NearestBest(IEnumerable<int> startRelations, long gap)
+        {
+            var seen = new HashSet<int>(startRelations);
+            var level = seen.ToList();
+            while (level.Count > 0)
+            {
+                var cellsHere = level.SelectMany(r => _relations[r].Terms.Select(t => t.Cell)).Distinct().ToList();
+                if (Best(cellsHere, gap) is { } found)
+                    return found;
+                level = cellsHere.SelectMany(c => _relationsOf[c]).Where(seen.Add).ToList();
+            }
+            return null;
+        }
 
         /// <summary>The best published cell among <paramref name="candidates"/> to withhold next (see the class remarks for the order).</summary>
         private int? Best(IEnumerable<int> candidates, long gap)
