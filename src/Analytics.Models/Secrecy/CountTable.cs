@@ -34,8 +34,6 @@ public sealed class CountTable
 
     public int CellCount => _cases.Length;
 
-    public bool HasPopulation => _population is not null;
-
     /// <summary>
     /// A table from the counts of its leaf cells (one leaf category per dimension); every total is
     /// the sum of the leaves under it. <paramref name="population"/>, when given, is published too.

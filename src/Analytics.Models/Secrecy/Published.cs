@@ -49,12 +49,6 @@ public readonly struct Published<T> : IEquatable<Published<T>> where T : struct
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "a value or unreliable figure needs its value"),
     };
 
-    public bool TryGetValue(out T value)
-    {
-        value = _value;
-        return HasValue;
-    }
-
     public bool Equals(Published<T> other) =>
         State == other.State && (!HasValue || EqualityComparer<T>.Default.Equals(_value, other._value));
 

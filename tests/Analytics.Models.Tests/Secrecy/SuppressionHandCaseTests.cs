@@ -32,6 +32,7 @@ public class SuppressionHandCaseTests
             Assert.Equal(CellStatus.Published, result.Status(margin.Item1, margin.Item2));
         Assert.Equal(Published.Of(28L), result.Cases("F", "all"));
         Assert.Equal(PublicationState.Suppressed, result.Cases("F", "0-64").State);
+        Assert.Equal(4, result.Outcome.SuppressedCount);
         Assert.True(result.Outcome.IsProtected);
     }
 
