@@ -37,6 +37,7 @@ public sealed class CountTable
     /// <summary>
     /// A table from the counts of its leaf cells (one leaf category per dimension); every total is
     /// the sum of the leaves under it. <paramref name="population"/>, when given, is published too.
+    /// Each function is called once per leaf cell, in cell order, <paramref name="cases"/> first.
     /// </summary>
     public static CountTable FromLeaves(
         IReadOnlyList<Dimension> dimensions,
