@@ -72,6 +72,8 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
             done.Parameters.Add(new() { Value = (long)pairs });
             await done.ExecuteNonQueryAsync(cancellationToken);
         }
+        // Fresh statistics, or the planner takes the new weights for an empty table when applying them.
+        await Execute(connection, transaction, "ANALYZE geo.interp_weight", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return setId;
     }
@@ -97,39 +99,42 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         // Coverage is the share of the territory's area that source geometries with a value cover.
+        // The weighted sums group on the territory alone (layer, batch and period are fixed), then
+        // meet the territory once for its area: cheaper than carrying the area through the join.
         var sql = populationIndicator is null
             ? """
               INSERT INTO features.territory_exposure (layer_id, batch_id, territory_id, indicator_code, period, method, value, coverage)
-              SELECT s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, 'area',
-                     sum(v.value * w.overlap_m2) / sum(w.overlap_m2),
-                     sum(w.overlap_m2) / (t.area_km2 * 1e6)
-              FROM geo.interp_weight w
-              JOIN geo.interp_weight_set s ON s.id = w.weight_set_id
-              JOIN facts.feature_value v ON v.layer_id = s.layer_id AND v.feature_id = w.feature_id AND v.batch_id = $2
-              JOIN geo.territory t ON t.id = w.territory_id
-              WHERE w.weight_set_id = $1 AND ($3::text IS NULL OR v.period = $3)
-              GROUP BY s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
+              SELECT s.layer_id, $2, x.territory_id, x.indicator_code, x.period, 'area', x.value, x.overlap_m2 / (t.area_km2 * 1e6)
+              FROM (
+                  SELECT w.territory_id, v.indicator_code, v.period, sum(v.value * w.overlap_m2) / sum(w.overlap_m2) AS value, sum(w.overlap_m2) AS overlap_m2
+                  FROM geo.interp_weight w
+                  JOIN facts.feature_value v ON v.batch_id = $2 AND v.layer_id = (SELECT layer_id FROM geo.interp_weight_set WHERE id = $1) AND v.feature_id = w.feature_id
+                  WHERE w.weight_set_id = $1 AND ($3::text IS NULL OR v.period = $3)
+                  GROUP BY w.territory_id, v.indicator_code, v.period) x
+              JOIN geo.territory t ON t.id = x.territory_id
+              JOIN geo.interp_weight_set s ON s.id = $1
               """
             : """
               INSERT INTO features.territory_exposure (layer_id, batch_id, territory_id, indicator_code, period, method, value, coverage)
-              SELECT s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, 'population',
-                     sum(v.value * w.feature_share * p.value) / nullif(sum(w.feature_share * p.value), 0),
-                     sum(w.overlap_m2) / (t.area_km2 * 1e6)
-              FROM geo.interp_weight w
-              JOIN geo.interp_weight_set s ON s.id = w.weight_set_id
-              JOIN facts.feature_value v ON v.layer_id = s.layer_id AND v.feature_id = w.feature_id AND v.batch_id = $2
-              JOIN facts.feature_value p ON p.layer_id = s.layer_id AND p.feature_id = w.feature_id AND p.batch_id = v.batch_id AND p.period = v.period AND p.indicator_code = $3
-              JOIN geo.territory t ON t.id = w.territory_id
-              WHERE w.weight_set_id = $1 AND v.indicator_code <> $3 AND ($4::text IS NULL OR v.period = $4)
-              GROUP BY s.layer_id, v.batch_id, w.territory_id, v.indicator_code, v.period, t.area_km2
-              HAVING sum(w.feature_share * p.value) > 0
+              SELECT s.layer_id, $2, x.territory_id, x.indicator_code, x.period, 'population', x.value, x.overlap_m2 / (t.area_km2 * 1e6)
+              FROM (
+                  SELECT w.territory_id, v.indicator_code, v.period,
+                         sum(v.value * w.feature_share * p.value) / nullif(sum(w.feature_share * p.value), 0) AS value, sum(w.overlap_m2) AS overlap_m2
+                  FROM geo.interp_weight w
+                  JOIN facts.feature_value v ON v.batch_id = $2 AND v.layer_id = (SELECT layer_id FROM geo.interp_weight_set WHERE id = $1) AND v.feature_id = w.feature_id
+                  JOIN facts.feature_value p ON p.batch_id = $2 AND p.layer_id = v.layer_id AND p.feature_id = w.feature_id AND p.period = v.period AND p.indicator_code = $4
+                  WHERE w.weight_set_id = $1 AND v.indicator_code <> $4 AND ($3::text IS NULL OR v.period = $3)
+                  GROUP BY w.territory_id, v.indicator_code, v.period
+                  HAVING sum(w.feature_share * p.value) > 0) x
+              JOIN geo.territory t ON t.id = x.territory_id
+              JOIN geo.interp_weight_set s ON s.id = $1
               """;
         await using var apply = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
         apply.Parameters.Add(new() { Value = weightSetId });
         apply.Parameters.Add(new() { Value = batchId });
+        apply.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         if (populationIndicator is not null)
             apply.Parameters.Add(new() { Value = populationIndicator });
-        apply.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var rows = await apply.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
