@@ -6,6 +6,7 @@ var root = new RootCommand("One Health territorial analytics — pipeline and ad
 {
     DatabaseCommands.Create(),
     IngestCommands.Create(),
+    FeaturesCommands.Create(),
     UserCommands.Create(),
     WorkerCommand.Create(),
     DemoCommands.Create(),

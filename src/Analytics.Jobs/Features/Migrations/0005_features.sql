@@ -48,3 +48,21 @@ WITH RECURSIVE chain AS (
 )
 SELECT c.territory_id, c.ancestor_id, a.level AS ancestor_level, c.depth FROM chain c JOIN geo.territory a ON a.id = c.ancestor_id;
 COMMENT ON VIEW geo.territory_ancestor IS 'One row per territory × each of its ancestors (and itself at depth 0).';
+
+CREATE TABLE features.health_indicator (
+    health_batch_id bigint NOT NULL,
+    territory_id    bigint NOT NULL,
+    level           text NOT NULL,
+    period          text NOT NULL,
+    condition_code  text NOT NULL,
+    statistic       text NOT NULL CHECK (statistic IN ('cases', 'population', 'crude_rate', 'standardised_rate', 'expected', 'sir', 'smoothed_rr', 'p_rr_above_1')),
+    value           double precision,
+    ci_low          double precision,
+    ci_high         double precision,
+    state           text NOT NULL CHECK (state IN ('value', 'suppressed', 'missing', 'unreliable')),
+    method          text NOT NULL,
+    computed_at     timestamptz NOT NULL,
+    CHECK ((state IN ('suppressed', 'missing')) = (value IS NULL)),
+    PRIMARY KEY (health_batch_id, territory_id, period, condition_code, statistic)
+);
+COMMENT ON TABLE features.health_indicator IS 'One row per territory × period × condition × statistic per health batch: the published figure (NULL when suppressed for secrecy or missing), its 95% interval, its state and the method. Every level of the hierarchy is protected together, so no level can be subtracted from another.';

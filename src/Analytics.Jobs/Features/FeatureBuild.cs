@@ -1,0 +1,60 @@
+using Npgsql;
+
+namespace Analytics.Jobs.Features;
+
+/// <summary>
+/// The Features stage over everything loaded: published health figures for the latest health
+/// batch, every grid and polygon layer interpolated onto the latest communes, every station layer
+/// brought onto them. Each step replaces what an earlier build wrote for the same inputs, so the
+/// build may run again (at-least-once delivery) without duplicating anything.
+/// </summary>
+public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<string>> RunAsync(Action<string>? report = null, CancellationToken cancellationToken = default)
+    {
+        var lines = new List<string>();
+        void Say(string line)
+        {
+            lines.Add(line);
+            report?.Invoke(line);
+        }
+        var vintage = await ScalarAsync<int?>("SELECT max(vintage) FROM geo.territory WHERE level = 'commune'", cancellationToken)
+            ?? throw new InvalidOperationException("no communes are loaded: load territories first");
+        if (await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long health)
+        {
+            var summary = await new HealthIndicators(dataSource, clock).BuildAsync(health, cancellationToken: cancellationToken);
+            Say($"health batch {health}: {summary.Tables} tables (period × condition), {summary.Rows:N0} figures, {summary.SuppressedCounts:N0} counts suppressed for secrecy"
+                + (summary.UnprotectedTables > 0 ? $", {summary.UnprotectedTables} tables the auditor could not protect" : ""));
+        }
+        var layers = new List<(long Layer, string Kind, string Name, long Batch)>();
+        await using (var command = dataSource.CreateCommand("""
+            SELECT DISTINCT l.id, l.kind, l.name, v.batch_id FROM geo.source_layer l JOIN facts.feature_value v ON v.layer_id = l.id
+            WHERE l.kind IN ('grid', 'polygons', 'stations') ORDER BY l.id, v.batch_id
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                layers.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        var areas = new AreaWeights(dataSource, clock);
+        var stations = new StationValues(dataSource);
+        foreach (var (layer, kind, name, batch) in layers)
+        {
+            if (kind == "stations")
+            {
+                var rows = await stations.ApplyAsync(layer, batch, "commune", vintage, "idw", cancellationToken: cancellationToken);
+                Say($"{name} (batch {batch}): {rows:N0} commune values by inverse-distance weighting");
+                continue;
+            }
+            var set = await areas.EnsureAsync(layer, "commune", vintage, cancellationToken);
+            var written = await areas.ApplyAsync(set, batch, cancellationToken: cancellationToken);
+            Say($"{name} (batch {batch}): {written:N0} commune values by area-weighted interpolation");
+        }
+        return lines;
+    }
+
+    private async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull or null ? default : (T)value;
+    }
+}
