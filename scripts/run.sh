@@ -2,8 +2,8 @@
 # The run command: the product on the demo data, left running in the background.
 #
 #   scripts/run.sh          install what is missing, start PostGIS, build, migrate, create the demo
-#                           accounts, load the demo world, (re)start the API and web app on
-#                           http://127.0.0.1:5080
+#                           accounts, load the demo world, build its features, (re)start the API
+#                           and web app on http://127.0.0.1:5080
 #   scripts/run.sh stop     stop the API and the private PostGIS
 #
 # Settings (environment): ANALYTICS_API_PORT (default 5080); Database__ConnectionString to use an
@@ -51,6 +51,8 @@ jobs db migrate
 accounts=$(jobs demo accounts --passwords-file .local/demo-accounts.txt)
 echo "run: loading the demo world (data/demo/load.json; files already loaded are skipped)"
 jobs ingest manifest data/demo/load.json --as demo-steward
+echo "run: building features (published health figures with statistical secrecy, exposures per commune)"
+jobs features build
 
 stop_api
 mkdir -p .local

@@ -1,0 +1,118 @@
+using Analytics.Jobs.Features;
+using Analytics.Jobs.Ingest;
+using Analytics.Models.Secrecy;
+using Analytics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Analytics.Jobs.Tests.Features;
+
+/// <summary>The demo world's health batch published for every level of its hierarchy.</summary>
+public class HealthIndicatorsTests(HealthIndicatorsTests.Published world) : IClassFixture<HealthIndicatorsTests.Published>
+{
+    public sealed class Published : IAsyncLifetime
+    {
+        public PostgisDatabase Database { get; } = new();
+        public long HealthBatch { get; private set; }
+        public HealthIndicators.Summary Summary { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            await Database.InitializeAsync();
+            var ingest = new IngestService(Database.DataSource, TimeProvider.System, NullLogger<IngestService>.Instance);
+            foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads.Where(l => l.Kind is IngestKind.Catalog or IngestKind.Territories or IngestKind.Health))
+            {
+                var result = await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "test", entry.Options ?? IngestOptions.Default));
+                if (entry.Kind == IngestKind.Health)
+                    HealthBatch = result.BatchId!.Value;
+            }
+            Summary = await new HealthIndicators(Database.DataSource, TimeProvider.System).BuildAsync(HealthBatch);
+        }
+
+        public Task DisposeAsync() => Database.DisposeAsync();
+    }
+
+    private sealed record Figure(long Territory, long? Parent, string Period, string Condition, string Statistic, double? Value, string State);
+
+    private async Task<List<Figure>> FiguresAsync(string statistic)
+    {
+        await using var command = world.Database.DataSource.CreateCommand("""
+            SELECT h.territory_id, t.parent_id, h.period, h.condition_code, h.statistic, h.value, h.state
+            FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id WHERE h.statistic = $1
+            """);
+        command.Parameters.Add(new() { Value = statistic });
+        await using var reader = await command.ExecuteReaderAsync();
+        var figures = new List<Figure>();
+        while (await reader.ReadAsync())
+            figures.Add(new Figure(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.GetString(6)));
+        return figures;
+    }
+
+    [Fact]
+    public async Task every_level_is_published_for_every_period_and_condition()
+    {
+        Assert.Equal(25, world.Summary.Tables); // 5 years × 5 conditions
+        var cases = await FiguresAsync("cases");
+        Assert.Equal(25 * (1233 + 63 + 5 + 2), cases.Count);
+        Assert.Equal(0, world.Summary.UnprotectedTables);
+    }
+
+    [Fact]
+    public async Task no_published_count_lies_between_1_and_10()
+    {
+        var cases = await FiguresAsync("cases");
+        Assert.DoesNotContain(cases, c => c.Value is >= 1 and <= 10);
+        Assert.Contains(cases, c => c.State == "suppressed");
+        Assert.Contains(cases, c => c.Value == 0); // zero is publishable
+    }
+
+    [Fact]
+    public async Task every_figure_derived_from_a_suppressed_count_is_suppressed_too()
+    {
+        var suppressed = (await FiguresAsync("cases")).Where(c => c.State == "suppressed").Select(c => (c.Territory, c.Period, c.Condition)).ToHashSet();
+        foreach (var statistic in new[] { "crude_rate", "standardised_rate", "sir", "smoothed_rr", "p_rr_above_1", "expected", "population" })
+        {
+            var leaking = (await FiguresAsync(statistic)).Where(f => suppressed.Contains((f.Territory, f.Period, f.Condition)) && f.State != "suppressed").ToList();
+            Assert.True(leaking.Count == 0, $"{statistic} published for {leaking.Count} suppressed counts");
+        }
+    }
+
+    [Fact]
+    public async Task the_published_tables_pass_the_attack_auditor()
+    {
+        var cases = await FiguresAsync("cases");
+        var population = (await FiguresAsync("population")).ToDictionary(p => (p.Territory, p.Period, p.Condition), p => p.Value);
+        foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)))
+        {
+            var cells = table.ToList();
+            var index = cells.Select((c, i) => (c.Territory, i)).ToDictionary(p => p.Territory, p => p.i);
+            var audit = cells.Select(c => new AuditCell($"{c.Territory}", c.State == "suppressed" ? Published<long>.Suppressed : Published.Of((long)c.Value!.Value),
+                population[(c.Territory, c.Period, c.Condition)] is double p ? (long)p : null)).ToList();
+            var relations = cells.Where(c => c.Parent is not null).GroupBy(c => c.Parent!.Value)
+                .Select(g => LinearRelation.Sum($"{g.Key} = Σ children", index[g.Key], g.Select(c => index[c.Territory]))).ToList();
+            var report = AttackAuditor.Audit(audit, relations, SecrecyRule.Default);
+            Assert.True(report.IsClean, $"{table.Key}: {report}");
+        }
+    }
+
+    [Fact]
+    public async Task expected_cases_add_up_to_observed_cases_at_the_top_of_the_hierarchy()
+    {
+        // Indirect standardisation on the batch's own rates: Σ E = Σ O over all territories of a level.
+        var cases = (await FiguresAsync("cases")).Where(c => c.Parent is null).ToList();
+        var expected = (await FiguresAsync("expected")).Where(c => c.Parent is null).ToDictionary(e => (e.Territory, e.Period, e.Condition), e => e.Value!.Value);
+        foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)))
+            Assert.Equal(table.Sum(c => c.Value!.Value), table.Sum(c => expected[(c.Territory, c.Period, c.Condition)]), 6);
+    }
+
+    [Fact]
+    public async Task a_crude_rate_is_cases_per_100000_inhabitants()
+    {
+        var cases = (await FiguresAsync("cases")).Where(c => c.State == "value" && c.Value > 100).ToDictionary(c => (c.Territory, c.Period, c.Condition), c => c.Value!.Value);
+        var population = (await FiguresAsync("population")).ToDictionary(c => (c.Territory, c.Period, c.Condition), c => c.Value);
+        var rates = (await FiguresAsync("crude_rate")).Where(r => cases.ContainsKey((r.Territory, r.Period, r.Condition))).ToList();
+        Assert.NotEmpty(rates);
+        foreach (var rate in rates.Take(200))
+            Assert.Equal(cases[(rate.Territory, rate.Period, rate.Condition)] / population[(rate.Territory, rate.Period, rate.Condition)]!.Value * 100_000, rate.Value!.Value, 6);
+    }
+}
