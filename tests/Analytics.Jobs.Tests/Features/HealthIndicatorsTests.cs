@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Analytics.Jobs.Tests.Features;
 
 /// <summary>The demo world's health batch published for every level of its hierarchy.</summary>
-public class HealthIndicatorsTests(HealthIndicatorsTests.Published world) : IClassFixture<HealthIndicatorsTests.Published>
+public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : IClassFixture<HealthIndicatorsTests.DemoHealth>
 {
-    public sealed class Published : IAsyncLifetime
+    public sealed class DemoHealth : IAsyncLifetime
     {
         public PostgisDatabase Database { get; } = new();
         public long HealthBatch { get; private set; }
@@ -99,10 +99,16 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.Published world) : ICla
     public async Task expected_cases_add_up_to_observed_cases_at_the_top_of_the_hierarchy()
     {
         // Indirect standardisation on the batch's own rates: Σ E = Σ O over all territories of a level.
+        // Checked on the tables whose top level is wholly published (a small overseas région may be suppressed).
         var cases = (await FiguresAsync("cases")).Where(c => c.Parent is null).ToList();
-        var expected = (await FiguresAsync("expected")).Where(c => c.Parent is null).ToDictionary(e => (e.Territory, e.Period, e.Condition), e => e.Value!.Value);
-        foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)))
-            Assert.Equal(table.Sum(c => c.Value!.Value), table.Sum(c => expected[(c.Territory, c.Period, c.Condition)]), 6);
+        var expected = (await FiguresAsync("expected")).Where(c => c.Parent is null).ToDictionary(e => (e.Territory, e.Period, e.Condition), e => e.Value);
+        var checkedTables = 0;
+        foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)).Where(t => t.All(c => c.State != "suppressed")))
+        {
+            Assert.Equal(table.Sum(c => c.Value!.Value), table.Sum(c => expected[(c.Territory, c.Period, c.Condition)]!.Value), 6);
+            checkedTables++;
+        }
+        Assert.True(checkedTables >= 10, $"only {checkedTables} tables fully published at the top level");
     }
 
     [Fact]
