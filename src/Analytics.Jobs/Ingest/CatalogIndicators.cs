@@ -38,4 +38,31 @@ internal sealed class CatalogIndicators
                 $"unknown indicator code '{mapped}' in the column mapping: it is not in the catalogue");
         return Exists(normalised) ? normalised : null;
     }
+
+    /// <summary>
+    /// The columns of a wide file that hold values, each with its indicator; the others (besides
+    /// <paramref name="notValues"/>, the code, period and coordinate columns) are named in a note.
+    /// A file where no column feeds an indicator is refused.
+    /// </summary>
+    public List<(int Column, string Indicator)> ValueColumns(LoadContext context, Text.Columns columns, ISet<int> notValues, string unusedNote)
+    {
+        var valueColumns = new List<(int, string)>();
+        var unused = new List<string>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (notValues.Contains(i))
+                continue;
+            var indicator = ForColumn(columns.Header[i], context.Options.Columns, context.Request.FileName);
+            if (indicator is null)
+                unused.Add(columns.Header[i]);
+            else
+                valueColumns.Add((i, indicator));
+        }
+        if (valueColumns.Count == 0)
+            throw new IngestException(context.Request.FileName, 1, null,
+                $"no column matches a catalogue indicator (columns: {string.Join(", ", columns.Header)}); map them with --column name=indicator");
+        if (unused.Count > 0)
+            context.Note($"{unusedNote}: {string.Join(", ", unused)}");
+        return valueColumns;
+    }
 }

@@ -43,6 +43,23 @@ public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction t
 
     public void Progress(long rowsDone, long bytesDone) => reportProgress(rowsDone, bytesDone);
 
+    /// <summary>
+    /// What every CSV loader does first with a record: count it, report progress now and then,
+    /// refuse the whole file if the record holds a direct identifier, and quarantine it when it
+    /// does not have the header's number of fields. True when the record goes on to the loader's checks.
+    /// </summary>
+    public bool Admit(Text.CsvFile file, Text.Columns columns, Text.CsvRecord record)
+    {
+        RowsRead++;
+        if ((RowsRead & 0x3FFF) == 0)
+            Progress(RowsRead, file.BytesRead);
+        columns.ScreenForIdentifiers(record);
+        if (record.Fields.Count == columns.Count)
+            return true;
+        Reject(record.Line, null, $"wrong column count: {record.Fields.Count} fields where the header has {columns.Count}", string.Join(file.Separator, record.Fields));
+        return false;
+    }
+
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 }
 

@@ -30,7 +30,7 @@ public class IngestApiTests(UploadLimitApiFactory api) : IClassFixture<UploadLim
 
     private static async Task<JsonElement> WaitForOutcomeAsync(HttpClient client, string progressUrl)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             // Throws on 404: a load must be visible (queued) from the moment it is accepted.

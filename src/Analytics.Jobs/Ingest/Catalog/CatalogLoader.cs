@@ -24,14 +24,9 @@ internal sealed class CatalogLoader : ILoader
         var seen = new Dictionary<string, long>();
         while (file.TryRead(out var record))
         {
-            context.RowsRead++;
-            columns.ScreenForIdentifiers(record);
-            var f = record.Fields;
-            if (f.Count != columns.Count)
-            {
-                context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}");
+            if (!context.Admit(file, columns, record))
                 continue;
-            }
+            var f = record.Fields;
             var code = f[required[0]].Trim();
             if (!System.Text.RegularExpressions.Regex.IsMatch(code, "^[a-z][a-z0-9_]*$"))
             {

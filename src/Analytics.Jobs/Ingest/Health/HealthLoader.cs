@@ -101,16 +101,9 @@ internal sealed class HealthLoader : ILoader
             cancellationToken);
         while (file.TryRead(out var record))
         {
-            context.RowsRead++;
-            if ((context.RowsRead & 0x3FFF) == 0)
-                context.Progress(context.RowsRead, file.BytesRead);
-            var f = record.Fields;
-            columns.ScreenForIdentifiers(record);
-            if (f.Count != columns.Count)
-            {
-                context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}", string.Join(file.Separator, f));
+            if (!context.Admit(file, columns, record))
                 continue;
-            }
+            var f = record.Fields;
             var levelText = level >= 0 ? f[level] : context.Options.Level!;
             var levelName = levels[levelText];
             if (levelName is null)

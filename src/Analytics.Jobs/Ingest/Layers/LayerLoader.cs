@@ -177,22 +177,7 @@ internal sealed partial class LayerLoader : ILoader
         if (period < 0 && context.Options.Period is null)
             throw new IngestException(fileName, 1, "year", "the file has no year column: give the period of its values with --period");
         var notValues = new HashSet<int> { x, y, code, period, columns.Find("longitude", "lon"), columns.Find("latitude", "lat"), columns.Find("x_l93"), columns.Find("y_l93") };
-        var valueColumns = new List<(int, string)>();
-        var ignored = new List<string>();
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (notValues.Contains(i))
-                continue;
-            var indicator = indicators.ForColumn(columns.Header[i], context.Options.Columns, fileName);
-            if (indicator is null)
-                ignored.Add(columns.Header[i]);
-            else
-                valueColumns.Add((i, indicator));
-        }
-        if (valueColumns.Count == 0)
-            throw new IngestException(fileName, 1, null, $"no column matches a catalogue indicator (columns: {string.Join(", ", columns.Header)}); map them with --column name=indicator");
-        if (ignored.Count > 0)
-            context.Note($"columns kept as attributes only or ignored: {string.Join(", ", ignored)}");
+        var valueColumns = indicators.ValueColumns(context, columns, notValues, "columns kept as attributes, not values (no catalogue indicator)");
         return new PointTable(x, y, code, period, valueColumns, notValues, context.Clock.GetUtcNow().Year);
     }
 

@@ -23,14 +23,9 @@ internal sealed class CodeChangeLoader : ILoader
             "COPY geo.code_change (level, old_code, new_code, vintage, batch_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
         while (file.TryRead(out var record))
         {
-            context.RowsRead++;
-            columns.ScreenForIdentifiers(record);
-            var f = record.Fields;
-            if (f.Count != columns.Count)
-            {
-                context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}");
+            if (!context.Admit(file, columns, record))
                 continue;
-            }
+            var f = record.Fields;
             var levelText = level >= 0 ? f[level] : context.Options.Level ?? Levels.Commune;
             var levelName = Levels.Parse(levelText);
             if (levelName is null)

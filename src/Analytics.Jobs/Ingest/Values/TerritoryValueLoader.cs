@@ -30,24 +30,7 @@ internal sealed class TerritoryValueLoader : ILoader
         var skip = new HashSet<int> { code, levelColumn, period, indicatorColumn, valueColumn };
         var valueColumns = new List<(int Index, string Indicator)>();
         if (!isLong)
-        {
-            var ignored = new List<string>();
-            for (var i = 0; i < columns.Count; i++)
-            {
-                if (skip.Contains(i))
-                    continue;
-                var indicator = indicators.ForColumn(columns.Header[i], context.Options.Columns, fileName);
-                if (indicator is null)
-                    ignored.Add(columns.Header[i]);
-                else
-                    valueColumns.Add((i, indicator));
-            }
-            if (valueColumns.Count == 0)
-                throw new IngestException(fileName, 1, null,
-                    $"no column matches a catalogue indicator (columns: {string.Join(", ", columns.Header)}); map them with --column name=indicator");
-            if (ignored.Count > 0)
-                context.Note($"columns not loaded (no catalogue indicator): {string.Join(", ", ignored)}");
-        }
+            valueColumns = indicators.ValueColumns(context, columns, skip, "columns not loaded (no catalogue indicator)");
         var territories = await TerritoryIndexes.LoadAsync(context, cancellationToken);
         var lastYear = context.Clock.GetUtcNow().Year;
         var seen = new HashSet<(long, string, string)>();
@@ -57,16 +40,9 @@ internal sealed class TerritoryValueLoader : ILoader
         var labels = new List<(long Territory, string Indicator, string Period, string Label)>();
         while (file.TryRead(out var record))
         {
-            context.RowsRead++;
-            if ((context.RowsRead & 0x3FFF) == 0)
-                context.Progress(context.RowsRead, file.BytesRead);
-            var f = record.Fields;
-            columns.ScreenForIdentifiers(record);
-            if (f.Count != columns.Count)
-            {
-                context.Reject(record.Line, null, $"wrong column count: {f.Count} fields where the header has {columns.Count}", string.Join(file.Separator, f));
+            if (!context.Admit(file, columns, record))
                 continue;
-            }
+            var f = record.Fields;
             var levelText = levelColumn >= 0 ? f[levelColumn] : context.Options.Level ?? Levels.Commune;
             var levelName = Levels.Parse(levelText);
             if (levelName is null)
