@@ -23,24 +23,26 @@ public static class JobScheduling
         services.AddTransient<HeartbeatJob>();
         services.AddTransient<Ingest.IngestJob>();
         services.AddSingleton<Ingest.IngestService>();
-        services.AddHangfire((sp, hangfire) =>
+        // The storage is this process's own singleton, not Hangfire's global JobStorage.Current:
+        // two hosts in one process (the HTTP tests run several) would otherwise race for the global
+        // and enqueue into each other's databases.
+        services.AddSingleton<JobStorage>(sp =>
         {
             var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
             var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-            hangfire
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UsePostgreSqlStorage(
-                    storage => storage.UseNpgsqlConnection(connectionString),
-                    new PostgreSqlStorageOptions
-                    {
-                        SchemaName = DatabaseMigrator.HangfireSchema,
-                        // The migrator installs the schema before anything starts; a worker never alters it.
-                        PrepareSchemaIfNecessary = false,
-                        QueuePollInterval = TimeSpan.FromSeconds(jobs.PollIntervalSeconds),
-                    });
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = DatabaseMigrator.HangfireSchema,
+                // The migrator installs the schema before anything starts; a worker never alters it.
+                PrepareSchemaIfNecessary = false,
+                QueuePollInterval = TimeSpan.FromSeconds(jobs.PollIntervalSeconds),
+            };
+            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
         });
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         if (withWorker)
         {
             services.AddHangfireServer((sp, server) =>
