@@ -155,18 +155,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
             }
         }
 
-        await using (var clear = new NpgsqlCommand($"""
-            DELETE FROM features.territory_exposure e USING geo.territory t
-            WHERE e.layer_id = $1 AND e.batch_id = $2 AND e.method = $3 AND t.id = e.territory_id AND t.level = $4 AND t.vintage = $5{periodFilter.Replace("period", "e.period")}
-            """, connection, transaction))
-        {
-            clear.Parameters.Add(new() { Value = layerId });
-            clear.Parameters.Add(new() { Value = batchId });
-            clear.Parameters.Add(new() { Value = method });
-            clear.Parameters.Add(new() { Value = level });
-            clear.Parameters.Add(new() { Value = vintage });
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await TerritoryExposures.ClearAsync(connection, transaction, layerId, batchId, method, level, vintage, period, cancellationToken);
         var rows = 0;
         var sum = new double[territoryIds.Count];
         var weightSum = new double[territoryIds.Count];

@@ -25,18 +25,7 @@ public sealed class StationValues(NpgsqlDataSource dataSource)
             throw new ArgumentException("method is nearest or idw", nameof(method));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand("""
-            DELETE FROM features.territory_exposure e USING geo.territory t
-            WHERE e.layer_id = $1 AND e.batch_id = $2 AND e.method = $3 AND t.id = e.territory_id AND t.level = $4 AND t.vintage = $5
-            """, connection, transaction))
-        {
-            clear.Parameters.Add(new() { Value = layerId });
-            clear.Parameters.Add(new() { Value = batchId });
-            clear.Parameters.Add(new() { Value = method });
-            clear.Parameters.Add(new() { Value = level });
-            clear.Parameters.Add(new() { Value = vintage });
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await TerritoryExposures.ClearAsync(connection, transaction, layerId, batchId, method, level, vintage, period: null, cancellationToken);
         var p = o.Power.ToString(CultureInfo.InvariantCulture);
         var floor = o.MinDistanceMetres.ToString(CultureInfo.InvariantCulture);
         var value = method == "nearest"

@@ -1,3 +1,4 @@
+using Analytics.Jobs.Ingest.Text;
 using Npgsql;
 
 namespace Analytics.Jobs.Ingest;
@@ -107,4 +108,27 @@ internal sealed class TerritoryIndexes
 
     public TerritoryIndex For(string level) => byLevel.TryGetValue(level, out var index) ? index
         : throw new IngestException(fileName, null, "level", $"no territories of level '{level}' are loaded yet: load their boundaries first (ingest territories FILE --level {level})");
+
+    /// <summary>
+    /// The territory a record names: its level (from the level column, or the load's level) and its
+    /// code. An unknown level or code quarantines the record with the reason; false then.
+    /// </summary>
+    public bool TryResolve(LoadContext context, CsvRecord record, Columns columns, int levelColumn, string? levelText, int codeColumn, out long territoryId)
+    {
+        territoryId = 0;
+        var text = levelColumn >= 0 ? record.Fields[levelColumn] : levelText ?? Levels.Commune;
+        var level = Levels.Parse(text);
+        if (level is null)
+        {
+            context.Reject(record.Line, levelColumn >= 0 ? columns.Header[levelColumn] : "level",
+                $"unknown territory level '{Columns.Truncate(text)}' (expected commune, epci, departement, region, iris)");
+            return false;
+        }
+        var index = For(level);
+        if (index.TryResolve(record.Fields[codeColumn], out territoryId))
+            return true;
+        context.Reject(record.Line, columns.Header[codeColumn],
+            $"unknown territory code '{Columns.Truncate(record.Fields[codeColumn])}' for level {level} (vintage {index.Vintage})");
+        return false;
+    }
 }

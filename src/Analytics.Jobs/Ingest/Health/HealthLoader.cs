@@ -90,7 +90,6 @@ internal sealed class HealthLoader : ILoader
             throw new IngestException(context.Request.FileName, 1, "level",
                 "the file has no 'level' column and no level was given: add the column or load with --level commune (or epci, departement…)");
         var lastYear = context.Clock.GetUtcNow().Year;
-        var levels = new Memo<string?>(Levels.Parse);
         var periods = new Memo<(string? Value, bool OutOfRange)>(text => (HealthVocabulary.ParsePeriod(text, 1980, lastYear, out var outOfRange), outOfRange));
         var conditionOf = new Memo<string?>(conditions.Resolve);
         var sexes = new Memo<string?>(HealthVocabulary.ParseSex);
@@ -104,19 +103,8 @@ internal sealed class HealthLoader : ILoader
             if (!context.Admit(file, columns, record))
                 continue;
             var f = record.Fields;
-            var levelText = level >= 0 ? f[level] : context.Options.Level!;
-            var levelName = levels[levelText];
-            if (levelName is null)
-            {
-                context.Reject(record.Line, Header(columns, level, "level"), $"unknown territory level '{Columns.Truncate(levelText)}' (expected commune, epci, departement, region, iris)");
+            if (!territories.TryResolve(context, record, columns, level, context.Options.Level, code, out var territoryId))
                 continue;
-            }
-            var index = territories.For(levelName);
-            if (!index.TryResolve(f[code], out var territoryId))
-            {
-                context.Reject(record.Line, columns.Header[code], $"unknown territory code '{Columns.Truncate(f[code])}' for level {levelName} (vintage {index.Vintage})");
-                continue;
-            }
             var periodText = period >= 0 ? f[period] : context.Options.Period!;
             var (periodValue, outOfRange) = periods[periodText];
             if (periodValue is null)

@@ -43,19 +43,8 @@ internal sealed class TerritoryValueLoader : ILoader
             if (!context.Admit(file, columns, record))
                 continue;
             var f = record.Fields;
-            var levelText = levelColumn >= 0 ? f[levelColumn] : context.Options.Level ?? Levels.Commune;
-            var levelName = Levels.Parse(levelText);
-            if (levelName is null)
-            {
-                context.Reject(record.Line, levelColumn >= 0 ? columns.Header[levelColumn] : "level", $"unknown territory level '{Columns.Truncate(levelText)}'");
+            if (!territories.TryResolve(context, record, columns, levelColumn, context.Options.Level, code, out var territoryId))
                 continue;
-            }
-            var index = territories.For(levelName);
-            if (!index.TryResolve(f[code], out var territoryId))
-            {
-                context.Reject(record.Line, columns.Header[code], $"unknown territory code '{Columns.Truncate(f[code])}' for level {levelName} (vintage {index.Vintage})");
-                continue;
-            }
             var periodText = period >= 0 ? f[period] : context.Options.Period!;
             var periodValue = HealthVocabulary.ParsePeriod(periodText, 1900, lastYear, out var outOfRange);
             if (periodValue is null)
