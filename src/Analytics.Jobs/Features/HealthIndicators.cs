@@ -1,5 +1,6 @@
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Secrecy;
+using Analytics.Models.Spatial;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,7 +10,9 @@ namespace Analytics.Jobs.Features;
 /// Turns one batch of health counts into published figures for every territory of the hierarchy
 /// (commune → EPCI → département → région): cases, population, crude rate, directly standardised
 /// rate, expected cases and SIR with exact intervals, and the Poisson–gamma smoothed relative risk
-/// with P(RR &gt; 1). Writes <c>features.health_indicator</c>.
+/// with P(RR &gt; 1). Writes <c>features.health_indicator</c>; for the communes, also the global
+/// spatial autocorrelation of the rates (EB Moran's I, <c>features.spatial_pattern</c>) and each
+/// commune's LISA category on the smoothed RR (<c>features.territory_cluster</c>), queen contiguity.
 /// </summary>
 /// <remarks>
 /// Statistical secrecy is applied to all levels at once, per period and condition: one count
@@ -24,7 +27,10 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
     private sealed record Stratum(long TerritoryId, string Period, string Condition, string Sex, string AgeBand, long Cases, long Population);
 
     /// <summary>What a build produced, for the command line and the job's log.</summary>
-    public sealed record Summary(long HealthBatchId, int Tables, int Rows, int SuppressedCounts, int UnprotectedTables);
+    public sealed record Summary(long HealthBatchId, int Tables, int Rows, int SuppressedCounts, int UnprotectedTables, int SignificantMorans);
+
+    /// <summary>Permutations for the Moran and LISA pseudo p-values (seeded, so a rebuild gives the same results).</summary>
+    private const int Permutations = 499;
 
     public async Task<Summary> BuildAsync(long healthBatchId, SecrecyRule? rule = null, CancellationToken cancellationToken = default)
     {
@@ -33,8 +39,13 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         var strata = await ReadStrataAsync(healthBatchId, cancellationToken);
         var territories = Dimension.Tree("territory", tree.Links.Select(l => (l.Child.ToString(System.Globalization.CultureInfo.InvariantCulture), l.Parent.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var now = clock.GetUtcNow();
+        var communes = await new Neighbours(dataSource).ReadAsync("commune", tree.CommuneVintage, NeighbourRule.Queen, cancellationToken: cancellationToken);
+        var communeWeights = SpatialWeights.FromNeighbours(communes.Neighbours, WeightStyle.RowStandardised);
+        var communeIndex = communes.TerritoryIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
         var rows = new List<object?[]>();
-        int tables = 0, suppressed = 0, unprotected = 0;
+        var patterns = new List<object?[]>();
+        var clusters = new List<object?[]>();
+        int tables = 0, suppressed = 0, unprotected = 0, significant = 0;
         foreach (var table in strata.GroupBy(s => (s.Period, s.Condition)))
         {
             tables++;
@@ -79,6 +90,38 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                 var observed = nodes.Select(n => nodeCases[n].Sum()).ToList();
                 var expected = nodes.Select(n => IndirectStandardisation.ExpectedCases(nodePopulation[n], referenceRates)).ToList();
                 var model = PoissonGammaModel.Fit(observed, expected);
+                if (levelGroup.Key == "commune")
+                {
+                    // Spatial patterns on the communes: EB Moran's I on the rates, LISA on the smoothed RR.
+                    var cases = new long[communes.TerritoryIds.Count];
+                    var population = new double[communes.TerritoryIds.Count];
+                    var smoothed = new double[communes.TerritoryIds.Count];
+                    var globalMean = model.PriorMean;
+                    Array.Fill(smoothed, globalMean);
+                    for (var i = 0; i < nodes.Count; i++)
+                    {
+                        if (!communeIndex.TryGetValue(nodes[i], out var at))
+                            continue;
+                        cases[at] = observed[i];
+                        population[at] = nodePopulation[nodes[i]].Sum();
+                        smoothed[at] = expected[i] > 0 ? model.Posterior(observed[i], expected[i]).Mean : globalMean;
+                    }
+                    var moran = MoranI.EmpiricalBayes(cases, population, communeWeights, Permutations, seed: 42);
+                    var p = moran.Permutation?.PseudoPValue ?? moran.PValueRandomisation;
+                    if (p < 0.05)
+                        significant++;
+                    patterns.Add([healthBatchId, "commune", table.Key.Period, table.Key.Condition, "eb_moran_i", moran.I, p,
+                        System.Text.Json.JsonSerializer.Serialize(new { neighbours = "queen", weights = "row-standardised", permutations = Permutations, islands = communes.Islands.ToArray(), expected = moran.Expected, z = moran.ZRandomisation }),
+                        now]);
+                    var lisa = LocalMoran.Compute(smoothed, communeWeights, new LocalMoranOptions(Permutations, Seed: 42));
+                    foreach (var area in lisa.Areas)
+                    {
+                        var territory = communes.TerritoryIds[area.Index];
+                        var hidden = published.Status(counts.CellAt(territory.ToString(System.Globalization.CultureInfo.InvariantCulture))).IsSuppressed();
+                        clusters.Add([healthBatchId, territory, table.Key.Period, table.Key.Condition, "lisa",
+                            hidden ? null : area.Category.ToString(), hidden || double.IsNaN(area.AdjustedPValue) ? null : area.AdjustedPValue, hidden ? "suppressed" : "value"]);
+                    }
+                }
                 for (var i = 0; i < nodes.Count; i++)
                 {
                     var node = nodes[i];
@@ -114,40 +157,46 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                 }
             }
         }
-        await WriteAsync(healthBatchId, rows, cancellationToken);
-        return new Summary(healthBatchId, tables, rows.Count, suppressed, unprotected);
+        await WriteAsync(healthBatchId, rows, patterns, clusters, cancellationToken);
+        return new Summary(healthBatchId, tables, rows.Count, suppressed, unprotected, significant);
     }
 
-    private async Task WriteAsync(long healthBatchId, List<object?[]> rows, CancellationToken cancellationToken)
+    /// <summary>Replaces everything an earlier build wrote for the batch, in one transaction.</summary>
+    private async Task WriteAsync(long healthBatchId, List<object?[]> rows, List<object?[]> patterns, List<object?[]> clusters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand("DELETE FROM features.health_indicator WHERE health_batch_id = $1", connection, transaction))
+        foreach (var table in new[] { "features.health_indicator", "features.spatial_pattern", "features.territory_cluster" })
         {
+            await using var clear = new NpgsqlCommand($"DELETE FROM {table} WHERE health_batch_id = $1", connection, transaction);
             clear.Parameters.Add(new() { Value = healthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var writer = await connection.BeginBinaryImportAsync("""
-            COPY features.health_indicator (health_batch_id, territory_id, level, period, condition_code, statistic, value, ci_low, ci_high, state, method, computed_at)
-            FROM STDIN (FORMAT BINARY)
-            """, cancellationToken))
-        {
-            NpgsqlDbType[] types = [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
-                NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz];
-            foreach (var row in rows)
-            {
-                writer.StartRow();
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (row[i] is null)
-                        writer.WriteNull();
-                    else
-                        writer.Write(row[i]!, types[i]);
-                }
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
+        await CopyAsync(connection, "features.health_indicator (health_batch_id, territory_id, level, period, condition_code, statistic, value, ci_low, ci_high, state, method, computed_at)", rows,
+            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
+             NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz], cancellationToken);
+        await CopyAsync(connection, "features.spatial_pattern (health_batch_id, level, period, condition_code, statistic, value, p_value, detail, computed_at)", patterns,
+            [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Jsonb, NpgsqlDbType.TimestampTz], cancellationToken);
+        await CopyAsync(connection, "features.territory_cluster (health_batch_id, territory_id, period, condition_code, method, category, p_value, state)", clusters,
+            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Text], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string target, List<object?[]> rows, NpgsqlDbType[] types, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            writer.StartRow();
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i] is null)
+                    writer.WriteNull();
+                else
+                    writer.Write(row[i]!, types[i]);
+            }
+        }
+        await writer.CompleteAsync(cancellationToken);
     }
 
     private async Task<List<Stratum>> ReadStrataAsync(long healthBatchId, CancellationToken cancellationToken)
@@ -177,22 +226,27 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                 UNION
                 SELECT p.id, p.parent_id, p.level FROM up JOIN geo.territory p ON p.id = up.parent_id
             )
-            SELECT id, parent_id, level FROM up
+            SELECT up.id, up.parent_id, up.level, t.vintage FROM up JOIN geo.territory t ON t.id = up.id
             """);
         command.Parameters.Add(new() { Value = healthBatchId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var parent = new Dictionary<long, long?>();
         var level = new Dictionary<long, string>();
+        var communeVintage = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
             parent[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
             level[reader.GetInt64(0)] = reader.GetString(2);
+            if (reader.GetString(2) == "commune")
+                communeVintage = Math.Max(communeVintage, reader.GetInt32(3));
         }
-        return new Hierarchy(parent, level);
+        return new Hierarchy(parent, level, communeVintage);
     }
 
-    private sealed class Hierarchy(Dictionary<long, long?> parent, Dictionary<long, string> level)
+    private sealed class Hierarchy(Dictionary<long, long?> parent, Dictionary<long, string> level, int communeVintage)
     {
+        public int CommuneVintage => communeVintage;
+
         public IEnumerable<(long Child, long Parent)> Links => parent.Where(p => p.Value is not null).Select(p => (p.Key, p.Value!.Value));
 
         public string LevelOf(long territory) => level[territory];

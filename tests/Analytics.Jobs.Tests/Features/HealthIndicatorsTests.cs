@@ -121,4 +121,25 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
         foreach (var rate in rates.Take(200))
             Assert.Equal(cases[(rate.Territory, rate.Period, rate.Condition)] / population[(rate.Territory, rate.Period, rate.Condition)]!.Value * 100_000, rate.Value!.Value, 6);
     }
+
+    [Fact]
+    public async Task commune_rates_show_the_spatial_structure_the_demo_world_was_built_with()
+    {
+        // The generator adds spatially structured noise and an autocorrelated deprivation index (TRUTH.md).
+        Assert.Equal(25L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.spatial_pattern WHERE statistic = 'eb_moran_i'"));
+        Assert.True(world.Summary.SignificantMorans >= 10, $"only {world.Summary.SignificantMorans} of 25 tables clustered");
+        Assert.True(await world.Database.ScalarAsync<double>("SELECT max(value) FROM features.spatial_pattern") > 0.1);
+    }
+
+    [Fact]
+    public async Task the_cluster_category_of_a_commune_whose_count_is_suppressed_is_withheld()
+    {
+        var leaking = await world.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM features.territory_cluster c
+            JOIN features.health_indicator h ON (h.health_batch_id, h.territory_id, h.period, h.condition_code) = (c.health_batch_id, c.territory_id, c.period, c.condition_code)
+            WHERE h.statistic = 'cases' AND h.state = 'suppressed' AND c.category IS NOT NULL
+            """);
+        Assert.Equal(0L, leaking);
+        Assert.True(await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE category = 'HighHigh'") > 0);
+    }
 }

@@ -66,3 +66,31 @@ CREATE TABLE features.health_indicator (
     PRIMARY KEY (health_batch_id, territory_id, period, condition_code, statistic)
 );
 COMMENT ON TABLE features.health_indicator IS 'One row per territory × period × condition × statistic per health batch: the published figure (NULL when suppressed for secrecy or missing), its 95% interval, its state and the method. Every level of the hierarchy is protected together, so no level can be subtracted from another.';
+
+CREATE TABLE features.spatial_pattern (
+    health_batch_id bigint NOT NULL,
+    level           text NOT NULL,
+    period          text NOT NULL,
+    condition_code  text NOT NULL,
+    statistic       text NOT NULL CHECK (statistic IN ('eb_moran_i')),
+    value           double precision NOT NULL,
+    p_value         double precision NOT NULL,
+    detail          jsonb NOT NULL,
+    computed_at     timestamptz NOT NULL,
+    PRIMARY KEY (health_batch_id, level, period, condition_code, statistic)
+);
+COMMENT ON TABLE features.spatial_pattern IS 'One row per level × period × condition × statistic per health batch: global spatial autocorrelation of the rates (empirical-Bayes Moran''s I, permutation p-value), with islands and neighbour rule in detail.';
+
+CREATE TABLE features.territory_cluster (
+    health_batch_id bigint NOT NULL,
+    territory_id    bigint NOT NULL,
+    period          text NOT NULL,
+    condition_code  text NOT NULL,
+    method          text NOT NULL CHECK (method IN ('lisa')),
+    category        text,
+    p_value         double precision,
+    state           text NOT NULL CHECK (state IN ('value', 'suppressed')),
+    CHECK ((state = 'suppressed') = (category IS NULL)),
+    PRIMARY KEY (health_batch_id, territory_id, period, condition_code, method)
+);
+COMMENT ON TABLE features.territory_cluster IS 'One row per territory × period × condition × method per health batch: its local cluster category (LISA on the smoothed relative risk: high-high, low-low, high-low, low-high, not significant, island) — withheld where the territory''s count is suppressed.';
