@@ -8,8 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Analytics.Api.Tests;
 
 /// <summary>
-/// The whole API — real authentication, real Hangfire worker — over a fresh PostGIS database of
-/// its own. One per test class (<c>IClassFixture&lt;ApiFactory&gt;</c>).
+/// The whole API — real authentication, real Hangfire client — over a fresh PostGIS database of
+/// its own. One per test class (<c>IClassFixture&lt;ApiFactory&gt;</c>). It runs no job worker:
+/// see <see cref="WorkerApiFactory"/>.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -25,7 +26,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Jobs:PollIntervalSeconds", "1");
+        builder.UseSetting("Jobs:RunWorkerInApi", RunsJobs ? "true" : "false");
     }
+
+    /// <summary>Whether this host runs a Hangfire worker.</summary>
+    protected virtual bool RunsJobs => false;
 
     public AccountStore Accounts => Services.GetRequiredService<AccountStore>();
 
@@ -45,4 +50,20 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         await Database.DisposeAsync();
     }
+}
+
+/// <summary>
+/// An API host that also runs a job worker. Hangfire keeps process-wide state (its job activator
+/// among it), so two workers in one process may run each other's jobs with the wrong services:
+/// classes using this host belong to the <see cref="JobWorkersCollection"/>, which runs alone.
+/// </summary>
+public class WorkerApiFactory : ApiFactory
+{
+    protected override bool RunsJobs => true;
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class JobWorkersCollection
+{
+    public const string Name = "job workers";
 }

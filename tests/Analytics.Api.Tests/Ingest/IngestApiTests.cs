@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Analytics.Api.Tests.Ingest;
 
-public class UploadLimitApiFactory : ApiFactory
+public class UploadLimitApiFactory : WorkerApiFactory
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -17,6 +17,7 @@ public class UploadLimitApiFactory : ApiFactory
     }
 }
 
+[Collection(JobWorkersCollection.Name)]
 public class IngestApiTests(UploadLimitApiFactory api) : IClassFixture<UploadLimitApiFactory>
 {
     private static MultipartFormDataContent FileContent(byte[] bytes, string fileName)
