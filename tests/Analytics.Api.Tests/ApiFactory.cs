@@ -14,6 +14,11 @@ namespace Analytics.Api.Tests;
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    // Hangfire builds its global filter list on first use, logging through the log provider of the
+    // latest host configured. Build it before any host exists: a test host disposed first would
+    // leave that first use with a disposed logger factory, and Hangfire unusable in the process.
+    static ApiFactory() => _ = Hangfire.GlobalJobFilters.Filters;
+
     public PostgisDatabase Database { get; } = new();
 
     public async Task InitializeAsync()
