@@ -29,7 +29,7 @@ public static class HealthApi
         catch (DatabaseNotReadyException)
         {
             // The exception text may name hosts; the public health answer stays generic.
-            var report = new HealthReport("not_ready", "unreachable", null, 0, DatabaseMigrator.Known[^1].Version, "database unreachable");
+            var report = new HealthReport("not_ready", "unreachable", null, 0, DatabaseMigrator.LatestLevel, "database unreachable");
             return Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

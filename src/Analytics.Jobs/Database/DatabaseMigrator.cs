@@ -30,6 +30,9 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
     /// <summary>All migrations this build carries, in the order they apply.</summary>
     public static IReadOnlyList<Migration> Known { get; } = LoadEmbeddedMigrations();
 
+    /// <summary>The level a database reaches once every known migration is applied.</summary>
+    public static int LatestLevel => Known.Count == 0 ? 0 : Known[^1].Version;
+
     public async Task<DatabaseStatus> MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -47,7 +50,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
                 logger.LogInformation("Applied migration {Version:D4} {Name}", migration.Version, migration.Name);
             }
             PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
-            return new DatabaseStatus(postgis, Known.Count == 0 ? 0 : Known[^1].Version, Known.Count == 0 ? 0 : Known[^1].Version, []);
+            return new DatabaseStatus(postgis, LatestLevel, LatestLevel, []);
         }
         finally
         {
@@ -79,7 +82,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
             ? await ReadAppliedAsync(connection, cancellationToken)
             : new Dictionary<int, string>();
         var pending = Known.Where(m => !applied.ContainsKey(m.Version)).Select(m => m.FileName).ToList();
-        return new DatabaseStatus(postgis, applied.Count == 0 ? 0 : applied.Keys.Max(), Known.Count == 0 ? 0 : Known[^1].Version, pending);
+        return new DatabaseStatus(postgis, applied.Count == 0 ? 0 : applied.Keys.Max(), LatestLevel, pending);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)

@@ -53,7 +53,6 @@ public sealed record IngestOptions
     /// <summary>Largest share of rejected rows a batch may have and still load (default 0.05).</summary>
     public double MaxRejectedShare { get; init; } = 0.05;
 
-    [JsonIgnore]
     public static IngestOptions Default { get; } = new();
 
     /// <summary>Which part of a file is read (a GeoPackage holds one layer per level): with the file's hash, what makes a load the same load.</summary>
