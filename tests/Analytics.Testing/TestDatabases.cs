@@ -29,7 +29,7 @@ public static class TestDatabases
         if (string.IsNullOrWhiteSpace(value))
             throw new InvalidOperationException(
                 $"{Variable} is not set, so the tests have no PostGIS to run against. Run the tests with 'scripts/test.sh', " +
-                "which installs and starts the private PostGIS cluster, or set {Variable} to a connection string for a database with PostGIS on a role with CREATEDB.");
+                $"which installs and starts the private PostGIS cluster, or set {Variable} to a connection string for a database with PostGIS on a role with CREATEDB.");
         return new NpgsqlConnectionStringBuilder(value) { Pooling = false };
     }
 

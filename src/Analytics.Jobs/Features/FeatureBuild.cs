@@ -26,6 +26,8 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             Say($"health batch {health}: {summary.Tables} tables (period × condition), {summary.Rows:N0} figures, {summary.SuppressedCounts:N0} counts suppressed for secrecy"
                 + (summary.UnprotectedTables > 0 ? $", {summary.UnprotectedTables} tables the auditor could not protect" : "")
                 + $"; communes spatially clustered (EB Moran's I, p < 0.05) in {summary.SignificantMorans} of {summary.Tables}");
+            var clusters = await new ScanClusters(dataSource, clock).BuildAsync(health, cancellationToken: cancellationToken);
+            Say($"health batch {health}: {clusters} spatial scan clusters with p < 0.05 (Kulldorff, all periods, per condition)");
         }
         var layers = new List<(long Layer, string Kind, string Name, long Batch)>();
         await using (var command = dataSource.CreateCommand("""

@@ -12,7 +12,7 @@ namespace Analytics.Jobs.Features;
 /// rate, expected cases and SIR with exact intervals, and the Poisson–gamma smoothed relative risk
 /// with P(RR &gt; 1). Writes <c>features.health_indicator</c>; for the communes, also the global
 /// spatial autocorrelation of the rates (EB Moran's I, <c>features.spatial_pattern</c>) and each
-/// commune's LISA category on the smoothed RR (<c>features.territory_cluster</c>), queen contiguity.
+/// commune's LISA and Getis-Ord Gi* category on the smoothed RR (<c>features.territory_cluster</c>), queen contiguity.
 /// </summary>
 /// <remarks>
 /// Statistical secrecy is applied to all levels at once, per period and condition: one count
@@ -24,8 +24,6 @@ namespace Analytics.Jobs.Features;
 /// </remarks>
 public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private sealed record Stratum(long TerritoryId, string Period, string Condition, string Sex, string AgeBand, long Cases, long Population);
-
     /// <summary>What a build produced, for the command line and the job's log.</summary>
     public sealed record Summary(long HealthBatchId, int Tables, int Rows, int SuppressedCounts, int UnprotectedTables, int SignificantMorans);
 
@@ -36,13 +34,12 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
     {
         var secrecy = rule ?? SecrecyRule.Default;
         var tree = await ReadHierarchyAsync(healthBatchId, cancellationToken);
-        var strata = await ReadStrataAsync(healthBatchId, cancellationToken);
+        var strata = await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken);
         var territories = Dimension.Tree("territory", tree.Links.Select(l => (l.Child.ToString(System.Globalization.CultureInfo.InvariantCulture), l.Parent.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var now = clock.GetUtcNow();
         var communes = await new Neighbours(dataSource).ReadAsync("commune", tree.CommuneVintage, NeighbourRule.Queen, cancellationToken: cancellationToken);
         var communeWeights = SpatialWeights.FromNeighbours(communes.Neighbours, WeightStyle.RowStandardised);
-        var communeIndex = communes.TerritoryIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
-        var rows = new List<object?[]>();
+                var rows = new List<object?[]>();
         var patterns = new List<object?[]>();
         var clusters = new List<object?[]>();
         int tables = 0, suppressed = 0, unprotected = 0, significant = 0;
@@ -92,34 +89,37 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                 var model = PoissonGammaModel.Fit(observed, expected);
                 if (levelGroup.Key == "commune")
                 {
-                    // Spatial patterns on the communes: EB Moran's I on the rates, LISA on the smoothed RR.
-                    var cases = new long[communes.TerritoryIds.Count];
-                    var population = new double[communes.TerritoryIds.Count];
-                    var smoothed = new double[communes.TerritoryIds.Count];
-                    var globalMean = model.PriorMean;
-                    Array.Fill(smoothed, globalMean);
-                    for (var i = 0; i < nodes.Count; i++)
+                    // Spatial patterns on the communes with a count (a missing commune is left out of the
+                    // neighbour graph, not counted as zero): EB Moran's I on the rates, LISA and Gi* on the smoothed RR.
+                    var position = nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
+                    var present = Enumerable.Range(0, communes.TerritoryIds.Count).Where(c => position.ContainsKey(communes.TerritoryIds[c])).ToList();
+                    var weights = present.Count == communes.TerritoryIds.Count ? communeWeights : Restrict(communes, present);
+                    var territoryAt = present.Select(c => communes.TerritoryIds[c]).ToList();
+                    var cases = territoryAt.Select(t => observed[position[t]]).ToArray();
+                    var population = territoryAt.Select(t => nodePopulation[t].Sum()).ToArray();
+                    var smoothed = territoryAt.Select(t => expected[position[t]] > 0 ? model.Posterior(observed[position[t]], expected[position[t]]).Mean : model.PriorMean).ToArray();
+                    // Too few linked communes (a partial batch) give no spatial statistic.
+                    if (Enumerable.Range(0, weights.Count).Count(i => weights.Neighbours(i).Length > 0) >= 3)
                     {
-                        if (!communeIndex.TryGetValue(nodes[i], out var at))
-                            continue;
-                        cases[at] = observed[i];
-                        population[at] = nodePopulation[nodes[i]].Sum();
-                        smoothed[at] = expected[i] > 0 ? model.Posterior(observed[i], expected[i]).Mean : globalMean;
-                    }
-                    var moran = MoranI.EmpiricalBayes(cases, population, communeWeights, Permutations, seed: 42);
-                    var p = moran.Permutation?.PseudoPValue ?? moran.PValueRandomisation;
-                    if (p < 0.05)
-                        significant++;
-                    patterns.Add([healthBatchId, "commune", table.Key.Period, table.Key.Condition, "eb_moran_i", moran.I, p,
-                        System.Text.Json.JsonSerializer.Serialize(new { neighbours = "queen", weights = "row-standardised", permutations = Permutations, islands = communes.Islands.ToArray(), expected = moran.Expected, z = moran.ZRandomisation }),
-                        now]);
-                    var lisa = LocalMoran.Compute(smoothed, communeWeights, new LocalMoranOptions(Permutations, Seed: 42));
-                    foreach (var area in lisa.Areas)
-                    {
-                        var territory = communes.TerritoryIds[area.Index];
-                        var hidden = published.Status(counts.CellAt(territory.ToString(System.Globalization.CultureInfo.InvariantCulture))).IsSuppressed();
-                        clusters.Add([healthBatchId, territory, table.Key.Period, table.Key.Condition, "lisa",
-                            hidden ? null : area.Category.ToString(), hidden || double.IsNaN(area.AdjustedPValue) ? null : area.AdjustedPValue, hidden ? "suppressed" : "value"]);
+                        var moran = MoranI.EmpiricalBayes(cases, population, weights, Permutations, seed: 42);
+                        var p = moran.Permutation?.PseudoPValue ?? moran.PValueRandomisation;
+                        if (p < 0.05)
+                            significant++;
+                        patterns.Add([healthBatchId, "commune", table.Key.Period, table.Key.Condition, "eb_moran_i", moran.I, p,
+                            System.Text.Json.JsonSerializer.Serialize(new { neighbours = "queen", weights = "row-standardised", permutations = Permutations, islands = present.Where((_, i) => weights.Neighbours(i).Length == 0).Select(c => communes.Codes[c]).ToArray(), missing = communes.TerritoryIds.Count - present.Count, expected = moran.Expected, z = moran.ZRandomisation }),
+                            now]);
+                        var lisa = LocalMoran.Compute(smoothed, weights, new LocalMoranOptions(Permutations, Seed: 42));
+                        var giStar = GetisOrd.GiStar(smoothed, weights);
+                        foreach (var area in lisa.Areas)
+                        {
+                            var territory = territoryAt[area.Index];
+                            var hidden = published.Status(counts.CellAt(territory.ToString(System.Globalization.CultureInfo.InvariantCulture))).IsSuppressed();
+                            clusters.Add([healthBatchId, territory, table.Key.Period, table.Key.Condition, "lisa",
+                                hidden ? null : area.Category.ToString(), hidden || double.IsNaN(area.AdjustedPValue) ? null : area.AdjustedPValue, hidden ? "suppressed" : "value"]);
+                            var (category, giP) = GetisOrd.Classify(giStar[area.Index]);
+                            clusters.Add([healthBatchId, territory, table.Key.Period, table.Key.Condition, "gi_star",
+                                hidden ? null : category.ToString(), hidden || double.IsNaN(giP) ? null : giP, hidden ? "suppressed" : "value"]);
+                        }
                     }
                 }
                 for (var i = 0; i < nodes.Count; i++)
@@ -142,8 +142,14 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                     {
                         var crude = CrudeRate.Compute(cases, population);
                         Add("crude_rate", crude.Value, crude.Interval, true, "cases per 100,000 inhabitants; exact Poisson interval");
-                        var dsr = DirectStandardisation.Compute(nodeCases[node], nodePopulation[node], referencePopulation);
-                        Add("standardised_rate", dsr.Rate.Value, dsr.Rate.Interval, true, "direct standardisation on the batch's population by sex and age band; Dobson interval");
+                        if (nodePopulation[node].Where((_, k) => referencePopulation[k] > 0).Any(p => p <= 0))
+                            rows.Add([healthBatchId, node, levelGroup.Key, table.Key.Period, table.Key.Condition, "standardised_rate", null, null, null, "missing",
+                                "not computable: the territory has no population in some sex × age band of the reference", now]);
+                        else
+                        {
+                            var dsr = DirectStandardisation.Compute(nodeCases[node], nodePopulation[node], referencePopulation);
+                            Add("standardised_rate", dsr.Rate.Value, dsr.Rate.Interval, true, "direct standardisation on the batch's population by sex and age band; Dobson interval");
+                        }
                     }
                     if (expected[i] > 0)
                     {
@@ -156,9 +162,20 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                     }
                 }
             }
+            // A commune of the zoning with no count in the batch is missing, not zero.
+            foreach (var commune in communes.TerritoryIds.Where(c => !nodeCases.ContainsKey(c)))
+                rows.Add([healthBatchId, commune, "commune", table.Key.Period, table.Key.Condition, "cases", null, null, null, "missing", "no count for this commune in the batch", now]);
         }
         await WriteAsync(healthBatchId, rows, patterns, clusters, cancellationToken);
         return new Summary(healthBatchId, tables, rows.Count, suppressed, unprotected, significant);
+    }
+
+    /// <summary>Row-standardised weights among the <paramref name="present"/> communes only (indices into <paramref name="communes"/>).</summary>
+    private static SpatialWeights Restrict(Neighbours.Lists communes, IReadOnlyList<int> present)
+    {
+        var at = present.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        IReadOnlyList<IReadOnlyList<int>> lists = present.Select(c => (IReadOnlyList<int>)communes.Neighbours[c].Where(at.ContainsKey).Select(n => at[n]).ToList()).ToList();
+        return SpatialWeights.FromNeighbours(lists, WeightStyle.RowStandardised);
     }
 
     /// <summary>Replaces everything an earlier build wrote for the batch, in one transaction.</summary>
@@ -172,49 +189,14 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
             clear.Parameters.Add(new() { Value = healthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, "features.health_indicator (health_batch_id, territory_id, level, period, condition_code, statistic, value, ci_low, ci_high, state, method, computed_at)", rows,
+        await BinaryCopy.WriteAsync(connection, "features.health_indicator (health_batch_id, territory_id, level, period, condition_code, statistic, value, ci_low, ci_high, state, method, computed_at)", rows,
             [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
              NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz], cancellationToken);
-        await CopyAsync(connection, "features.spatial_pattern (health_batch_id, level, period, condition_code, statistic, value, p_value, detail, computed_at)", patterns,
+        await BinaryCopy.WriteAsync(connection, "features.spatial_pattern (health_batch_id, level, period, condition_code, statistic, value, p_value, detail, computed_at)", patterns,
             [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Jsonb, NpgsqlDbType.TimestampTz], cancellationToken);
-        await CopyAsync(connection, "features.territory_cluster (health_batch_id, territory_id, period, condition_code, method, category, p_value, state)", clusters,
+        await BinaryCopy.WriteAsync(connection, "features.territory_cluster (health_batch_id, territory_id, period, condition_code, method, category, p_value, state)", clusters,
             [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Text], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection connection, string target, List<object?[]> rows, NpgsqlDbType[] types, CancellationToken cancellationToken)
-    {
-        await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
-        {
-            writer.StartRow();
-            for (var i = 0; i < row.Length; i++)
-            {
-                if (row[i] is null)
-                    writer.WriteNull();
-                else
-                    writer.Write(row[i]!, types[i]);
-            }
-        }
-        await writer.CompleteAsync(cancellationToken);
-    }
-
-    private async Task<List<Stratum>> ReadStrataAsync(long healthBatchId, CancellationToken cancellationToken)
-    {
-        // Leaf strata only (M/F × age bands): totals are computed here, so a file's own totals are not counted twice.
-        await using var command = dataSource.CreateCommand("""
-            SELECT territory_id, period, condition_code, sex, age_band, cases, population
-            FROM facts.health_count
-            WHERE batch_id = $1 AND sex <> 'T' AND age_band <> 'all' AND NOT suppressed_at_source AND population IS NOT NULL
-            """);
-        command.Parameters.Add(new() { Value = healthBatchId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var strata = new List<Stratum>();
-        while (await reader.ReadAsync(cancellationToken))
-            strata.Add(new Stratum(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt32(6)));
-        if (strata.Count == 0)
-            throw new InvalidOperationException($"health batch {healthBatchId} has no counts by sex and age band with their population");
-        return strata;
     }
 
     /// <summary>The territories above the batch's communes, as (child, parent) links, with each one's level.</summary>

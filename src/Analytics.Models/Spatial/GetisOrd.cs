@@ -30,4 +30,32 @@ public static class GetisOrd
         }
         return z;
     }
+
+    /// <summary>
+    /// Two-sided p-value of a Gi* z-score under the normal approximation (as <c>spdep::localG</c>
+    /// reports it) and its category at <paramref name="alpha"/>, without correction for the many
+    /// local tests (as for LISA maps; a false-discovery rate can be applied to the p-values).
+    /// </summary>
+    public static (HotSpotCategory Category, double PValue) Classify(double z, double alpha = 0.05)
+    {
+        if (double.IsNaN(z))
+            return (HotSpotCategory.Island, double.NaN);
+        var p = 2 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, -Math.Abs(z));
+        return (p >= alpha ? HotSpotCategory.NotSignificant : z > 0 ? HotSpotCategory.HotSpot : HotSpotCategory.ColdSpot, p);
+    }
+}
+
+/// <summary>The category of an area in a Getis-Ord Gi* map.</summary>
+public enum HotSpotCategory
+{
+    NotSignificant,
+
+    /// <summary>The area and its neighbours together hold high values.</summary>
+    HotSpot,
+
+    /// <summary>The area and its neighbours together hold low values.</summary>
+    ColdSpot,
+
+    /// <summary>No neighbour: not tested.</summary>
+    Island,
 }

@@ -26,7 +26,10 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
                     HealthBatch = result.BatchId!.Value;
             }
             Summary = await new HealthIndicators(Database.DataSource, TimeProvider.System).BuildAsync(HealthBatch);
+            SignificantScanClusters = await new ScanClusters(Database.DataSource, TimeProvider.System).BuildAsync(HealthBatch);
         }
+
+        public int SignificantScanClusters { get; private set; }
 
         public Task DisposeAsync() => Database.DisposeAsync();
     }
@@ -37,9 +40,10 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
     {
         await using var command = world.Database.DataSource.CreateCommand("""
             SELECT h.territory_id, t.parent_id, h.period, h.condition_code, h.statistic, h.value, h.state
-            FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id WHERE h.statistic = $1
+            FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id WHERE h.statistic = $1 AND h.health_batch_id = $2
             """);
         command.Parameters.Add(new() { Value = statistic });
+        command.Parameters.Add(new() { Value = world.HealthBatch });
         await using var reader = await command.ExecuteReaderAsync();
         var figures = new List<Figure>();
         while (await reader.ReadAsync())
@@ -141,5 +145,77 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
             """);
         Assert.Equal(0L, leaking);
         Assert.True(await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE category = 'HighHigh'") > 0);
+    }
+
+    [Fact]
+    public async Task communes_get_getis_ord_hot_and_cold_spots_beside_their_lisa_category()
+    {
+        Assert.Equal(
+            await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE method = 'lisa'"),
+            await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE method = 'gi_star'"));
+        Assert.True(await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE method = 'gi_star' AND category = 'HotSpot'") > 0);
+        Assert.True(await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE method = 'gi_star' AND category = 'ColdSpot'") > 0);
+        // A significant category carries its p-value below 5%.
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.territory_cluster WHERE method = 'gi_star' AND category IN ('HotSpot', 'ColdSpot') AND NOT p_value < 0.05"));
+    }
+
+    [Fact]
+    public async Task the_spatial_scan_finds_clusters_and_publishes_only_counts_that_cannot_be_differenced()
+    {
+        Assert.True(world.SignificantScanClusters >= 1, "no significant scan cluster in a world built with a spatial effect");
+        Assert.Equal(5L, await world.Database.ScalarAsync<long>("SELECT count(DISTINCT condition_code) FROM features.scan_cluster WHERE rank = 1"));
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.scan_cluster WHERE cases BETWEEN 1 AND 10"));
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.scan_cluster WHERE state = 'suppressed' AND (refusal IS NULL OR relative_risk IS NOT NULL OR expected IS NOT NULL)"));
+        // Secondary clusters share no commune with a better one.
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM features.scan_cluster a JOIN features.scan_cluster b
+              ON a.condition_code = b.condition_code AND a.rank < b.rank AND a.territory_ids && b.territory_ids
+            """));
+    }
+
+    [Fact]
+    public async Task a_published_scan_cluster_counts_the_recorded_cases_of_its_communes_over_all_periods()
+    {
+        var checkedClusters = await world.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM features.scan_cluster c
+            WHERE c.state = 'value' AND c.cases = (
+                SELECT sum(h.cases) FROM facts.health_count h
+                WHERE h.batch_id = c.health_batch_id AND h.condition_code = c.condition_code AND h.territory_id = ANY (c.territory_ids) AND h.sex <> 'T' AND h.age_band <> 'all')
+            """);
+        var published = await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.scan_cluster WHERE state = 'value'");
+        Assert.True(published > 0, "no scan cluster published");
+        Assert.Equal(published, checkedClusters);
+        // The relative risk is the ratio of inside to outside rates: above 1 for a cluster of high rates.
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM features.scan_cluster WHERE state = 'value' AND NOT (relative_risk > 1 AND cases > expected)"));
+    }
+
+    [Fact]
+    public async Task a_commune_without_a_count_in_the_batch_is_missing_not_zero()
+    {
+        // A second, partial batch: two communes, one year, one condition.
+        var file = Path.Combine(Path.GetTempPath(), $"partial-health-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, """
+            territory_code;level;period;condition_code;sex;age_band;cases;population
+            22001;commune;2019;J45-J46;M;0-14;3;109
+            22002;commune;2019;J45-J46;F;15-44;12;400
+            """);
+        try
+        {
+            var ingest = new IngestService(world.Database.DataSource, TimeProvider.System, NullLogger<IngestService>.Instance);
+            var batch = (await ingest.LoadAsync(new IngestRequest(IngestKind.Health, file, "partial.csv", "test", IngestOptions.Default))).BatchId!.Value;
+            await new HealthIndicators(world.Database.DataSource, TimeProvider.System).BuildAsync(batch);
+
+            Assert.Equal(1231L, await world.Database.ScalarAsync<long>($"SELECT count(*) FROM features.health_indicator WHERE health_batch_id = {batch} AND level = 'commune' AND statistic = 'cases' AND state = 'missing'"));
+            Assert.Equal(0L, await world.Database.ScalarAsync<long>($"""
+                SELECT count(*) FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+                WHERE h.health_batch_id = {batch} AND h.statistic = 'cases' AND h.state = 'missing' AND t.code IN ('22001', '22002')
+                """));
+            // Their standardised rates are missing too: each has people in only one sex × age band of the reference.
+            Assert.Equal(2L, await world.Database.ScalarAsync<long>($"SELECT count(*) FROM features.health_indicator WHERE health_batch_id = {batch} AND level = 'commune' AND statistic = 'standardised_rate' AND state = 'missing'"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -41,4 +41,26 @@ public class GetisOrdTests
 
         Assert.Equal([5, 7, 10], Enumerable.Range(0, z.Length).Where(i => double.IsNaN(z[i])));
     }
+
+    [Theory]
+    // Two-sided normal tail probabilities, 2·Φ(−|z|), from standard normal tables: Φ(−2.5) = 0.0062097, Φ(−3) = 0.0013499, Φ(−1) = 0.1586553.
+    [InlineData(2.5, HotSpotCategory.HotSpot, 0.0124193)]
+    [InlineData(-3.0, HotSpotCategory.ColdSpot, 0.0026998)]
+    [InlineData(1.0, HotSpotCategory.NotSignificant, 0.3173105)]
+    public void a_z_score_is_classified_by_its_two_sided_p_value(double z, HotSpotCategory category, double p)
+    {
+        var (actual, pValue) = GetisOrd.Classify(z);
+
+        Assert.Equal(category, actual);
+        Assert.Equal(p, pValue, 1e-6);
+    }
+
+    [Fact]
+    public void an_island_has_no_category_nor_p_value()
+    {
+        var (category, p) = GetisOrd.Classify(double.NaN);
+
+        Assert.Equal(HotSpotCategory.Island, category);
+        Assert.True(double.IsNaN(p));
+    }
 }

@@ -1,0 +1,150 @@
+using System.Globalization;
+using Analytics.Models.Epidemiology;
+using Analytics.Models.Secrecy;
+using Analytics.Models.Spatial;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Analytics.Jobs.Features;
+
+/// <summary>
+/// Kulldorff's Poisson spatial scan over the communes of one health batch, per condition over all
+/// its periods (a cluster is a lasting excess, and five years give the scan the power one year
+/// lacks). Expected counts come from indirect standardisation on the batch's own rates by sex and
+/// age band, so a window of old communes is not a cluster for being old. Writes
+/// <c>features.scan_cluster</c>.
+/// </summary>
+/// <remarks>
+/// <para>A window holds at most 10% of the population (SaTScan's default is 50%, which on a region
+/// finds "the western half"; prevention needs places a team can act on) and at most 200 communes,
+/// so the national map stays tractable (see <see cref="ScanStatistic"/>). 999 seeded replicas.</para>
+/// <para>A cluster's window is a custom zone: its counts are published only when it holds at
+/// least the secrecy threshold of cases and the <see cref="CustomZoneRule"/> accepts it against
+/// every level of the hierarchy — otherwise its membership and p-value stay, its counts, expected
+/// cases, relative risk and likelihood ratio (which give the count back) are withheld.</para>
+/// </remarks>
+public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public static readonly ScanOptions Options = new(MaxPopulationShare: 0.1, MaxAreasPerWindow: 200, Replicas: 999, Seed: 42, MaxSecondaryClusters: 5);
+
+    private sealed record Commune(long Id, string Code, double X, double Y, long? EpciId, long? DepartementId, long? RegionId);
+
+    /// <summary>Scans every condition of the batch; returns the number of clusters with p &lt; 0.05.</summary>
+    public async Task<int> BuildAsync(long healthBatchId, SecrecyRule? secrecy = null, CustomZoneRule? zoneRule = null, CancellationToken cancellationToken = default)
+    {
+        secrecy ??= SecrecyRule.Default;
+        zoneRule ??= new CustomZoneRule();
+        var communes = await ReadCommunesAsync(healthBatchId, cancellationToken);
+        var index = communes.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        var strata = await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken);
+        var periods = strata.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var years = periods.Count;
+        var zonings = Zonings(communes);
+        var now = clock.GetUtcNow();
+        var rows = new List<object?[]>();
+        var significant = 0;
+        foreach (var condition in strata.GroupBy(s => s.Condition).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var keys = condition.Select(s => (s.Sex, s.AgeBand)).Distinct().Order().ToList();
+            var at = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
+            var cases = new long[communes.Count][];
+            var population = new double[communes.Count][];
+            for (var i = 0; i < communes.Count; i++)
+            {
+                cases[i] = new long[keys.Count];
+                population[i] = new double[keys.Count];
+            }
+            foreach (var s in condition)
+            {
+                if (!index.TryGetValue(s.TerritoryId, out var i))
+                    continue;
+                cases[i][at[(s.Sex, s.AgeBand)]] += s.Cases;
+                population[i][at[(s.Sex, s.AgeBand)]] += s.Population;
+            }
+            var referenceRates = IndirectStandardisation.ReferenceRates(
+                Enumerable.Range(0, keys.Count).Select(k => cases.Sum(c => c[k])).ToArray(),
+                Enumerable.Range(0, keys.Count).Select(k => population.Sum(p => p[k])).ToArray());
+            var areas = communes.Select((c, i) => new ScanArea(c.X, c.Y, cases[i].Sum(), IndirectStandardisation.ExpectedCases(population[i], referenceRates), population[i].Sum())).ToList();
+            var result = ScanStatistic.Run(areas, Options);
+            var clusters = result.MostLikely is null ? [] : new[] { result.MostLikely }.Concat(result.Secondary).ToList();
+            // Residents per commune (mean over the years), for the custom-zone rule.
+            var residents = communes.Select((c, i) => (c.Code, (long)Math.Round(population[i].Sum() / years))).ToDictionary(p => p.Code, p => p.Item2, StringComparer.Ordinal);
+            for (var rank = 0; rank < clusters.Count; rank++)
+            {
+                var cluster = clusters[rank];
+                if (cluster.PValue < 0.05)
+                    significant++;
+                var members = cluster.Areas.Select(a => communes[a]).ToList();
+                var zone = new Zone($"{condition.Key}-{rank + 1}", members.Select(m => m.Code).ToHashSet(StringComparer.Ordinal));
+                var decision = zoneRule.Check(zone, zonings, residents);
+                string? refusal = cluster.Cases is >= 1 and < 11 && cluster.Cases < secrecy.Threshold
+                    ? $"moins de {secrecy.Threshold} cas / fewer than {secrecy.Threshold} cases"
+                    : decision.Accepted ? null : string.Join("; ", decision.Refusals.Select(r => r.ToString()));
+                var hidden = refusal is not null;
+                rows.Add([healthBatchId, condition.Key, periods[0], periods[^1], rank + 1, communes[cluster.Centre].Id, cluster.RadiusMetres,
+                    members.Select(m => m.Id).ToArray(), cluster.Areas.Sum(a => areas[a].Population),
+                    hidden ? null : cluster.Cases, hidden ? null : cluster.Expected, hidden ? null : cluster.RelativeRisk, hidden ? null : cluster.LogLikelihoodRatio,
+                    cluster.PValue, hidden ? "suppressed" : "value", refusal,
+                    System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        maxPopulationShare = Options.MaxPopulationShare, maxAreasPerWindow = Options.MaxAreasPerWindow, replicas = result.Replicas,
+                        seed = Options.Seed, windows = result.WindowCount, communes = members.Select(m => m.Code).ToArray(),
+                    }),
+                    now]);
+            }
+        }
+        await WriteAsync(healthBatchId, rows, cancellationToken);
+        return significant;
+    }
+
+    /// <summary>The published zonings a cluster could be differenced against: EPCI, départements, régions as sets of commune codes.</summary>
+    private static List<PublishedZoning> Zonings(List<Commune> communes)
+    {
+        PublishedZoning Of(string name, Func<Commune, long?> parent) => new(name, communes.Where(c => parent(c) is not null).GroupBy(c => parent(c)!.Value)
+            .Select(g => new Zone(g.Key.ToString(CultureInfo.InvariantCulture), g.Select(c => c.Code).ToHashSet(StringComparer.Ordinal))).ToList());
+        return [Of("epci", c => c.EpciId), Of("departement", c => c.DepartementId), Of("region", c => c.RegionId)];
+    }
+
+    private async Task WriteAsync(long healthBatchId, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var clear = new NpgsqlCommand("DELETE FROM features.scan_cluster WHERE health_batch_id = $1", connection, transaction))
+        {
+            clear.Parameters.Add(new() { Value = healthBatchId });
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        NpgsqlDbType[] types = [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Double,
+            NpgsqlDbType.Array | NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
+            NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Jsonb, NpgsqlDbType.TimestampTz];
+        await BinaryCopy.WriteAsync(connection, """
+            features.scan_cluster (health_batch_id, condition_code, period_from, period_to, rank, centre_territory_id, radius_m, territory_ids, population,
+                cases, expected, relative_risk, log_likelihood_ratio, p_value, state, refusal, detail, computed_at)
+            """, rows, types, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<List<Commune>> ReadCommunesAsync(long healthBatchId, CancellationToken cancellationToken)
+    {
+        // The communes of the vintage the batch's counts are attached to, with their ancestors.
+        await using var command = dataSource.CreateCommand("""
+            WITH v AS (SELECT max(t.vintage) AS vintage FROM facts.health_count h JOIN geo.territory t ON t.id = h.territory_id WHERE h.batch_id = $1 AND t.level = 'commune')
+            SELECT c.id, c.code, ST_X(p.point), ST_Y(p.point),
+                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'epci'),
+                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'departement'),
+                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'region')
+            FROM geo.territory c CROSS JOIN v CROSS JOIN LATERAL (SELECT ST_PointOnSurface(c.geom_l93) AS point) p
+            WHERE c.level = 'commune' AND c.vintage = v.vintage
+            ORDER BY c.code
+            """);
+        command.Parameters.Add(new() { Value = healthBatchId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var communes = new List<Commune>();
+        while (await reader.ReadAsync(cancellationToken))
+            communes.Add(new Commune(reader.GetInt64(0), reader.GetString(1), reader.GetDouble(2), reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetInt64(6)));
+        if (communes.Count == 0)
+            throw new InvalidOperationException($"health batch {healthBatchId} has no commune counts to scan");
+        return communes;
+    }
+}
