@@ -1,4 +1,4 @@
--- Getis-Ord Gi* hot and cold spots beside the LISA categories, and Kulldorff scan clusters.
+-- Getis-Ord Gi* hot and cold spots beside the LISA categories, Kulldorff scan clusters, and the feature matrix of each model specification.
 
 ALTER TABLE features.territory_cluster DROP CONSTRAINT territory_cluster_method_check;
 ALTER TABLE features.territory_cluster ADD CONSTRAINT territory_cluster_method_check CHECK (method IN ('lisa', 'gi_star'));
@@ -27,3 +27,31 @@ CREATE TABLE features.scan_cluster (
     PRIMARY KEY (health_batch_id, condition_code, rank)
 );
 COMMENT ON TABLE features.scan_cluster IS 'One row per cluster found by Kulldorff''s Poisson spatial scan over the communes, per condition over all periods of a health batch: rank 1 is the most likely cluster, the others are secondary clusters sharing no commune with a better one. Counts are withheld (state suppressed, refusal says why) when the window, as a custom zone, could be differenced against a published zoning.';
+
+CREATE TABLE features.feature_matrix (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    spec_code       text NOT NULL,
+    dataset_version text NOT NULL CHECK (dataset_version ~ '^[0-9a-f]{64}$'),
+    feature_names   text[] NOT NULL,
+    source_batches  bigint[] NOT NULL,
+    rows            integer NOT NULL,
+    excluded        jsonb NOT NULL,
+    built_at        timestamptz NOT NULL,
+    UNIQUE (spec_code, dataset_version)
+);
+COMMENT ON TABLE features.feature_matrix IS 'One row per (model specification, dataset version): the feature names, the ingest batches the values came from (the dataset version is a SHA-256 over them and the specification) and the rows left out, with why.';
+
+CREATE TABLE features.feature_matrix_row (
+    matrix_id    bigint NOT NULL REFERENCES features.feature_matrix (id) ON DELETE CASCADE,
+    territory_id bigint NOT NULL,
+    period       text NOT NULL,
+    observed     bigint NOT NULL CHECK (observed >= 0),
+    population   double precision NOT NULL CHECK (population > 0),
+    exposure     double precision NOT NULL CHECK (exposure > 0),
+    x            double precision[] NOT NULL,
+    groups       jsonb NOT NULL,
+    x_l93        double precision NOT NULL,
+    y_l93        double precision NOT NULL,
+    PRIMARY KEY (matrix_id, territory_id, period)
+);
+COMMENT ON TABLE features.feature_matrix_row IS 'One row per territory × period of a feature matrix: observed cases (unsuppressed — never served), population, exposure offset, covariates in the order of feature_names, the territory''s audit groups and a point inside it (Lambert-93) for the spatial blocks.';

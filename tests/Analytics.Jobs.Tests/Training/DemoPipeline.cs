@@ -1,0 +1,33 @@
+using Analytics.Jobs.Features;
+using Analytics.Jobs.Ingest;
+using Analytics.Models.Specifications;
+using Analytics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Analytics.Jobs.Tests.Training;
+
+/// <summary>The whole demo world loaded and its features built once, for every test of the modelling stages.</summary>
+public sealed class DemoPipeline : IAsyncLifetime
+{
+    public PostgisDatabase Database { get; } = new();
+
+    public static ModelSpecification Specification(string code) =>
+        ModelSpecification.Parse(File.ReadAllText(RepositoryFiles.PathOf($"data/models/{code}.json")), $"{code}.json");
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var ingest = new IngestService(Database.DataSource, TimeProvider.System, NullLogger<IngestService>.Instance);
+        foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
+            await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
+        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
+    }
+
+    public Task DisposeAsync() => Database.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class DemoPipelineCollection : ICollectionFixture<DemoPipeline>
+{
+    public const string Name = "Demo world through the pipeline";
+}
