@@ -1,0 +1,125 @@
+namespace Analytics.Models.Review;
+
+/// <summary>Where a release stands. <c>pending_review → approved → superseded | revoked</c>, or <c>pending_review → rejected</c>.</summary>
+public enum ReleaseState
+{
+    PendingReview,
+    Approved,
+    Rejected,
+    Revoked,
+    Superseded,
+}
+
+/// <summary>The overall verdict of a fairness report, as the reviewer sees it.</summary>
+public enum FairnessVerdict
+{
+    Pass,
+    Warn,
+    Fail,
+    InsufficientEvidence,
+}
+
+/// <summary>What the rules need to know about a release to judge a decision on it.</summary>
+/// <param name="State">Its state now.</param>
+/// <param name="LaunchedBy">Who launched the training run it comes from.</param>
+/// <param name="Fairness">The overall fairness verdict of its model as trained.</param>
+/// <param name="OpenReviewItems">Analyst comments on the model's territories not yet answered.</param>
+public sealed record ReleaseFacts(ReleaseState State, string LaunchedBy, FairnessVerdict Fairness, int OpenReviewItems);
+
+/// <summary>A reviewer's decision: who, and the texts given.</summary>
+public sealed record Decision(string Reviewer, string? Justification, string? Acknowledgement = null);
+
+/// <summary>One reason a decision is refused, in French and English.</summary>
+public sealed record Refusal(string Code, string Fr, string En)
+{
+    public override string ToString() => $"{Fr} / {En}";
+}
+
+/// <summary>
+/// The human-guarantee rules on a release: four eyes (the person who launched the run cannot approve
+/// it), a written justification for every decision, an explicit acknowledgement when the fairness
+/// audit did not pass cleanly, every analyst comment answered before approval, and the allowed
+/// transitions. Pure: the Release stage asks, then writes.
+/// </summary>
+public static class ReviewRules
+{
+    /// <summary>Shortest justification or reason accepted: a sentence, not "ok".</summary>
+    public const int MinimumTextLength = 20;
+
+    public static IReadOnlyList<Refusal> CheckApproval(ReleaseFacts release, Decision decision)
+    {
+        var refusals = new List<Refusal>();
+        if (release.State != ReleaseState.PendingReview)
+            refusals.Add(NotPending(release.State));
+        if (string.Equals(release.LaunchedBy, decision.Reviewer, StringComparison.OrdinalIgnoreCase))
+            refusals.Add(new Refusal("four_eyes",
+                "La personne qui a lancé l'entraînement ne peut pas approuver sa publication.",
+                "The person who launched the training run cannot approve its release."));
+        if (!IsText(decision.Justification))
+            refusals.Add(TextNeeded("justification", "une justification écrite", "a written justification"));
+        if (release.Fairness is FairnessVerdict.Fail or FairnessVerdict.InsufficientEvidence && !IsText(decision.Acknowledgement))
+            refusals.Add(new Refusal("acknowledgement",
+                $"L'audit d'équité conclut « {FrenchVerdict(release.Fairness)} » : une reconnaissance explicite d'au moins {MinimumTextLength} caractères est requise.",
+                $"The fairness audit says '{release.Fairness}': an explicit acknowledgement of at least {MinimumTextLength} characters is required."));
+        if (release.OpenReviewItems > 0)
+            refusals.Add(new Refusal("open_review_items",
+                $"{release.OpenReviewItems} commentaire(s) d'analyste attendent une réponse (accepté ou refusé avec motif).",
+                $"{release.OpenReviewItems} analyst comment(s) await an answer (accepted, or declined with a reason)."));
+        return refusals;
+    }
+
+    public static IReadOnlyList<Refusal> CheckRejection(ReleaseFacts release, Decision decision)
+    {
+        var refusals = new List<Refusal>();
+        if (release.State != ReleaseState.PendingReview)
+            refusals.Add(NotPending(release.State));
+        if (!IsText(decision.Justification))
+            refusals.Add(TextNeeded("reason", "un motif écrit", "a written reason"));
+        return refusals;
+    }
+
+    public static IReadOnlyList<Refusal> CheckRevocation(ReleaseFacts release, Decision decision)
+    {
+        var refusals = new List<Refusal>();
+        if (release.State != ReleaseState.Approved)
+            refusals.Add(new Refusal("not_published",
+                "Seule une publication approuvée et en vigueur peut être révoquée.",
+                "Only an approved release in force can be revoked."));
+        if (!IsText(decision.Justification))
+            refusals.Add(TextNeeded("reason", "un motif écrit", "a written reason"));
+        return refusals;
+    }
+
+    /// <summary>An answer to an analyst's comment: accepting needs no text, declining needs a reason.</summary>
+    public static IReadOnlyList<Refusal> CheckAnswer(bool accepted, string? reason) =>
+        accepted || IsText(reason) ? [] : [TextNeeded("reason", "un motif pour refuser le commentaire", "a reason to decline the comment")];
+
+    /// <summary>A reviewer excluding a territory from publication must say why.</summary>
+    public static IReadOnlyList<Refusal> CheckExclusion(ReleaseFacts release, string? reason)
+    {
+        var refusals = new List<Refusal>();
+        if (release.State != ReleaseState.PendingReview)
+            refusals.Add(NotPending(release.State));
+        if (!IsText(reason))
+            refusals.Add(TextNeeded("reason", "un motif d'exclusion", "a reason for the exclusion"));
+        return refusals;
+    }
+
+    private static bool IsText(string? text) => text is not null && text.Trim().Length >= MinimumTextLength;
+
+    private static Refusal NotPending(ReleaseState state) => new("not_pending",
+        $"Cette publication n'attend plus de revue (état : {state}).",
+        $"This release is no longer awaiting review (state: {state}).");
+
+    private static Refusal TextNeeded(string code, string fr, string en) => new(code,
+        $"Il faut {fr} d'au moins {MinimumTextLength} caractères.",
+        $"{char.ToUpperInvariant(en[0])}{en[1..]} of at least {MinimumTextLength} characters is required.");
+
+    private static string FrenchVerdict(FairnessVerdict verdict) => verdict switch
+    {
+        FairnessVerdict.Pass => "conforme",
+        FairnessVerdict.Warn => "à surveiller",
+        FairnessVerdict.Fail => "non conforme",
+        _ => "preuves insuffisantes",
+    };
+}
