@@ -93,8 +93,8 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                     // neighbour graph, not counted as zero): EB Moran's I on the rates, LISA and Gi* on the smoothed RR.
                     var position = nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
                     var present = Enumerable.Range(0, communes.TerritoryIds.Count).Where(c => position.ContainsKey(communes.TerritoryIds[c])).ToList();
-                    var weights = present.Count == communes.TerritoryIds.Count ? communeWeights : Restrict(communes, present);
                     var territoryAt = present.Select(c => communes.TerritoryIds[c]).ToList();
+                    var weights = present.Count == communes.TerritoryIds.Count ? communeWeights : communes.WeightsAmong(territoryAt, WeightStyle.RowStandardised);
                     var cases = territoryAt.Select(t => observed[position[t]]).ToArray();
                     var population = territoryAt.Select(t => nodePopulation[t].Sum()).ToArray();
                     var smoothed = territoryAt.Select(t => expected[position[t]] > 0 ? model.Posterior(observed[position[t]], expected[position[t]]).Mean : model.PriorMean).ToArray();
@@ -168,14 +168,6 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         }
         await WriteAsync(healthBatchId, rows, patterns, clusters, cancellationToken);
         return new Summary(healthBatchId, tables, rows.Count, suppressed, unprotected, significant);
-    }
-
-    /// <summary>Row-standardised weights among the <paramref name="present"/> communes only (indices into <paramref name="communes"/>).</summary>
-    private static SpatialWeights Restrict(Neighbours.Lists communes, IReadOnlyList<int> present)
-    {
-        var at = present.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-        IReadOnlyList<IReadOnlyList<int>> lists = present.Select(c => (IReadOnlyList<int>)communes.Neighbours[c].Where(at.ContainsKey).Select(n => at[n]).ToList()).ToList();
-        return SpatialWeights.FromNeighbours(lists, WeightStyle.RowStandardised);
     }
 
     /// <summary>Replaces everything an earlier build wrote for the batch, in one transaction.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Models.Spatial;
 using Npgsql;
 
 namespace Analytics.Jobs.Features;
@@ -28,6 +29,20 @@ public sealed class Neighbours(NpgsqlDataSource dataSource)
     public sealed record Lists(IReadOnlyList<long> TerritoryIds, IReadOnlyList<string> Codes, IReadOnlyList<IReadOnlyList<int>> Neighbours)
     {
         public IEnumerable<string> Islands => Codes.Where((_, i) => Neighbours[i].Count == 0);
+
+        /// <summary>
+        /// Spatial weights among <paramref name="territoryIds"/> only, in that order: a territory left
+        /// out (no data) is dropped from the graph rather than counted as a neighbour with a zero.
+        /// </summary>
+        public SpatialWeights WeightsAmong(IReadOnlyList<long> territoryIds, WeightStyle style)
+        {
+            var listed = TerritoryIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+            var at = territoryIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+            IReadOnlyList<IReadOnlyList<int>> lists = territoryIds
+                .Select(id => (IReadOnlyList<int>)Neighbours[listed[id]].Select(n => TerritoryIds[n]).Where(at.ContainsKey).Select(n => at[n]).ToList())
+                .ToList();
+            return SpatialWeights.FromNeighbours(lists, style);
+        }
     }
 
     /// <summary>Neighbour lists of the territories of <paramref name="level"/> and <paramref name="vintage"/> under <paramref name="rule"/>.</summary>
