@@ -1,0 +1,80 @@
+using System.Globalization;
+using Analytics.Jobs.Features;
+using Analytics.Models.Fairness;
+using Analytics.Models.Modelling;
+using Analytics.Models.Specifications;
+
+namespace Analytics.Jobs.Training;
+
+/// <summary>
+/// The model card of a run (after Mitchell et al. 2019, "Model Cards for Model Reporting"): intended
+/// use, data, method, metrics, limits and the fairness summary, in French and English — what a
+/// reviewer reads before deciding and what an auditor checks later.
+/// </summary>
+public static class ModelCard
+{
+    public sealed record Section(string Fr, string En);
+
+    public sealed record Card(
+        Section Title, Section IntendedUse, Section NotFor, Section Data, Section Method, Section Metrics,
+        IReadOnlyList<Section> Limits, Section Fairness, IReadOnlyList<object> RateRatios, string DatasetVersion, IReadOnlyList<long> SourceBatches, string CodeVersion);
+
+    public static Card Build(ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
+        CrossValidationResult poisson, CrossValidationResult boosted, IReadOnlyList<(string Name, double RateRatio, double Low, double High)> rateRatios,
+        FairnessReport report, FairnessReport mitigated, string codeVersion)
+    {
+        var fr = CultureInfo.GetCultureInfo("fr-FR");
+        var en = CultureInfo.InvariantCulture;
+        var periods = matrix.Rows.Select(r => r.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var territories = matrix.Rows.Select(r => r.TerritoryId).Distinct().Count();
+        var leftOut = matrix.Excluded.Sum(e => e.Value);
+        var champion = decision.Champion == RiskModelKind.Poisson ? ("régression de Poisson", "Poisson regression") : ("arbres de gradient boosting (Poisson)", "gradient-boosted trees (Poisson)");
+        var c = decision.Champion == RiskModelKind.Poisson ? poisson.Pooled : boosted.Pooled;
+        var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
+        var inconclusive = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.InsufficientEvidence).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
+        return new Card(
+            new Section(spec.Label.Fr, spec.Label.En),
+            new Section(spec.IntendedUse.Fr, spec.IntendedUse.En),
+            new Section(
+                "Ne sert pas à décider pour une personne, ni à conclure à une causalité ; ne remplace pas la surveillance épidémiologique. Sorties publiées seulement après revue humaine.",
+                "Not for decisions about individuals, nor for causal claims; does not replace epidemiological surveillance. Outputs are published only after human review."),
+            new Section(
+                string.Format(fr, "{0:N0} lignes commune × année ({1} communes, {2} à {3}) ; {4:N0} lignes écartées. Cas enregistrés (non corrigés de la sous-déclaration). Version du jeu de données {5}.",
+                    matrix.Rows.Count, territories, periods[0], periods[^1], leftOut, matrix.DatasetVersion[..12]),
+                string.Format(en, "{0:N0} commune × year rows ({1} communes, {2} to {3}); {4:N0} rows left out. Recorded cases (not corrected for under-ascertainment). Dataset version {5}.",
+                    matrix.Rows.Count, territories, periods[0], periods[^1], leftOut, matrix.DatasetVersion[..12])),
+            new Section(
+                $"Modèle retenu : {champion.Item1} ({decision.Reason}). Validation croisée spatiale par blocs de {ModelTraining.BlockSizeMetres / 1000:0} km en {spec.Folds} plis. Covariables : {string.Join(", ", spec.Features)}. Décalage : {(spec.Exposure == ExposureKind.Expected ? "cas attendus (standardisation indirecte)" : "population")}.",
+                $"Champion: {champion.Item2} ({decision.Reason}). Spatially blocked cross-validation, {ModelTraining.BlockSizeMetres / 1000:0} km blocks, {spec.Folds} folds. Covariates: {string.Join(", ", spec.Features)}. Offset: {(spec.Exposure == ExposureKind.Expected ? "expected cases (indirect standardisation)" : "population")}."),
+            new Section(
+                string.Format(fr, "Hors échantillon : déviance de Poisson moyenne {0:F3}, pente de calibration {1:F2}, ordonnée {2:F2}, corrélation des rangs {3:F2}, EAM des taux {4:F1} pour 100 000.", c.MeanPoissonDeviance, c.CalibrationSlope, c.CalibrationIntercept, c.SpearmanRank, c.MaeRatePer100000),
+                string.Format(en, "Out of fold: mean Poisson deviance {0:F3}, calibration slope {1:F2}, intercept {2:F2}, rank correlation {3:F2}, MAE of rates {4:F1} per 100,000.", c.MeanPoissonDeviance, c.CalibrationSlope, c.CalibrationIntercept, c.SpearmanRank, c.MaeRatePer100000)),
+            [
+                new Section("Les cas enregistrés dépendent de l'accès aux soins : là où des cas ne sont pas enregistrés, le modèle apprend un risque trop bas.",
+                    "Recorded cases depend on access to care: where cases go unrecorded, the model learns too low a risk."),
+                new Section("Associations, pas causes : un rapport de taux mesure une association ajustée sur les seules covariables du modèle.",
+                    "Associations, not causes: a rate ratio measures an association adjusted for the model's covariates only."),
+                new Section("Les expositions sont des moyennes communales interpolées : l'exposition des personnes varie à l'intérieur d'une commune.",
+                    "Exposures are interpolated commune means: people's exposure varies within a commune."),
+            ],
+            new Section(
+                $"Verdict d'équité : {French(report.Overall)} ; après repondération : {French(mitigated.Overall)}."
+                    + (failing.Count > 0 ? $" Groupes non conformes : {string.Join(" ; ", failing)}." : "")
+                    + (inconclusive.Count > 0 ? $" Preuves insuffisantes : {string.Join(" ; ", inconclusive)}." : ""),
+                $"Fairness verdict: {report.Overall}; after reweighting: {mitigated.Overall}."
+                    + (failing.Count > 0 ? $" Failing groups: {string.Join("; ", failing)}." : "")
+                    + (inconclusive.Count > 0 ? $" Insufficient evidence: {string.Join("; ", inconclusive)}." : "")),
+            rateRatios.Select(r => (object)new { name = r.Name, rateRatio = r.RateRatio, low = r.Low, high = r.High }).ToList(),
+            matrix.DatasetVersion,
+            matrix.SourceBatches,
+            codeVersion);
+    }
+
+    private static string French(Verdict verdict) => verdict switch
+    {
+        Verdict.Pass => "conforme",
+        Verdict.Warn => "à surveiller",
+        Verdict.Fail => "non conforme",
+        _ => "preuves insuffisantes",
+    };
+}

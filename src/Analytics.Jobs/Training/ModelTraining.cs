@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Analytics.Jobs.Audit;
+using Analytics.Jobs.Features;
+using Analytics.Models.Epidemiology;
+using Analytics.Models.Fairness;
+using Analytics.Models.Modelling;
+using Analytics.Models.Specifications;
+using Analytics.Models.Spatial;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Analytics.Jobs.Training;
+
+/// <summary>
+/// The Training and Audit stages for one model specification: feature matrix → spatially blocked
+/// cross-validation of the Poisson model and the boosted challenger → champion by
+/// <see cref="ChampionRule"/> → fit on all rows, predictions with 90% intervals, contributions,
+/// permutation importance → fairness audit of the out-of-fold predictions, then again with the
+/// under-served groups reweighted → registry row, model card → a release pending review when the
+/// technical checks pass. Nothing here is served: the publication gate serves approved releases only.
+/// </summary>
+/// <remarks>
+/// <para><b>Blocks.</b> Communes are grouped into 20 km squares of Lambert-93 (a few dozen communes
+/// each, wider than the range of the demo world's spatial effect), dealt into the specification's folds.</para>
+/// <para><b>Audit unit.</b> The audit compares, per commune over all periods, recorded cases with the
+/// out-of-fold expected cases — what the model predicts for places it did not learn from — and the
+/// priority list drawn from them (top share of predicted SIR) with the list the records themselves
+/// give (top share of the Poisson–gamma smoothed SIR, so that small communes do not top it by noise).</para>
+/// <para><b>Mitigation.</b> Weights from <see cref="Reweighting.FromCalibration"/> on the specification's
+/// first intersection (else its first dimension), the champion retrained under them and audited again.</para>
+/// </remarks>
+public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider clock, AuditTrail.AuditLog audit, Release.Releases releases)
+{
+    /// <summary>Side of the square spatial blocks, metres.</summary>
+    public const double BlockSizeMetres = 20_000;
+
+    /// <summary>Permutation repeats for the importance of each feature.</summary>
+    private const int ImportanceRepeats = 5;
+
+    public sealed record Outcome(long RunId, long? ReleaseId, string Champion, string Fairness, string FairnessAfterMitigation, IReadOnlyList<string> FailedChecks, string PredictionsSha256);
+
+    public async Task<Outcome> RunAsync(ModelSpecification spec, string launchedBy, CancellationToken cancellationToken = default)
+    {
+        var matrix = await new FeatureMatrix(dataSource, clock).BuildAsync(spec, cancellationToken);
+        var runId = await StartAsync(spec, matrix, launchedBy, cancellationToken);
+        try
+        {
+            var outcome = await TrainAsync(spec, matrix, runId, cancellationToken);
+            long? release = outcome.FailedChecks.Count == 0 ? await releases.CreateAsync(runId, cancellationToken) : null;
+            return outcome with { ReleaseId = release };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await using var command = dataSource.CreateCommand("UPDATE ml.model_run SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1");
+            command.Parameters.Add(new() { Value = runId });
+            command.Parameters.Add(new() { Value = e.Message });
+            command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<Outcome> TrainAsync(ModelSpecification spec, FeatureMatrix.Data matrix, long runId, CancellationToken cancellationToken)
+    {
+        var blocks = SpatialBlocks.Grid(matrix.Rows.DistinctBy(r => r.TerritoryCode).Select(r => (r.TerritoryCode, r.X, r.Y)).ToList(), BlockSizeMetres);
+        var data = Dataset(spec, matrix, blocks, weights: null);
+        var folds = SpatialBlocks.AssignFolds(data, spec.Folds, spec.Seed);
+        var boostedOptions = new BoostedRiskOptions(Seed: (int)(spec.Seed % int.MaxValue));
+        var poissonCv = SpatialCrossValidation.Run(data, folds, d => PoissonRiskModel.Train(d), ImportanceRepeats, spec.Seed);
+        var boostedCv = SpatialCrossValidation.Run(data, folds, d => BoostedRiskModel.Train(d, boostedOptions), ImportanceRepeats, spec.Seed);
+        var decision = ChampionRule.Choose(poissonCv.Pooled, boostedCv.Pooled);
+        var poisson = PoissonRiskModel.Train(data);
+        var boosted = BoostedRiskModel.Train(data, boostedOptions);
+        IRiskModel champion = decision.Champion == RiskModelKind.Poisson ? poisson : boosted;
+        var championCv = decision.Champion == RiskModelKind.Poisson ? poissonCv : boostedCv;
+        var predictions = champion.Predict(data, new PredictionSettings(0.90, Dispersion: championCv.Dispersion));
+        var explanations = champion.Explain(data);
+
+        // Fairness audit of the out-of-fold predictions, per commune over all periods.
+        var neighbours = await new Neighbours(dataSource).ReadAsync("commune", await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
+        var territoryIds = matrix.Rows.Select(r => r.TerritoryId).Distinct().ToList();
+        var policy = Policy(spec);
+        var outcomes = Outcomes(matrix, territoryIds, championCv.OutOfFold, championCv.Dispersion, spec.PriorityShare);
+        var weights = neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised);
+        var report = FairnessAudit.Run(outcomes, policy, weights);
+        var mitigationDimension = policy.Intersections.Count > 0 ? policy.Intersections[0].Dimension : spec.Groups[0];
+        var territoryWeight = Reweighting.FromCalibration(outcomes, mitigationDimension, policy);
+        var weightOf = territoryIds.Select((id, i) => (id, w: territoryWeight[i])).ToDictionary(p => p.id, p => p.w);
+        var reweighted = Dataset(spec, matrix, blocks, weightOf);
+        var mitigatedCv = SpatialCrossValidation.Run(reweighted, folds,
+            decision.Champion == RiskModelKind.Poisson ? d => PoissonRiskModel.Train(d) : d => BoostedRiskModel.Train(d, boostedOptions));
+        var mitigatedReport = FairnessAudit.Run(Outcomes(matrix, territoryIds, mitigatedCv.OutOfFold, mitigatedCv.Dispersion, spec.PriorityShare), policy, weights);
+        var comparison = FairnessComparison.Between(report, mitigatedReport);
+        var map = new ResidualMap(await OutlinesAsync(territoryIds, cancellationToken),
+            outcomes.ToDictionary(o => o.Code, o => o.PearsonResidual, StringComparer.Ordinal));
+
+        var checks = Checks(predictions, poissonCv, boostedCv).ToList();
+        var predictionsSha = PredictionsHash(predictions);
+        await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, checks, predictionsSha, cancellationToken);
+        return new Outcome(runId, null, Name(decision.Champion), VerdictName(report.Overall), VerdictName(mitigatedReport.Overall), checks, predictionsSha);
+    }
+
+    /// <summary>The specification's rows as the trainers take them; <paramref name="weights"/> per territory id, 1 when null.</summary>
+    private static ModelDataset Dataset(ModelSpecification spec, FeatureMatrix.Data matrix, IReadOnlyDictionary<string, string> blocks, IReadOnlyDictionary<long, double>? weights) =>
+        ModelDataset.Create(matrix.FeatureNames, matrix.Rows.Select(r => new ModelRow(r.TerritoryCode, r.Period, blocks[r.TerritoryCode], r.Observed, r.Population,
+            spec.Exposure == ExposureKind.Expected ? r.Exposure : null, r.Features, weights?[r.TerritoryId] ?? 1)).ToList());
+
+    private static FairnessPolicy Policy(ModelSpecification spec) => new()
+    {
+        PriorityShare = spec.PriorityShare,
+        Seed = spec.Seed,
+        Intersections = spec.Groups.Where(g => g.Contains('*')).Select(g => g.Split('*')).Select(p => new GroupIntersection(p[0], p[1])).ToList(),
+    };
+
+    /// <summary>One outcome per territory (in <paramref name="territoryIds"/> order): Σ observed, Σ predicted, the interval of the sum, both priority lists.</summary>
+    private static List<TerritoryOutcome> Outcomes(FeatureMatrix.Data matrix, IReadOnlyList<long> territoryIds, IReadOnlyList<double> predicted, double dispersion, double share)
+    {
+        var sums = new Dictionary<long, (string Code, long Observed, double Predicted, double Exposure, double Population, IReadOnlyDictionary<string, string> Groups)>();
+        for (var i = 0; i < matrix.Rows.Count; i++)
+        {
+            var r = matrix.Rows[i];
+            var s = sums.GetValueOrDefault(r.TerritoryId, (r.TerritoryCode, 0, 0, 0, 0, r.Groups));
+            sums[r.TerritoryId] = (s.Code, s.Observed + r.Observed, s.Predicted + predicted[i], s.Exposure + r.Exposure, s.Population + r.Population, s.Groups);
+        }
+        var rows = territoryIds.Select(id => sums[id]).ToList();
+        var selected = PriorityList.TopShare(rows.Select(r => r.Predicted / r.Exposure).ToList(), share);
+        var smoothing = PoissonGammaModel.Fit(rows.Select(r => r.Observed).ToList(), rows.Select(r => r.Exposure).ToList());
+        var recorded = PriorityList.TopShare(rows.Select(r => smoothing.Posterior(r.Observed, r.Exposure).Mean).ToList(), share);
+        return rows.Select((r, i) => new TerritoryOutcome(r.Code, r.Observed, r.Predicted, r.Population, selected[i], recorded[i], r.Groups,
+            PredictionIntervals.Count(r.Predicted, Math.Max(1, dispersion) * r.Predicted).Upper)).ToList();
+    }
+
+    /// <summary>What must hold before a run may go to review; each failure is named.</summary>
+    private static IEnumerable<string> Checks(IReadOnlyList<TerritoryPrediction> predictions, CrossValidationResult poisson, CrossValidationResult boosted)
+    {
+        if (predictions.Any(p => !double.IsFinite(p.Expected) || p.Expected < 0 || !double.IsFinite(p.Sir)))
+            yield return "a prediction is not a finite non-negative number";
+        if (predictions.Any(p => p.Lower > p.Expected || p.Upper < p.Expected))
+            yield return "a prediction lies outside its own interval";
+        foreach (var (name, cv) in new[] { ("poisson", poisson), ("boosted", boosted) })
+            if (!double.IsFinite(cv.Pooled.MeanPoissonDeviance) || !double.IsFinite(cv.Pooled.CalibrationSlope))
+                yield return $"{name}: cross-validation metrics are not finite";
+        if (!(poisson.Pooled.CalibrationSlope is > 0.5 and < 2))
+            yield return $"poisson: out-of-fold calibration slope {poisson.Pooled.CalibrationSlope:F2} outside 0.5–2";
+    }
+
+    /// <summary>SHA-256 over every prediction written with round-trip precision: equal hashes mean byte-identical predictions.</summary>
+    public static string PredictionsHash(IReadOnlyList<TerritoryPrediction> predictions)
+    {
+        var text = new StringBuilder();
+        foreach (var p in predictions)
+            text.Append(CultureInfo.InvariantCulture, $"{p.Territory};{p.Period};{p.Expected:R};{p.Sir:R};{p.Lower};{p.Upper}\n");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private async Task<long> StartAsync(ModelSpecification spec, FeatureMatrix.Data matrix, string launchedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO ml.model_run (spec_code, specification, matrix_id, dataset_version, seed, code_version, launched_by, started_at, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = spec.Code });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(spec), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = matrix.Id });
+        command.Parameters.Add(new() { Value = matrix.DatasetVersion });
+        command.Parameters.Add(new() { Value = (decimal)spec.Seed });
+        command.Parameters.Add(new() { Value = CodeVersion });
+        command.Parameters.Add(new() { Value = launchedBy });
+        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await audit.AppendAsync(connection, transaction, launchedBy, "model.run", $"run:{id}",
+            new Dictionary<string, object?> { ["model"] = spec.Code, ["datasetVersion"] = matrix.DatasetVersion, ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>The build of the code that trains: the modules' ids, which deterministic builds derive from the source.</summary>
+    public static string CodeVersion { get; } =
+        $"Analytics.Models {typeof(PoissonRiskModel).Assembly.ManifestModule.ModuleVersionId:N}; Analytics.Jobs {typeof(ModelTraining).Assembly.ManifestModule.ModuleVersionId:N}";
+
+    private async Task StoreAsync(long runId, ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
+        CrossValidationResult poissonCv, CrossValidationResult boostedCv, PoissonRiskModel poisson, BoostedRiskModel boosted, CrossValidationResult championCv,
+        IReadOnlyList<TerritoryPrediction> predictions, IReadOnlyList<TerritoryExplanation> explanations,
+        FairnessReport report, FairnessReport mitigated, FairnessComparison comparison, ResidualMap map, List<string> checks, string predictionsSha,
+        CancellationToken cancellationToken)
+    {
+        var coefficients = poisson.Coefficients.Select(c => new
+        {
+            name = c.Name, estimate = c.Estimate, standardError = c.StandardError, rateRatio = c.RateRatio,
+            rateRatioLow = c.RateRatioInterval().Lower, rateRatioHigh = c.RateRatioInterval().Upper,
+        }).ToList();
+        var metrics = new { poisson = poissonCv.Pooled, boosted = boostedCv.Pooled, poissonPerFold = poissonCv.PerFold, boostedPerFold = boostedCv.PerFold, folds = spec.Folds, blockSizeMetres = BlockSizeMetres };
+        var importance = championCv.Importance;
+        var card = ModelCard.Build(spec, matrix, decision, poissonCv, boostedCv, coefficients.Select(c => (c.name, c.rateRatio, c.rateRatioLow, c.rateRatioHigh)).ToList(),
+            report, mitigated, CodeVersion);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = new NpgsqlCommand("""
+            UPDATE ml.model_run SET status = 'succeeded', finished_at = $2, champion = $3, champion_rule = $4, metrics = $5, coefficients = $6,
+                importance = $7, residual_moran = $8, checks = $9, model_poisson = $10, model_boosted = $11, model_card = $12, predictions_sha256 = $13
+            WHERE id = $1
+            """, connection, transaction))
+        {
+            update.Parameters.Add(new() { Value = runId });
+            update.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            update.Parameters.Add(new() { Value = Name(decision.Champion) });
+            update.Parameters.Add(new() { Value = decision.Reason.ToString() });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(metrics), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(coefficients), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(importance), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(report.ResidualAutocorrelation is { } m ? new { i = m.I, expected = m.Expected, p = m.Permutation?.PseudoPValue ?? m.PValueRandomisation } : null), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { passed = checks.Count == 0, failures = checks }), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = poisson.Serialize() });
+            update.Parameters.Add(new() { Value = boosted.Serialize() });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(card), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = predictionsSha });
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Priority list: the latest period's top share of predicted SIR.
+        var latest = predictions.Max(p => p.Period)!;
+        var ranked = predictions.Select((p, i) => (p, i)).Where(x => x.p.Period == latest).OrderByDescending(x => x.p.Sir).ThenBy(x => x.p.Territory, StringComparer.Ordinal).ToList();
+        var listSize = (int)Math.Ceiling(ranked.Count * spec.PriorityShare);
+        var rankOf = ranked.Take(listSize).Select((x, k) => (x.i, k + 1)).ToDictionary(p => p.i, p => p.Item2);
+        var ids = matrix.Rows.ToDictionary(r => (r.TerritoryCode, r.Period), r => r.TerritoryId);
+        await BinaryCopy.WriteAsync(connection, "ml.prediction (run_id, territory_id, period, exposure, predicted, interval_low, interval_high, predicted_sir, out_of_fold, priority_rank, contributions)",
+            predictions.Select((p, i) => new object?[]
+            {
+                runId, ids[(p.Territory, p.Period)], p.Period, matrix.Rows[i].Exposure, p.Expected, (double)p.Lower, (double)p.Upper, p.Sir, championCv.OutOfFold[i],
+                rankOf.TryGetValue(i, out var rank) ? rank : null,
+                JsonSerializer.Serialize(matrix.FeatureNames.Select((f, j) => (f, j)).ToDictionary(x => x.f, x => explanations[i].Contributions[x.j])),
+            }),
+            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
+             NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Integer, NpgsqlDbType.Jsonb], cancellationToken);
+
+        foreach (var (variant, audited) in new[] { ("unmitigated", report), ("reweighted", mitigated) })
+        {
+            var html = new StringWriter();
+            FairnessReportWriter.WriteHtml(audited, html, map, variant == "reweighted" ? comparison : null);
+            var csv = new StringWriter();
+            FairnessReportWriter.WriteCsv(audited, csv);
+            await using var insert = new NpgsqlCommand("INSERT INTO ml.fairness_report (run_id, variant, verdict, report, html, csv) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
+            insert.Parameters.Add(new() { Value = runId });
+            insert.Parameters.Add(new() { Value = variant });
+            insert.Parameters.Add(new() { Value = VerdictName(audited.Overall) });
+            insert.Parameters.Add(new() { Value = FairnessReportWriter.ToJson(audited), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new() { Value = html.ToString() });
+            insert.Parameters.Add(new() { Value = csv.ToString() });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<int> VintageAsync(FeatureMatrix.Data matrix, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT vintage FROM geo.territory WHERE id = $1");
+        command.Parameters.Add(new() { Value = matrix.Rows[0].TerritoryId });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Commune outlines simplified to 50 m for the residual map of the fairness report.</summary>
+    private async Task<Dictionary<string, Geometry>> OutlinesAsync(IReadOnlyList<long> territoryIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT code, ST_SimplifyPreserveTopology(geom_l93, 50) FROM geo.territory WHERE id = ANY ($1)");
+        command.Parameters.Add(new() { Value = territoryIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var outlines = new Dictionary<string, Geometry>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+            outlines[reader.GetString(0)] = reader.GetFieldValue<Geometry>(1);
+        return outlines;
+    }
+
+    public static string Name(RiskModelKind kind) => kind == RiskModelKind.Poisson ? "poisson" : "boosted";
+
+    public static string VerdictName(Verdict verdict) => verdict switch
+    {
+        Verdict.Pass => "pass",
+        Verdict.Warn => "warn",
+        Verdict.Fail => "fail",
+        _ => "insufficient_evidence",
+    };
+}
