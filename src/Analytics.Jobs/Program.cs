@@ -7,6 +7,7 @@ var root = new RootCommand("One Health territorial analytics — pipeline and ad
     DatabaseCommands.Create(),
     IngestCommands.Create(),
     FeaturesCommands.Create(),
+    TrainingCommands.Create(),
     UserCommands.Create(),
     WorkerCommand.Create(),
     DemoCommands.Create(),

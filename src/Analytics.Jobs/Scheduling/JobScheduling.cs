@@ -23,6 +23,11 @@ public static class JobScheduling
         services.AddTransient<HeartbeatJob>();
         services.AddTransient<Ingest.IngestJob>();
         services.AddSingleton<Ingest.IngestService>();
+        services.AddOptions<Training.TrainingOptions>().Bind(configuration.GetSection(Training.TrainingOptions.Section));
+        services.AddSingleton<Training.ModelSpecifications>();
+        services.AddSingleton<Training.ModelTraining>();
+        services.AddTransient<Training.TrainingJob>();
+        services.AddSingleton<Release.Releases>();
         // The storage is this process's own singleton, not Hangfire's global JobStorage.Current:
         // two hosts in one process (the HTTP tests run several) would otherwise race for the global
         // and enqueue into each other's databases.
