@@ -1,7 +1,9 @@
 using Analytics.Api.Access;
 using Analytics.Api.Admin;
 using Analytics.Api.Ingest;
+using Analytics.Api.Models;
 using Analytics.Api.Platform;
+using Analytics.Api.Reviews;
 
 // Table of contents. Each area maps all its routes, with their roles, in one file.
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +17,8 @@ app.UsePlatform();
 app.MapHealthApi();
 app.MapAccessApi();
 app.MapIngestApi();
+app.MapModelsApi();
+app.MapReviewsApi();
 app.MapAdminApi();
 
 app.Run();

@@ -1,4 +1,5 @@
 using Analytics.Api.Access;
+using Analytics.Api.Platform;
 using Analytics.Jobs.Ingest;
 using Analytics.Models.Access;
 using Hangfire;
@@ -42,12 +43,12 @@ public static class IngestApi
         string kind, [AsParameters] UploadQuery query, HttpContext context, IOptions<UploadOptions> options, IngestService ingest, IBackgroundJobClient jobs)
     {
         if (!IngestKinds.TryParse(kind, out var ingestKind))
-            return Problem(StatusCodes.Status404NotFound, $"'{kind}' is not a kind of file (expected {string.Join(", ", IngestKinds.Names)}).");
+            return ApiProblems.Create(StatusCodes.Status404NotFound, $"'{kind}' is not a kind of file (expected {string.Join(", ", IngestKinds.Names)}).");
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Send the file as multipart/form-data.");
+            return ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "Send the file as multipart/form-data.");
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
-            return Problem(StatusCodes.Status400BadRequest, "The multipart request has no boundary.");
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "The multipart request has no boundary.");
 
         var limit = options.Value.MaxUploadBytes;
         // Lift the server's default body limit (30 MB) for this request only; the loop below enforces ours.
@@ -76,7 +77,7 @@ public static class IngestApi
                     {
                         target.Close();
                         File.Delete(path);
-                        return Problem(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {limit:N0} bytes accepted.");
+                        return ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {limit:N0} bytes accepted.");
                     }
                     await target.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 }
@@ -86,7 +87,7 @@ public static class IngestApi
             jobs.Enqueue<IngestJob>(job => job.RunAsync(request, CancellationToken.None));
             return TypedResults.Accepted($"/api/ingest/loads/{loadId}", new UploadAccepted(loadId, $"/api/ingest/loads/{loadId}"));
         }
-        return Problem(StatusCodes.Status400BadRequest, "The request holds no file part.");
+        return ApiProblems.Create(StatusCodes.Status400BadRequest, "The request holds no file part.");
     }
 
     private static IngestOptions OptionsFrom(UploadQuery q) => new()
@@ -140,5 +141,4 @@ public static class IngestApi
         return TypedResults.Ok(rows);
     }
 
-    private static ProblemHttpResult Problem(int status, string title) => TypedResults.Problem(title: title, statusCode: status);
 }
