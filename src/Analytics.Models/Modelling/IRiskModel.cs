@@ -16,7 +16,7 @@ public interface IRiskModel
     /// <summary>The features the model was trained on; data to score must have the same, in the same order.</summary>
     IReadOnlyList<string> FeatureNames { get; }
 
-    /// <summary>Pearson χ² over residual degrees of freedom on the training rows: the default variance inflation of prediction intervals.</summary>
+    /// <summary>Pearson dispersion of the training rows (each implementation says how): the default variance inflation of prediction intervals.</summary>
     double Dispersion { get; }
 
     /// <summary>Expected cases μ for every row of <paramref name="data"/>.</summary>

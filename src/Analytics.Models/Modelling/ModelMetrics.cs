@@ -13,9 +13,10 @@ namespace Analytics.Models.Modelling;
 /// <param name="SpearmanRank">Spearman rank correlation of predicted and observed rates (μ / population, y / population), ties given average ranks.</param>
 /// <remarks>
 /// Calibration regression: Cox (1958), "Two further applications of a model for binary regression",
-/// Biometrika 45:562–565, for logistic models; for counts the same idea with a log link (observed
-/// regressed on the log of predicted), as in Steyerberg, <i>Clinical Prediction Models</i>, 2nd ed.
-/// (2019), §15.3. Slope and intercept are NaN when every prediction is the same (no slope to fit).
+/// Biometrika 45:562–565, regresses the outcome on the model's linear predictor (see also Van Calster
+/// et al. 2016, "A calibration hierarchy for risk models", J Clin Epidemiol 74:167–176); for counts the
+/// same regression uses the log link, i.e. observed counts regressed on log μ in a Poisson GLM. Slope
+/// and intercept are NaN when every prediction is the same (no slope to fit).
 /// </remarks>
 public sealed record ModelMetrics(
     int Rows,

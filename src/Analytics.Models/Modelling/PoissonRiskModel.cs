@@ -14,9 +14,11 @@ namespace Analytics.Models.Modelling;
 /// <para>Regularisation: none (L1 = L2 = 0, where ML.NET's defaults are 1): penalties would shrink the
 /// rate ratios towards 1 and make the intervals wrong. Collinear features are refused by
 /// <see cref="ModelDataset.Create"/> instead.</para>
-/// <para>Features are standardised (mean 0, sd 1 over the training rows) before L-BFGS, which then
-/// converges in a few dozen iterations; coefficients are reported back on the features' own units.
-/// One thread, zero initial weights: the optimisation is deterministic.</para>
+/// <para>Features are standardised (mean 0, sd 1 over the training rows) before L-BFGS, which then works
+/// on a well-conditioned problem; coefficients are reported back on the features' own units. One
+/// thread, zero initial weights: the optimisation is deterministic. Expected cases are computed in
+/// double precision from ML.NET's (single-precision) weights, so they agree exactly with the
+/// coefficients and contributions reported.</para>
 /// <para>Standard errors: ML.NET reports none for this trainer. Cov(β̂) = (XᵀWX)⁻¹ with W = w·μ at the
 /// estimate (McCullagh &amp; Nelder 1989, §2.5), as <see cref="PoissonGlm"/> and R's <c>glm</c> compute it,
 /// assuming Poisson variance. <see cref="Dispersion"/> says how far the data are from that: with φ &gt; 1
