@@ -245,7 +245,7 @@ public static class FairnessReportWriter
         """;
 
     private static string RowLabel(DimensionResult dimension, GroupResult group) =>
-        $"{FrenchLabels.Dimension(dimension.Dimension)} : {FrenchLabels.Group(group.Label)}";
+        $"{FrenchLabels.ShortDimension(dimension.Dimension)} : {FrenchLabels.Group(group.Label)}";
 
     private static string Figure(string svg, string caption, string table) =>
         $"<figure>\n{svg}\n<figcaption>{Html.Text(caption)}</figcaption>\n</figure>\n{table}";

@@ -54,6 +54,16 @@ internal static class FrenchLabels
             _ => d,
         }));
 
+    /// <summary>A dimension's short name for chart rows ("densité × quintile").</summary>
+    public static string ShortDimension(string dimension) =>
+        string.Join(" × ", dimension.Split(" × ").Select(d => d switch
+        {
+            FairnessDimensions.DeprivationQuintile => "quintile",
+            FairnessDimensions.DensityClass => "densité",
+            FairnessDimensions.TerritoryType => "territoire",
+            _ => d,
+        }));
+
     /// <summary>A group label in French ("rural × 5" stays, "urban" becomes "urbain", "overseas" "outre-mer").</summary>
     public static string Group(string label) =>
         string.Join(" × ", label.Split(" × ").Select(l => l switch
