@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Analytics.Models.Fairness;
+
+namespace Analytics.Jobs.Audit;
+
+/// <summary>
+/// Writes a <see cref="FairnessReport"/> three ways: JSON for programs and storage, CSV tables for spreadsheets and
+/// R/pandas, and a self-contained French HTML page for the reviewer and the auditor.
+/// </summary>
+/// <remarks>
+/// The HTML page loads nothing: no script, font, style sheet or image from anywhere — charts are inline SVG drawn
+/// by ScottPlot — so it can be archived with a release and opened offline (DESIGN §2, sovereignty). Every chart has
+/// a caption and a data table with the same numbers (RGAA / WCAG 2.1 AA: text alternatives). The markup is also
+/// well-formed XML.
+/// </remarks>
+public static class FairnessReportWriter
+{
+    /// <summary>CSV separator: <c>;</c>, the French habit and the demo data's; numbers use the invariant <c>.</c>.</summary>
+    public const char CsvSeparator = ';';
+
+    /// <summary>Header of <see cref="WriteCsv"/>: one row per dimension × group × metric.</summary>
+    public static readonly string[] CsvColumns =
+        ["dimension", "group", "metric", "value", "reference_value", "ratio", "ci_low", "ci_high", "verdict", "shortfall"];
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        // Moran's z-scores are NaN when the residuals have no variance; keep them readable rather than fail.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+
+    /// <summary>
+    /// The report as JSON: camelCase names in declaration order of the records (so the order is stable), enums as
+    /// camelCase strings (<c>"insufficientEvidence"</c>), undefined values as null.
+    /// </summary>
+    public static string ToJson(FairnessReport report) => JsonSerializer.Serialize(report, JsonOptions);
+
+    /// <summary>A before / after comparison as JSON, with the same conventions as <see cref="ToJson(FairnessReport)"/>.</summary>
+    public static string ToJson(FairnessComparison comparison) => JsonSerializer.Serialize(comparison, JsonOptions);
+
+    /// <summary>
+    /// One row per dimension × group × metric (<see cref="CsvColumns"/>): metric and verdict as English identifiers
+    /// (<c>calibration</c>, <c>insufficient_evidence</c>), numbers round-trippable, empty fields for undefined values;
+    /// <c>ci_low</c>/<c>ci_high</c> are the ratio's interval. Fields are quoted only when they hold <c>;</c> or <c>"</c>.
+    /// </summary>
+    public static void WriteCsv(FairnessReport report, TextWriter writer)
+    {
+        writer.NewLine = "\n";
+        writer.WriteLine(string.Join(CsvSeparator, CsvColumns));
+        foreach (var dimension in report.Dimensions)
+            foreach (var group in dimension.Groups)
+                foreach (var m in group.Metrics)
+                    writer.WriteLine(string.Join(CsvSeparator, new[]
+                    {
+                        Csv(dimension.Dimension), Csv(group.Label), FrenchLabels.MetricId(m.Metric),
+                        Number(m.Value), Number(m.ReferenceValue), Number(m.Ratio),
+                        Number(m.RatioInterval?.Lower), Number(m.RatioInterval?.Upper),
+                        FrenchLabels.VerdictId(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall),
+                    }));
+    }
+
+    /// <summary>The self-contained French HTML page.</summary>
+    /// <param name="report">The audit.</param>
+    /// <param name="writer">Where the page goes (UTF-8 is the caller's encoding to choose; the page declares UTF-8).</param>
+    /// <param name="map">Polygons and residuals for the residual map; no map section without it.</param>
+    /// <param name="comparison">Before / after mitigation; no comparison section without it.</param>
+    public static void WriteHtml(FairnessReport report, TextWriter writer, ResidualMap? map = null, FairnessComparison? comparison = null)
+    {
+        var page = new StringBuilder();
+        var policy = report.Policy;
+        page.Append("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
+            .Append("<title>Audit d’équité territoriale du modèle</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n<main>\n")
+            .Append("<h1>Audit d’équité territoriale du modèle</h1>\n");
+
+        page.Append("<section aria-labelledby=\"synthese\">\n<h2 id=\"synthese\">Synthèse</h2>\n")
+            .Append("<p class=\"verdict\">Verdict global : ").Append(Badge(report.Overall)).Append("</p>\n")
+            .Append("<dl>\n")
+            .Append(Term("Territoires audités", Integer(report.Territories)))
+            .Append(Term("Cas observés", Integer(report.ObservedCases)))
+            .Append(Term("Cas attendus (modèle)", Decimal(report.PredictedCases, 1)))
+            .Append(Term("Tolérance des ratios", $"de {Decimal(policy.LowerTolerance, 2)} à {Decimal(policy.UpperTolerance, 2)}"))
+            .Append(Term("Minimums par groupe", $"{Integer(policy.MinimumTerritories)} territoires, {Integer(policy.MinimumObservedCases)} cas observés, {Integer(policy.MinimumDenominator)} au dénominateur des indicateurs de liste prioritaire"))
+            .Append(Term("Intervalles de confiance", $"{Decimal(policy.ConfidenceLevel * 100, 0)} %, bootstrap stratifié par groupe, {Integer(policy.BootstrapResamples)} rééchantillonnages, graine {policy.Seed.ToString(CultureInfo.InvariantCulture)}"))
+            .Append(Term("Liste prioritaire", $"{Decimal(policy.PriorityShare * 100, 0)} % des territoires"))
+            .Append("</dl>\n<p>Règle : un indicateur est <strong>conforme</strong> quand tout son intervalle de confiance est dans la tolérance, ")
+            .Append("<strong>non conforme</strong> quand il en est entièrement sorti, <strong>à surveiller</strong> sinon ; ")
+            .Append("<strong>preuves insuffisantes</strong> quand le groupe (ou sa référence) est sous un minimum — jamais conforme par défaut. ")
+            .Append("Le verdict d’un groupe est le plus sévère de ses indicateurs : non conforme, puis preuves insuffisantes, puis à surveiller, puis conforme.</p>\n");
+        page.Append(Table("Verdict par groupe", ["Dimension", "Groupe", "Territoires", "Cas observés", "Verdict"],
+            report.Dimensions.SelectMany(d => d.Groups.Select(g => new[]
+            {
+                Html.Text(FrenchLabels.Dimension(d.Dimension)),
+                Html.Text(FrenchLabels.Group(g.Label)) + (g.IsReference ? " (référence)" : ""),
+                Integer(g.Sums.Territories), Integer(g.Sums.Observed),
+                g.IsReference ? "Référence" : Badge(g.Overall),
+            }))));
+        page.Append("</section>\n");
+
+        var chart = 0;
+        page.Append("<section aria-labelledby=\"calibration\">\n<h2 id=\"calibration\">Calibration par groupe</h2>\n")
+            .Append("<p>Rapport des cas observés aux cas attendus par le modèle (1 = calibré ; en dessous, le modèle prédit plus de cas qu’il n’en est enregistré). ")
+            .Append("Les barres sont les intervalles de confiance bootstrap.</p>\n");
+        var calibration = report.Dimensions.SelectMany(d => d.Groups.Select(g => (d, g, m: g.Metric(FairnessMetric.Calibration))))
+            .Where(x => x.m.Value is not null && x.m.ValueInterval is not null)
+            .ToList();
+        page.Append(Figure(
+            FairnessCharts.Intervals($"graphique-{++chart}", "Calibration observé / attendu par groupe", "observé / attendu",
+                calibration.Select(x => new FairnessCharts.Row(RowLabel(x.d, x.g), x.m.Value!.Value, x.m.ValueInterval!.Value.Lower, x.m.ValueInterval!.Value.Upper, x.g.IsReference ? Verdict.NotJudged : x.m.Verdict)).ToList(),
+                band: null),
+            "Calibration observé / attendu par groupe, avec intervalles de confiance ; couleur du point : verdict de calibration du groupe (vert conforme, ocre à surveiller, rouge non conforme, gris preuves insuffisantes, bleu référence).",
+            Table("Calibration par groupe (données du graphique)", ["Dimension", "Groupe", "Observés", "Attendus", "Observé / attendu", "IC bas", "IC haut", "Verdict"],
+                calibration.Select(x => new[]
+                {
+                    Html.Text(FrenchLabels.Dimension(x.d.Dimension)), Html.Text(FrenchLabels.Group(x.g.Label)),
+                    Integer(x.g.Sums.Observed), Decimal(x.g.Sums.Predicted, 1), Decimal(x.m.Value!.Value, 3),
+                    Decimal(x.m.ValueInterval!.Value.Lower, 3), Decimal(x.m.ValueInterval!.Value.Upper, 3),
+                    x.g.IsReference ? "Référence" : Badge(x.m.Verdict),
+                }))));
+        page.Append("</section>\n");
+
+        page.Append("<section aria-labelledby=\"disparites\">\n<h2 id=\"disparites\">Ratios de disparité au groupe de référence</h2>\n")
+            .Append("<p>Chaque indicateur du groupe divisé par celui du groupe de référence de sa dimension ; la bande verte est la tolérance. ")
+            .Append("Le biais, une différence, est comparé par le ratio des rapports prédit / observé.</p>\n");
+        foreach (var metric in Enum.GetValues<FairnessMetric>())
+        {
+            var rows = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference).Select(g => (d, g, m: g.Metric(metric)))).ToList();
+            var drawn = rows.Where(x => x.m.Ratio is not null && x.m.RatioInterval is not null).ToList();
+            var name = FrenchLabels.Metric(metric);
+            var judged = policy.JudgedMetrics.Contains(metric) ? "" : " Cet indicateur est présenté sans verdict (voir la méthode).";
+            var table = Table($"{name} : ratios au groupe de référence (données du graphique)",
+                ["Dimension", "Groupe", "Valeur", "Référence", "Ratio", "IC bas", "IC haut", "Verdict", "Motif"],
+                rows.Select(x => new[]
+                {
+                    Html.Text(FrenchLabels.Dimension(x.d.Dimension)), Html.Text(FrenchLabels.Group(x.g.Label)),
+                    Decimal(x.m.Value, 3), Decimal(x.m.ReferenceValue, 3), Decimal(x.m.Ratio, 3),
+                    Decimal(x.m.RatioInterval?.Lower, 3), Decimal(x.m.RatioInterval?.Upper, 3),
+                    Badge(x.m.Verdict), Html.Text(FrenchLabels.Shortfall(x.m.Shortfall)),
+                }));
+            page.Append("<h3>").Append(Html.Text(name)).Append("</h3>\n");
+            page.Append(drawn.Count == 0
+                ? table
+                : Figure(
+                    FairnessCharts.Intervals($"graphique-{++chart}", name, FrenchLabels.Compared(metric),
+                        drawn.Select(x => new FairnessCharts.Row(RowLabel(x.d, x.g), x.m.Ratio!.Value, x.m.RatioInterval!.Value.Lower, x.m.RatioInterval!.Value.Upper, x.m.Verdict)).ToList(),
+                        (policy.LowerTolerance, policy.UpperTolerance)),
+                    $"{name} : ratio de chaque groupe à sa référence avec intervalle de confiance ; bande verte : tolérance de {Decimal(policy.LowerTolerance, 2)} à {Decimal(policy.UpperTolerance, 2)}.{judged}",
+                    table));
+        }
+        page.Append("</section>\n");
+
+        if (map is not null)
+            page.Append(MapSection(map, $"graphique-{++chart}"));
+        if (comparison is not null)
+            page.Append(ComparisonSection(comparison));
+        if (report.ResidualAutocorrelation is { } moran)
+            page.Append("<section aria-labelledby=\"moran\">\n<h2 id=\"moran\">Autocorrélation spatiale des résidus</h2>\n<p>Indice de Moran des résidus de Pearson : ")
+                .Append(Decimal(moran.I, 3)).Append(" (attendu sans autocorrélation : ").Append(Decimal(moran.Expected, 3)).Append(")")
+                .Append(moran.Permutation is { } test ? $", p = {Decimal(test.PseudoPValue, 3)} par {Integer(test.Permutations)} permutations" : "")
+                .Append(". Des résidus regroupés dans l’espace signalent un facteur territorial que le modèle ne voit pas.</p>\n</section>\n");
+
+        page.Append(MethodSection);
+        page.Append("</main>\n</body>\n</html>\n");
+        writer.Write(page.ToString());
+    }
+
+    private static string MapSection(ResidualMap map, string id)
+    {
+        var counts = new int[ResidualMap.Colours.Length];
+        foreach (var value in map.Residuals.Values)
+            counts[ResidualMap.ClassOf(value)]++;
+        var title = "Carte des résidus de Pearson par territoire";
+        var legend = Table("Légende et effectifs par classe de résidu",
+            ["Couleur", "Résidu (observé − attendu) / √attendu", "Territoires"],
+            ResidualMap.Colours.Select((c, k) => new[]
+            {
+                $"<span class=\"swatch\" style=\"background:{c}\"></span> {c}", Html.Text(ResidualMap.ClassLabels[k]), Integer(counts[k]),
+            }));
+        var all = Table("Résidu de chaque territoire", ["Territoire", "Résidu de Pearson"],
+            map.Residuals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new[] { Html.Text(r.Key), Decimal(r.Value, 2) }));
+        return new StringBuilder()
+            .Append("<section aria-labelledby=\"carte\">\n<h2 id=\"carte\">Carte des résidus</h2>\n")
+            .Append("<p>Résidu de Pearson (observé − attendu) / √attendu : en rouge, plus de cas que prévu (sous-prédiction) ; en bleu, moins. ")
+            .Append("Au-delà de ±2, un écart est inhabituel pour le seul bruit de Poisson.</p>\n")
+            .Append(Figure(FairnessCharts.Map(id, title, map),
+                $"{title} ; échelle divergente en sept classes, gris : territoire sans résidu.",
+                legend + "<details><summary>Tableau complet des résidus</summary>\n" + all + "</details>\n"))
+            .Append("</section>\n")
+            .ToString();
+    }
+
+    private static string ComparisonSection(FairnessComparison comparison) =>
+        new StringBuilder()
+            .Append("<section aria-labelledby=\"attenuation\">\n<h2 id=\"attenuation\">Avant et après atténuation</h2>\n")
+            .Append("<p>Verdict global avant : ").Append(Badge(comparison.OverallBefore)).Append(" ; après : ").Append(Badge(comparison.OverallAfter))
+            .Append(". Variation de l’écart à la parité |1 − ratio| : négative quand le groupe s’est rapproché de sa référence.</p>\n")
+            .Append(Table("Comparaison avant / après repondération",
+                ["Dimension", "Groupe", "Indicateur", "Ratio avant", "Ratio après", "Variation de |1 − ratio|", "Verdict avant", "Verdict après"],
+                comparison.Changes.Select(c => new[]
+                {
+                    Html.Text(FrenchLabels.Dimension(c.Dimension)), Html.Text(FrenchLabels.Group(c.Group)), Html.Text(FrenchLabels.Metric(c.Metric)),
+                    Decimal(c.RatioBefore, 3), Decimal(c.RatioAfter, 3), Decimal(c.DisparityChange, 3),
+                    c.VerdictBefore is { } b ? Badge(b) : "—", c.VerdictAfter is { } a ? Badge(a) : "—",
+                })))
+            .Append("</section>\n")
+            .ToString();
+
+    private const string MethodSection = """
+        <section aria-labelledby="methode">
+        <h2 id="methode">Méthode</h2>
+        <dl>
+        <dt>Erreur absolue moyenne</dt><dd>Σ|observés − attendus| / Σpopulation × 100 000, moyenne pondérée par la population. Présentée sans verdict par défaut : le bruit de Poisson suffit à la rendre plus grande dans les groupes de petits territoires, même pour un modèle parfait.</dd>
+        <dt>Biais moyen</dt><dd>(Σattendus − Σobservés) / Σpopulation × 100 000 ; négatif quand le modèle sous-prédit le groupe. Comparé à la référence par le ratio des rapports attendus / observés.</dd>
+        <dt>Calibration</dt><dd>Σobservés / Σattendus (rapport observé / attendu, comme un ICM).</dd>
+        <dt>Part de territoires sous-prédits</dt><dd>Part des territoires dont les cas observés dépassent la borne haute de l’intervalle de prédiction, ou la prédiction quand le modèle n’en donne pas.</dd>
+        <dt>Indicateurs de liste prioritaire</dt><dd>Taux de sélection (part du groupe dans la liste du modèle), taux de vrais positifs (part des territoires réellement prioritaires que la liste retient), taux de faux positifs (part des autres qu’elle retient), précision (part de la liste réellement prioritaire). « Réellement prioritaire » : dans la liste tirée des taux observés.</dd>
+        <dt>Intervalles</dt><dd>Bootstrap stratifié : les territoires de chaque groupe sont rééchantillonnés avec remise ; intervalle des percentiles. Il mesure le bruit d’échantillonnage, pas un biais commun à tous les groupes, comme un sous-enregistrement des cas partout.</dd>
+        <dt>Groupe de référence</dt><dd>Le plus grand groupe de chaque dimension, sauf choix contraire de la politique.</dd>
+        </dl>
+        </section>
+
+        """;
+
+    private const string Style = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;background:#fff;line-height:1.5;margin:0}
+        main{max-width:60rem;margin:0 auto;padding:1rem}
+        table{border-collapse:collapse;margin:0.5rem 0 1.5rem;font-size:0.9rem}
+        caption{text-align:left;font-weight:600;padding:0.25rem 0}
+        th,td{border:1px solid #8c959f;padding:0.2rem 0.5rem;text-align:left}
+        td.n{text-align:right}
+        figure{margin:1rem 0}
+        figcaption{font-size:0.9rem;color:#1f2328}
+        svg{max-width:100%;height:auto}
+        .badge{font-weight:600}
+        .pass{color:#1a7f37}.warn{color:#8a5a00}.fail{color:#b3261e}.insufficient{color:#57606a}.notjudged{color:#0550ae}
+        .swatch{display:inline-block;width:1em;height:1em;border:1px solid #57606a;vertical-align:middle}
+        dt{font-weight:600}
+        """;
+
+    private static string RowLabel(DimensionResult dimension, GroupResult group) =>
+        $"{FrenchLabels.ShortDimension(dimension.Dimension)} : {FrenchLabels.Group(group.Label)}";
+
+    private static string Figure(string svg, string caption, string table) =>
+        $"<figure>\n{svg}\n<figcaption>{Html.Text(caption)}</figcaption>\n</figure>\n{table}";
+
+    private static string Table(string caption, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
+    {
+        var table = new StringBuilder("<table>\n<caption>").Append(Html.Text(caption)).Append("</caption>\n<thead><tr>");
+        foreach (var h in headers)
+            table.Append("<th scope=\"col\">").Append(Html.Text(h)).Append("</th>");
+        table.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in rows)
+        {
+            table.Append("<tr>");
+            for (var i = 0; i < row.Length; i++)
+                table.Append(i == 0 ? "<th scope=\"row\">" : "<td>").Append(row[i]).Append(i == 0 ? "</th>" : "</td>");
+            table.Append("</tr>\n");
+        }
+        return table.Append("</tbody>\n</table>\n").ToString();
+    }
+
+    private static string Term(string term, string definition) => $"<dt>{Html.Text(term)}</dt><dd>{Html.Text(definition)}</dd>\n";
+
+    private static string Badge(Verdict verdict)
+    {
+        var css = verdict switch
+        {
+            Verdict.Pass => "pass",
+            Verdict.Warn => "warn",
+            Verdict.Fail => "fail",
+            Verdict.InsufficientEvidence => "insufficient",
+            _ => "notjudged",
+        };
+        return $"<span class=\"badge {css}\">{Html.Text(FrenchLabels.Verdict(verdict))}</span>";
+    }
+
+    private static string Integer(long value) => value.ToString("N0", French);
+
+    private static string Decimal(double? value, int digits) => value is { } v ? v.ToString("N" + digits, French) : "—";
+
+    private static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static string Csv(string field) =>
+        field.Contains(CsvSeparator) || field.Contains('"') ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+}

@@ -1,0 +1,116 @@
+using Analytics.Models.Fairness;
+
+namespace Analytics.Jobs.Audit;
+
+/// <summary>The report's words in French (docs/GLOSSARY terms), with the English identifiers used in CSV and JSON.</summary>
+internal static class FrenchLabels
+{
+    public static string Metric(FairnessMetric metric) => metric switch
+    {
+        FairnessMetric.MeanAbsoluteError => "Erreur absolue moyenne (taux pour 100 000)",
+        FairnessMetric.Bias => "Biais moyen, prédit − observé (taux pour 100 000)",
+        FairnessMetric.Calibration => "Calibration, observé / attendu",
+        FairnessMetric.UnderPrediction => "Part de territoires sous-prédits",
+        FairnessMetric.SelectionRate => "Taux de sélection dans la liste prioritaire",
+        FairnessMetric.TruePositiveRate => "Taux de vrais positifs",
+        FairnessMetric.FalsePositiveRate => "Taux de faux positifs",
+        FairnessMetric.Precision => "Précision de la liste prioritaire",
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+    };
+
+    /// <summary>What the ratio of a metric compares (bias is compared through mean predicted / mean observed).</summary>
+    public static string Compared(FairnessMetric metric) =>
+        metric == FairnessMetric.Bias ? "ratio des rapports prédit / observé" : "ratio au groupe de référence";
+
+    public static string Verdict(Verdict verdict) => verdict switch
+    {
+        Models.Fairness.Verdict.Pass => "Conforme",
+        Models.Fairness.Verdict.Warn => "À surveiller",
+        Models.Fairness.Verdict.Fail => "Non conforme",
+        Models.Fairness.Verdict.InsufficientEvidence => "Preuves insuffisantes",
+        Models.Fairness.Verdict.NotJudged => "Non évalué",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
+
+    public static string Shortfall(EvidenceShortfall shortfall) => shortfall switch
+    {
+        EvidenceShortfall.None => "",
+        EvidenceShortfall.TooFewTerritories => "trop peu de territoires",
+        EvidenceShortfall.TooFewObservedCases => "trop peu de cas observés",
+        EvidenceShortfall.TooFewInDenominator => "dénominateur trop petit",
+        EvidenceShortfall.ReferenceInsufficient => "groupe de référence trop petit",
+        EvidenceShortfall.RatioUndefined => "valeur de référence nulle : ratio indéfini",
+        EvidenceShortfall.UnstableResamples => "rééchantillonnages instables",
+        _ => throw new ArgumentOutOfRangeException(nameof(shortfall), shortfall, null),
+    };
+
+    /// <summary>A dimension's name in French; an intersection "a × b" translates each side.</summary>
+    public static string Dimension(string dimension) =>
+        string.Join(" × ", dimension.Split(" × ").Select(d => d switch
+        {
+            FairnessDimensions.DeprivationQuintile => "quintile de défavorisation",
+            FairnessDimensions.DensityClass => "classe de densité",
+            FairnessDimensions.TerritoryType => "type de territoire",
+            _ => d,
+        }));
+
+    /// <summary>A dimension's short name for chart rows ("densité × quintile").</summary>
+    public static string ShortDimension(string dimension) =>
+        string.Join(" × ", dimension.Split(" × ").Select(d => d switch
+        {
+            FairnessDimensions.DeprivationQuintile => "quintile",
+            FairnessDimensions.DensityClass => "densité",
+            FairnessDimensions.TerritoryType => "territoire",
+            _ => d,
+        }));
+
+    /// <summary>A group label in French ("rural × 5" stays, "urban" becomes "urbain", "overseas" "outre-mer").</summary>
+    public static string Group(string label) =>
+        string.Join(" × ", label.Split(" × ").Select(l => l switch
+        {
+            "urban" => "urbain",
+            "intermediate" => "intermédiaire",
+            "rural" => "rural",
+            FairnessDimensions.Overseas => "outre-mer",
+            FairnessDimensions.Mainland => "métropole",
+            _ => l,
+        }));
+
+    /// <summary>Stable English identifier of a metric for CSV (snake_case).</summary>
+    public static string MetricId(FairnessMetric metric) => metric switch
+    {
+        FairnessMetric.MeanAbsoluteError => "mean_absolute_error",
+        FairnessMetric.Bias => "bias",
+        FairnessMetric.Calibration => "calibration",
+        FairnessMetric.UnderPrediction => "under_prediction",
+        FairnessMetric.SelectionRate => "selection_rate",
+        FairnessMetric.TruePositiveRate => "true_positive_rate",
+        FairnessMetric.FalsePositiveRate => "false_positive_rate",
+        FairnessMetric.Precision => "precision",
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+    };
+
+    /// <summary>Stable English identifier of a verdict for CSV (snake_case).</summary>
+    public static string VerdictId(Verdict verdict) => verdict switch
+    {
+        Models.Fairness.Verdict.Pass => "pass",
+        Models.Fairness.Verdict.Warn => "warn",
+        Models.Fairness.Verdict.Fail => "fail",
+        Models.Fairness.Verdict.InsufficientEvidence => "insufficient_evidence",
+        Models.Fairness.Verdict.NotJudged => "not_judged",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
+
+    /// <summary>Stable English identifier of a shortfall for CSV (snake_case; empty for none).</summary>
+    public static string ShortfallId(EvidenceShortfall shortfall) => shortfall switch
+    {
+        EvidenceShortfall.None => "",
+        EvidenceShortfall.TooFewTerritories => "too_few_territories",
+        EvidenceShortfall.TooFewObservedCases => "too_few_observed_cases",
+        EvidenceShortfall.TooFewInDenominator => "too_few_in_denominator",
+        EvidenceShortfall.ReferenceInsufficient => "reference_insufficient",
+        EvidenceShortfall.RatioUndefined => "ratio_undefined",
+        EvidenceShortfall.UnstableResamples => "unstable_resamples",
+        _ => throw new ArgumentOutOfRangeException(nameof(shortfall), shortfall, null),
+    };
+}

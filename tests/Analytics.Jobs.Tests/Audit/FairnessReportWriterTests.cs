@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml;
+using System.Xml.Linq;
+using Analytics.Jobs.Audit;
+using Analytics.Models.Fairness;
+using Analytics.Models.Randomness;
+using NetTopologySuite.Geometries;
+
+namespace Analytics.Jobs.Tests.Audit;
+
+public class FairnessReportWriterTests
+{
+    private static readonly string[] Densities = ["urban", "intermediate", "rural"];
+
+    /// <summary>
+    /// 400 territories on a 20 × 20 grid of 1 km squares (Lambert-93), random density and quintile, Poisson counts,
+    /// rural × 5 thinned to 60%; a second model run ("after") with the thinning halved, for the comparison section.
+    /// </summary>
+    private static (FairnessReport Before, FairnessReport After, ResidualMap Map) Sample()
+    {
+        var random = new SeededRandom(7);
+        var factory = new GeometryFactory(new PrecisionModel(), 2154);
+        var before = new List<TerritoryOutcome>();
+        var after = new List<TerritoryOutcome>();
+        var polygons = new Dictionary<string, Geometry>();
+        for (var i = 0; i < 400; i++)
+        {
+            var code = $"29{i:D3}";
+            var density = Densities[random.NextInt(3)];
+            var quintile = (1 + random.NextInt(5)).ToString(CultureInfo.InvariantCulture);
+            var expected = random.NextDouble(20, 80);
+            var targeted = density == "rural" && quintile == "5";
+            var groups = new Dictionary<string, string> { [FairnessDimensions.DensityClass] = density, [FairnessDimensions.DeprivationQuintile] = quintile };
+            var observed = random.NextPoisson(expected * (targeted ? 0.6 : 1));
+            before.Add(new TerritoryOutcome(code, observed, expected, expected * 200, random.NextBernoulli(0.2), random.NextBernoulli(0.2), groups));
+            after.Add(new TerritoryOutcome(code, observed, targeted ? expected * 0.8 : expected, expected * 200, random.NextBernoulli(0.2), random.NextBernoulli(0.2), groups));
+            double x = 300_000 + 1_000 * (i % 20), y = 6_800_000 + 1_000 * (i / 20);
+            polygons[code] = factory.CreatePolygon([new(x, y), new(x + 1_000, y), new(x + 1_000, y + 1_000), new(x, y + 1_000), new(x, y)]);
+        }
+        var policy = new FairnessPolicy { BootstrapResamples = 200 };
+        return (FairnessAudit.Run(before, policy), FairnessAudit.Run(after, policy),
+            new ResidualMap(polygons, before.Where(t => t.Code != "29000").ToDictionary(t => t.Code, t => t.PearsonResidual)));
+    }
+
+    private static XDocument Page(out string html)
+    {
+        var (before, after, map) = Sample();
+        using var writer = new StringWriter();
+        FairnessReportWriter.WriteHtml(before, writer, map, FairnessComparison.Between(before, after));
+        html = writer.ToString();
+        // Strict XML parsing: the page is well-formed markup, which an HTML5 parser would accept without question.
+        using var reader = XmlReader.Create(new StringReader(html), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
+        return XDocument.Load(reader);
+    }
+
+    [Fact]
+    public void the_html_page_parses_is_french_and_references_nothing_outside_itself()
+    {
+        var page = Page(out var html);
+
+        Assert.Equal("html", page.Root!.Name.LocalName);
+        Assert.Equal("fr", page.Root.Attribute("lang")?.Value);
+        Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
+        var elements = page.Descendants().ToList();
+        Assert.DoesNotContain(elements, e => e.Name.LocalName is "script" or "link" or "img" or "iframe" or "object" or "embed" or "image" or "use");
+        foreach (var attribute in elements.SelectMany(e => e.Attributes()))
+        {
+            Assert.False(attribute.Value.Contains("//", StringComparison.Ordinal), $"{attribute.Parent!.Name.LocalName}@{attribute.Name}: {attribute.Value}");
+            Assert.DoesNotContain(attribute.Name.LocalName, new[] { "src", "srcset", "href", "action" });
+        }
+        // The only url() references are to clip paths inside the page.
+        Assert.All(System.Text.RegularExpressions.Regex.Matches(html, @"url\(([^)]*)\)"), m => Assert.StartsWith("#", m.Groups[1].Value));
+        Assert.Contains("Audit d’équité territoriale", page.Descendants().Single(e => e.Name.LocalName == "h1").Value);
+    }
+
+    [Fact]
+    public void every_chart_is_an_inline_svg_with_a_title_a_caption_and_a_data_table()
+    {
+        var page = Page(out _);
+
+        var figures = page.Descendants().Where(e => e.Name.LocalName == "figure").ToList();
+        // Calibration, one disparity chart per metric with a defined ratio, and the map.
+        Assert.True(figures.Count >= 8, $"{figures.Count} figures");
+        foreach (var figure in figures)
+        {
+            var svg = Assert.Single(figure.Elements(), e => e.Name.LocalName == "svg");
+            Assert.Equal("img", svg.Attribute("role")?.Value);
+            var title = svg.Elements().First();
+            Assert.Equal("title", title.Name.LocalName);
+            Assert.Equal(svg.Attribute("aria-labelledby")?.Value, title.Attribute("id")?.Value);
+            Assert.NotEmpty(figure.Elements().Single(e => e.Name.LocalName == "figcaption").Value);
+            Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "path");
+            var table = figure.ElementsAfterSelf().First();
+            Assert.Equal("table", table.Name.LocalName);
+            Assert.NotEmpty(table.Elements().Single(e => e.Name.LocalName == "caption").Value);
+            Assert.NotEmpty(table.Descendants().Where(e => e.Name.LocalName == "tbody").Single().Elements());
+        }
+        // Ids are unique across charts, so that each chart's clip paths are its own.
+        var ids = page.Descendants().Select(e => e.Attribute("id")?.Value).OfType<string>().ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public void the_map_colours_each_territory_by_its_residual_class_and_lists_every_residual()
+    {
+        var (before, _, map) = Sample();
+        using var writer = new StringWriter();
+
+        FairnessReportWriter.WriteHtml(before, writer, map);
+
+        var html = writer.ToString();
+        // 400 squares, 399 with a residual; the one without is grey.
+        Assert.Contains("#BDBDBD", html, StringComparison.OrdinalIgnoreCase);
+        foreach (var (code, residual) in map.Residuals.Take(20))
+            Assert.Contains($"<th scope=\"row\">{code}</th><td>{residual.ToString("N2", CultureInfo.GetCultureInfo("fr-FR"))}</td>", html);
+        Assert.Contains("Avant et après atténuation", FairnessPage(before, map, withComparison: true));
+        Assert.DoesNotContain("Avant et après atténuation", html);
+    }
+
+    [Fact]
+    public void the_csv_has_one_row_per_group_and_metric_and_reads_back_to_the_reports_numbers()
+    {
+        var (report, _, _) = Sample();
+        using var writer = new StringWriter();
+
+        FairnessReportWriter.WriteCsv(report, writer);
+
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(string.Join(';', FairnessReportWriter.CsvColumns), lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(';')).ToList();
+        var expected = report.Dimensions.SelectMany(d => d.Groups.SelectMany(g => g.Metrics.Select(m => (d, g, m)))).ToList();
+        Assert.Equal(expected.Count, rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (d, g, m) = expected[i];
+            var row = rows[i];
+            Assert.Equal(FairnessReportWriter.CsvColumns.Length, row.Length);
+            Assert.Equal(d.Dimension, row[0]);
+            Assert.Equal(g.Label, row[1]);
+            Assert.Equal(m.Value, Read(row[3]));
+            Assert.Equal(m.ReferenceValue, Read(row[4]));
+            Assert.Equal(m.Ratio, Read(row[5]));
+            Assert.Equal(m.RatioInterval?.Lower, Read(row[6]));
+            Assert.Equal(m.RatioInterval?.Upper, Read(row[7]));
+        }
+        Assert.Contains(rows, r => r[1] == "rural × 5" && r[2] == "calibration" && r[8] == "fail");
+        Assert.Contains(rows, r => r[8] == "not_judged");
+    }
+
+    [Fact]
+    public void the_json_carries_every_verdict_the_policy_and_undefined_values_as_null()
+    {
+        var (report, _, _) = Sample();
+
+        using var json = JsonDocument.Parse(FairnessReportWriter.ToJson(report));
+
+        var root = json.RootElement;
+        Assert.Equal("fail", root.GetProperty("overall").GetString());
+        Assert.Equal(0.8, root.GetProperty("policy").GetProperty("lowerTolerance").GetDouble());
+        var group = root.GetProperty("dimensions").EnumerateArray()
+            .Single(d => d.GetProperty("dimension").GetString() == "density_class × deprivation_quintile")
+            .GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("label").GetString() == "rural × 5");
+        Assert.Equal("fail", group.GetProperty("overall").GetString());
+        var calibration = group.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "calibration");
+        Assert.Equal("fail", calibration.GetProperty("verdict").GetString());
+        Assert.Equal(report.Group("density_class × deprivation_quintile", "rural × 5").Metric(FairnessMetric.Calibration).Ratio, calibration.GetProperty("ratio").GetDouble());
+        var verdicts = root.GetProperty("dimensions").EnumerateArray().SelectMany(d => d.GetProperty("groups").EnumerateArray())
+            .SelectMany(g => g.GetProperty("metrics").EnumerateArray()).Select(m => m.GetProperty("verdict").GetString()).ToList();
+        Assert.Equal(report.Dimensions.Sum(d => d.Groups.Count) * Enum.GetValues<FairnessMetric>().Length, verdicts.Count);
+        Assert.All(verdicts, v => Assert.Contains(v, new[] { "pass", "warn", "fail", "insufficientEvidence", "notJudged" }));
+        var reference = root.GetProperty("dimensions")[0].GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("isReference").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, reference.GetProperty("metrics")[0].GetProperty("ratioInterval").ValueKind);
+    }
+
+    private static string FairnessPage(FairnessReport report, ResidualMap map, bool withComparison)
+    {
+        using var writer = new StringWriter();
+        FairnessReportWriter.WriteHtml(report, writer, map, withComparison ? FairnessComparison.Between(report, report) : null);
+        return writer.ToString();
+    }
+
+    private static double? Read(string field) => field.Length == 0 ? null : double.Parse(field, CultureInfo.InvariantCulture);
+}

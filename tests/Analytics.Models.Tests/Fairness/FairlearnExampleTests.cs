@@ -1,0 +1,71 @@
+using Analytics.Models.Fairness;
+
+namespace Analytics.Models.Tests.Fairness;
+
+/// <summary>
+/// The priority-list metrics against Fairlearn's documented example: the arrays and printed results of the user
+/// guide page "Performing a Fairness Assessment" (docs/user_guide/assessment/perform_fairness_assessment.rst in the
+/// fairlearn/fairlearn repository, commit 0881dec6254349b91d7f4111c1d9df5b50e19c40; published at
+/// https://fairlearn.org/main/user_guide/assessment/perform_fairness_assessment.html, Fairlearn 0.10 and later), and
+/// the demographic parity values of "Common fairness metrics" (docs/user_guide/assessment/common_fairness_metrics.rst,
+/// commit 04c0376349bbf95ba709ffda1f9eb819559ca5d6), which uses the same arrays.
+/// </summary>
+/// <remarks>
+/// One person there is one territory here: y_true = actually priority, y_pred = selected, sf_data = the group.
+/// </remarks>
+public class FairlearnExampleTests
+{
+    private static readonly int[] YTrue = [0, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+    private static readonly int[] YPred = [0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0];
+    private static readonly string[] SfData = ["b", "b", "a", "b", "b", "c", "c", "c", "a", "a", "c", "a", "b", "c", "c", "b", "c", "c"];
+
+    private static FairnessReport Audit(string reference) =>
+        FairnessAudit.Run(
+            Enumerable.Range(0, YTrue.Length)
+                .Select(i => Territory.In(SfData[i], 1, 1, selected: YPred[i] == 1, actual: YTrue[i] == 1, code: $"p{i}"))
+                .ToList(),
+            Territory.NoMinimums with { ReferenceGroups = new Dictionary<string, string> { ["zone"] = reference } });
+
+    [Theory]
+    // mf.by_group as printed:    tpr  fpr       sel   count
+    [InlineData("a", 0.5, 1.000000, 0.75, 4)]
+    [InlineData("b", 0.6, 0.000000, 0.50, 6)]
+    [InlineData("c", 0.4, 0.666667, 0.50, 8)]
+    public void group_rates_match_fairlearns_metricframe_by_group(string group, double tpr, double fpr, double sel, int count)
+    {
+        var result = Audit("a").Group("zone", group);
+
+        Assert.Equal(count, result.Sums.Territories);
+        Assert.Equal(tpr, result.Metric(FairnessMetric.TruePositiveRate).Value!.Value, 6);
+        Assert.Equal(fpr, result.Metric(FairnessMetric.FalsePositiveRate).Value!.Value, 6);
+        Assert.Equal(sel, result.Metric(FairnessMetric.SelectionRate).Value!.Value, 6);
+    }
+
+    [Fact]
+    public void ratios_to_a_reference_group_reproduce_fairlearns_ratios_and_demographic_parity()
+    {
+        // mf.ratio() (smallest over largest group): tpr 0.666667 = c ÷ b, fpr 0.000000 = b ÷ a, sel 0.666667 = b ÷ a.
+        // demographic_parity_ratio = 0.66666..., demographic_parity_difference = 0.25 (a's 0.75 − b's 0.5).
+        var toB = Audit("b");
+        var toA = Audit("a");
+
+        Assert.Equal(0.666667, toB.Group("zone", "c").Metric(FairnessMetric.TruePositiveRate).Ratio!.Value, 6);
+        Assert.Equal(0.0, toA.Group("zone", "b").Metric(FairnessMetric.FalsePositiveRate).Ratio!.Value, 6);
+        Assert.Equal(0.666667, toA.Group("zone", "b").Metric(FairnessMetric.SelectionRate).Ratio!.Value, 6);
+        var a = toA.Group("zone", "a").Metric(FairnessMetric.SelectionRate).Value!.Value;
+        var b = toA.Group("zone", "b").Metric(FairnessMetric.SelectionRate).Value!.Value;
+        Assert.Equal(0.25, a - b, 12);
+    }
+
+    [Fact]
+    public void precision_on_the_same_arrays_matches_the_hand_count()
+    {
+        // Not printed on the page; counted from the arrays: a selects p2, p9, p11 of which p2 is truly positive → 1/3;
+        // b selects p4, p12, p15, all positive → 1; c selects p5, p6, p10, p16, of which p6 and p16 → 1/2.
+        var report = Audit("a");
+
+        Assert.Equal(1.0 / 3, report.Group("zone", "a").Metric(FairnessMetric.Precision).Value!.Value, 12);
+        Assert.Equal(1.0, report.Group("zone", "b").Metric(FairnessMetric.Precision).Value!.Value, 12);
+        Assert.Equal(0.5, report.Group("zone", "c").Metric(FairnessMetric.Precision).Value!.Value, 12);
+    }
+}
