@@ -9,6 +9,8 @@ using Analytics.Jobs.Training;
 using Analytics.Models.Access;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json.Nodes;
+using Analytics.Models.AuditTrail;
 using Npgsql;
 
 namespace Analytics.Api.Models;
@@ -86,8 +88,8 @@ public static class ModelsApi
         foreach (var t in territories)
             csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{t.Rank};{t.Code};{t.Name.Replace(';', ',')};{t.PredictedSir:F3};{t.Predicted:F2};{t.IntervalLow:F0};{t.IntervalHigh:F0}"));
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-            await audit.AppendAsync(connection, null, UserName(context), "export", $"release:{release.ReleaseId}",
-                new Dictionary<string, object?> { ["what"] = "priorities.csv", ["model"] = code }, cancellationToken);
+            await audit.AppendAsync(connection, null, new AuditEntry(UserName(context), "export", $"release:{release.ReleaseId}",
+            new JsonObject { ["what"] = "priorities.csv", ["model"] = code }), cancellationToken);
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"priorites-{code}-{release.ReleaseId}.csv");
     }
 

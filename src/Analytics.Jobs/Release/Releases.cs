@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Analytics.Models.Review;
+using System.Text.Json.Nodes;
+using Analytics.Models.AuditTrail;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -99,8 +101,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             insert.Parameters.Add(new() { Value = verdict });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
-        await audit.AppendAsync(connection, transaction, launchedBy, "release.created", $"release:{id}",
-            new Dictionary<string, object?> { ["run"] = runId, ["model"] = spec, ["fairness"] = verdict, ["contentSha256"] = hash }, cancellationToken);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, "release.created", $"release:{id}",
+            new JsonObject { ["run"] = runId, ["model"] = spec, ["fairness"] = verdict, ["contentSha256"] = hash }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }
@@ -142,8 +144,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
                 update.Parameters.Add(values[i] is DBNull ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter { Value = values[i] });
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
-        await audit.AppendAsync(connection, transaction, decision.Reviewer, eventKind, $"release:{releaseId}",
-            new Dictionary<string, object?> { ["justification"] = decision.Justification!.Trim(), ["acknowledgement"] = decision.Acknowledgement?.Trim() }, cancellationToken);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(decision.Reviewer, eventKind, $"release:{releaseId}",
+            new JsonObject { ["justification"] = decision.Justification!.Trim(), ["acknowledgement"] = decision.Acknowledgement?.Trim() }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (await FindAsync(releaseId, cancellationToken))!;
     }
@@ -172,8 +174,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
                 throw new KeyNotFoundException($"territory '{territoryCode}' is not in release {releaseId}");
         }
-        await audit.AppendAsync(connection, transaction, reviewer, "release.territory_excluded", $"release:{releaseId}",
-            new Dictionary<string, object?> { ["territory"] = territoryCode, ["reason"] = reason.Trim() }, cancellationToken);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(reviewer, "release.territory_excluded", $"release:{releaseId}",
+            new JsonObject { ["territory"] = territoryCode, ["reason"] = reason.Trim() }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -198,8 +200,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
             id = await insert.ExecuteScalarAsync(cancellationToken) as long? ?? throw new KeyNotFoundException($"territory '{territoryCode}' does not exist");
         }
-        await audit.AppendAsync(connection, transaction, author, "review.comment", $"item:{id}",
-            new Dictionary<string, object?> { ["model"] = specCode, ["territory"] = territoryCode }, cancellationToken);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(author, "review.comment", $"item:{id}",
+            new JsonObject { ["model"] = specCode, ["territory"] = territoryCode }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }
@@ -224,8 +226,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
                 throw new KeyNotFoundException($"review item {itemId} does not exist or was already answered");
         }
-        await audit.AppendAsync(connection, transaction, reviewer, "review.answer", $"item:{itemId}",
-            new Dictionary<string, object?> { ["accepted"] = accepted, ["reason"] = reason?.Trim() }, cancellationToken);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(reviewer, "review.answer", $"item:{itemId}",
+            new JsonObject { ["accepted"] = accepted, ["reason"] = reason?.Trim() }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

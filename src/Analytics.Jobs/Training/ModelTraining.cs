@@ -10,6 +10,8 @@ using Analytics.Models.Modelling;
 using Analytics.Models.Specifications;
 using Analytics.Models.Spatial;
 using NetTopologySuite.Geometries;
+using System.Text.Json.Nodes;
+using Analytics.Models.AuditTrail;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -174,8 +176,8 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new() { Value = launchedBy });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        await audit.AppendAsync(connection, transaction, launchedBy, "model.run", $"run:{id}",
-            new Dictionary<string, object?> { ["model"] = spec.Code, ["datasetVersion"] = matrix.DatasetVersion, ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, "model.run", $"run:{id}",
+            new JsonObject { ["model"] = spec.Code, ["datasetVersion"] = matrix.DatasetVersion, ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture) }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }

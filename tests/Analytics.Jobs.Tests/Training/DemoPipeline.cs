@@ -23,6 +23,19 @@ public sealed class DemoPipeline : IAsyncLifetime
         await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
     }
 
+    private readonly Dictionary<string, Task<Jobs.Training.ModelTraining.Outcome>> trained = [];
+
+    /// <summary>Trains a model once for all the tests that read its run (training takes a while).</summary>
+    public Task<Jobs.Training.ModelTraining.Outcome> TrainedAsync(string code, Func<Jobs.Training.ModelTraining> training)
+    {
+        lock (trained)
+        {
+            if (!trained.TryGetValue(code, out var run))
+                trained[code] = run = training().RunAsync(Specification(code), "demo-steward");
+            return run;
+        }
+    }
+
     public Task DisposeAsync() => Database.DisposeAsync();
 }
 
