@@ -23,6 +23,7 @@ public static class JobScheduling
         services.AddTransient<HeartbeatJob>();
         services.AddTransient<Ingest.IngestJob>();
         services.AddSingleton<Ingest.IngestService>();
+        AuditTrail.AuditTrailSetup.AddAuditTrail(services, configuration);
         // The storage is this process's own singleton, not Hangfire's global JobStorage.Current:
         // two hosts in one process (the HTTP tests run several) would otherwise race for the global
         // and enqueue into each other's databases.
