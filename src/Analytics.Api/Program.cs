@@ -1,5 +1,6 @@
 using Analytics.Api.Access;
 using Analytics.Api.Admin;
+using Analytics.Api.Audit;
 using Analytics.Api.Ingest;
 using Analytics.Api.Platform;
 
@@ -16,6 +17,7 @@ app.MapHealthApi();
 app.MapAccessApi();
 app.MapIngestApi();
 app.MapAdminApi();
+app.MapAuditApi();
 
 app.Run();
 
