@@ -35,7 +35,7 @@ public sealed class AuditEntry
         // Fails on numbers beyond a double and on lone surrogates, with the reason.
         CanonicalJson.Serialize(Details);
         if (!CanonicalJson.NumbersAreExact(Details))
-            throw new ArgumentException("The details hold a number that is not written as the shortest form of a double (more than 17 significant digits, or an integer beyond 2^53): write it as a string.", nameof(details));
+            throw new ArgumentException("The details hold a number that a double does not carry exactly as written (more than 17 significant digits, or a large integer such as 2^53 + 1): write it as a string.", nameof(details));
         if (HoldsNul(Details))
             throw new ArgumentException("The details hold a NUL character, which PostgreSQL cannot store.", nameof(details));
     }
