@@ -1,5 +1,6 @@
 using Analytics.Api.Access;
 using Analytics.Api.Admin;
+using Analytics.Api.Audit;
 using Analytics.Api.Ingest;
 using Analytics.Api.Models;
 using Analytics.Api.Platform;
@@ -20,6 +21,7 @@ app.MapIngestApi();
 app.MapModelsApi();
 app.MapReviewsApi();
 app.MapAdminApi();
+app.MapAuditApi();
 
 app.Run();
 

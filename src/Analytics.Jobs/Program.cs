@@ -11,5 +11,6 @@ var root = new RootCommand("One Health territorial analytics — pipeline and ad
     UserCommands.Create(),
     WorkerCommand.Create(),
     DemoCommands.Create(),
+    AuditCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -28,6 +28,7 @@ public static class JobScheduling
         services.AddSingleton<Training.ModelTraining>();
         services.AddTransient<Training.TrainingJob>();
         services.AddSingleton<Release.Releases>();
+        AuditTrail.AuditTrailSetup.AddAuditTrail(services, configuration);
         // The storage is this process's own singleton, not Hangfire's global JobStorage.Current:
         // two hosts in one process (the HTTP tests run several) would otherwise race for the global
         // and enqueue into each other's databases.

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+
+namespace Analytics.Models.AuditTrail;
+
+/// <summary>
+/// What happened, as <c>area.action</c>: the vocabulary of the audit log. Stages write the kinds
+/// listed here; a new kind is added here, never renamed, since auditors filter on these names.
+/// </summary>
+public static partial class AuditKinds
+{
+    /// <summary>Someone opened a web session with their password.</summary>
+    public const string SignIn = "auth.sign_in";
+
+    /// <summary>A sign-in was refused (wrong password, unknown or disabled account); the actor is the name given.</summary>
+    public const string SignInRefused = "auth.sign_in_refused";
+
+    public const string SignOut = "auth.sign_out";
+
+    /// <summary>A personal API token was issued (its id and display prefix, never its secret).</summary>
+    public const string TokenIssue = "auth.token_issue";
+
+    public const string TokenRevoke = "auth.token_revoke";
+
+    /// <summary>An account was created, changed roles or password, or was disabled; details say which.</summary>
+    public const string AccountChange = "account.change";
+
+    /// <summary>A file was loaded or refused (batch id, file hash, rows loaded and quarantined).</summary>
+    public const string IngestLoad = "ingest.load";
+
+    /// <summary>Features were built for a dataset.</summary>
+    public const string FeaturesBuild = "features.build";
+
+    /// <summary>A model was trained or scored (run id, dataset, code version).</summary>
+    public const string ModelRun = "model.run";
+
+    /// <summary>A reviewer approved a release for publication, naming the evidence read.</summary>
+    public const string ReviewApprove = "review.approve";
+
+    public const string ReviewReject = "review.reject";
+
+    /// <summary>A published release was withdrawn.</summary>
+    public const string ReviewRevoke = "review.revoke";
+
+    /// <summary>Data left the system (download, report, API export of a release).</summary>
+    public const string Export = "export";
+
+    /// <summary>Events older than the retention period were purged (the log records its own purges).</summary>
+    public const string AuditPurge = "audit.purge";
+
+    /// <summary>Lower-case words joined by dots, each word letters, digits and '_', starting with a letter; at most 64 characters.</summary>
+    public static bool IsWellFormed(string? kind) => kind is { Length: > 0 and <= 64 } && KindPattern().IsMatch(kind);
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex KindPattern();
+}
