@@ -52,7 +52,21 @@ public static class TestDatabases
             return;
         // Close the door first: a worker still retrying could otherwise reconnect between FORCE's kill and the drop.
         await ExecuteAsync(admin, $"ALTER DATABASE {name} ALLOW_CONNECTIONS false");
-        await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 6)
+            {
+                // 42501 "must be a member of the role whose process is being terminated": a server process of
+                // another role (an autovacuum worker) is in the database, which a non-superuser may not end.
+                // It leaves within seconds.
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
     }
 
     private static async Task<string> EnsureTemplateAsync()

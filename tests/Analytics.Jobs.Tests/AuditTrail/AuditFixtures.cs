@@ -25,36 +25,7 @@ internal static class AuditFixtures
         }
         finally
         {
-            await DropAsync(db);
-        }
-    }
-
-    /// <summary>
-    /// Drops a test database. Under a full test run, DROP DATABASE … WITH (FORCE) was seen to fail
-    /// with 42501 ("must be a member of the role whose process is being terminated"): a server
-    /// process without the test role (an autovacuum worker, most likely) was in the database, which
-    /// a non-superuser may not terminate. Such a process leaves within seconds, so the drop is tried again.
-    /// </summary>
-    private static async Task DropAsync(PostgisDatabase db)
-    {
-        try
-        {
             await db.DisposeAsync();
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
-                try
-                {
-                    await TestDatabases.DropAsync(db.ConnectionString);
-                    return;
-                }
-                catch (PostgresException again) when (again.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 5)
-                {
-                }
-            }
         }
     }
 
