@@ -29,7 +29,7 @@ internal static class CliHost
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Logging.AddFilter("Analytics.Jobs.Ingest", LogLevel.Error); // ingest commands print each load's outcome themselves
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
-        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddAccounts(builder.Configuration);
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);
         return builder;
     }
