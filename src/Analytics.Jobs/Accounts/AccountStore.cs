@@ -301,7 +301,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
             throw new AccountException("account", "The account does not exist or is disabled.");
         if (account.SecondFactor == SecondFactorStep.Enrolment)
             throw new AccountException("account",
-                $"Accounts with the role {string.Join(", ", Role.NeedingSecondFactor)} get API tokens only once their second factor (TOTP) is enrolled: sign in to the web app once to enrol it.");
+                $"Accounts with any of the roles {string.Join(", ", Role.NeedingSecondFactor)} get API tokens only once their second factor (TOTP) is enrolled: sign in to the web app once to enrol it.");
         var secret = ApiTokenSecret.Generate();
         var now = clock.GetUtcNow();
         await using var command = dataSource.CreateCommand("""
