@@ -88,11 +88,14 @@ public static class AccessSetup
         });
 
         services.AddAntiforgery();
-        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<AccessOptions>>((o, access) =>
+        services.AddOptions<AntiforgeryOptions>().Configure(o =>
         {
             o.HeaderName = AntiforgeryHeader;
-            o.Cookie.Name = CookieName("oh.antiforgery", access.Value);
-            o.Cookie.SecurePolicy = access.Value.CookieSecure;
+            // ASP.NET Core refuses to issue an always-Secure antiforgery cookie on a plain-HTTP request
+            // (the demo's http://127.0.0.1), so this cookie follows the request: Secure over HTTPS.
+            // It is worth nothing without the session cookie and the header token.
+            o.Cookie.Name = "oh.antiforgery";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.HttpOnly = true;
             o.Cookie.Path = "/";

@@ -26,6 +26,9 @@ public static class EndpointAccess
     public static TBuilder AllowSignInStep<TBuilder>(this TBuilder builder, SecondFactorStep step) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(SignInStepPolicy(step));
 
+    /// <summary>How the names of the policies behind <see cref="AllowSignInStep"/> start.</summary>
+    public const string SignInStepPolicyPrefix = "sign-in-step:";
+
     /// <summary>The name of the policy behind <see cref="AllowSignInStep"/>.</summary>
-    public static string SignInStepPolicy(SecondFactorStep step) => $"sign-in-step:{AccessClaims.StepName(step)}";
+    public static string SignInStepPolicy(SecondFactorStep step) => SignInStepPolicyPrefix + AccessClaims.StepName(step);
 }

@@ -54,6 +54,17 @@ public class AntiforgeryTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task the_token_is_served_over_plain_http_too()
+    {
+        // The demo serves http://127.0.0.1, where browsers still keep Secure cookies.
+        var client = await api.ClientWithRolesAsync("planner");
+        Assert.Equal("http", client.BaseAddress!.Scheme);
+        var response = await client.GetAsync("/api/auth/antiforgery");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("X-CSRF-TOKEN", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("headerName").GetString());
+    }
+
+    [Fact]
     public async Task requests_with_a_bearer_token_need_no_anti_forgery_token()
     {
         var client = await api.ClientWithRolesAsync("analyst");

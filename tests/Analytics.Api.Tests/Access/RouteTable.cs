@@ -22,7 +22,7 @@ internal static partial class RouteTable
             var roles = authorize
                 .SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .ToHashSet();
-            var step = authorize.Select(a => a.Policy).FirstOrDefault(p => p?.StartsWith("sign-in-step:", StringComparison.Ordinal) == true);
+            var step = authorize.Select(a => a.Policy).FirstOrDefault(p => p?.StartsWith(Analytics.Api.Access.EndpointAccess.SignInStepPolicyPrefix, StringComparison.Ordinal) == true);
             var isPublic = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
             foreach (var method in methods)
                 routes.Add(new Route(method, endpoint.RoutePattern.RawText ?? "", isPublic, roles, step));

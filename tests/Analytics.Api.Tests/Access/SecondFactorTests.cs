@@ -124,6 +124,14 @@ public class SecondFactorTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task the_api_description_says_the_second_factor_endpoints_open_only_while_signing_in()
+    {
+        var document = await api.CreateClient().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var code = document.GetProperty("paths").GetProperty("/api/auth/second-factor").GetProperty("post").GetProperty("description").GetString();
+        Assert.Contains("Roles: none — only while signing in, after a correct password, at the step 'code'.", code);
+    }
+
+    [Fact]
     public async Task a_missing_code_is_a_validation_problem_naming_the_field()
     {
         var account = await api.NewAccountAsync(["reviewer"]);
