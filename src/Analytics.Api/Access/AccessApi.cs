@@ -20,7 +20,7 @@ public static class AccessApi
     public sealed record NewTokenRequest(string? Name, int LifetimeDays = 90);
     public sealed record NewToken(ApiTokenInfo Token, string Secret);
 
-    private const string WrongPassword = "Identifiant ou mot de passe incorrect, ou compte bloqué après trop d'échecs (réessayez dans 15 minutes). / Wrong user name or password, or account locked after too many failures (try again in 15 minutes).";
+    private const string WrongPassword = "Identifiant ou mot de passe incorrect, ou compte bloqué un moment après trop d'échecs. / Wrong user name or password, or account locked for a while after too many failures.";
     private const string WrongCode = "Code incorrect, expiré ou déjà utilisé. / Wrong, expired or already used code.";
 
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
