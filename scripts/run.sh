@@ -86,7 +86,9 @@ One Health territorial analytics is running.
   Logs              .local/api.log
 
 $accounts
-  (kept in .local/demo-accounts.txt; for scripts, issue a token: POST /api/me/tokens)
+  (kept in .local/demo-accounts.txt with the TOTP keys and otpauth:// URIs; current codes:
+   dotnet $app/jobs/analytics-jobs.dll demo code --passwords-file .local/demo-accounts.txt;
+   for scripts, issue a token: POST /api/me/tokens)
 
 Stop everything with: scripts/run.sh stop
 MSG

@@ -1,36 +1,57 @@
 using Analytics.Jobs.Accounts;
 using Analytics.Models.Access;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Analytics.Api.Access;
 
-/// <summary>Signing in and out, who am I, and my personal API tokens.</summary>
+/// <summary>Signing in (password, then second factor), signing out, who am I, and my personal API tokens.</summary>
 public static class AccessApi
 {
     public sealed record SignInRequest(string? UserName, string? Password);
+    public sealed record CodeRequest(string? Code);
+
+    /// <summary>What signing in needs next: <c>code</c> (a TOTP code), <c>enrolment</c> (a second factor to enrol first), or <c>signed-in</c>.</summary>
+    public sealed record SignInProgress(string Step);
+
+    public sealed record AntiforgeryToken(string HeaderName, string Token);
     public sealed record Me(string UserName, string DisplayName, IReadOnlyList<string> Roles);
     public sealed record NewTokenRequest(string? Name, int LifetimeDays = 90);
     public sealed record NewToken(ApiTokenInfo Token, string Secret);
 
+    private const string WrongPassword = "Identifiant ou mot de passe incorrect, ou compte bloqué un moment après trop d'échecs. / Wrong user name or password, or account locked for a while after too many failures.";
+    private const string WrongCode = "Code incorrect, expiré ou déjà utilisé. / Wrong, expired or already used code.";
+
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Access");
-        auth.MapPost("/sign-in", SignInAsync).WithName("SignIn")
-            .WithSummary("Open a cookie session for the web app (connexion).").AllowAnonymous();
+        auth.MapPost("/sign-in", SignInAsync).WithName("SignIn").AllowAnonymous().RequireRateLimiting(AccessSetup.SignInRateLimit)
+            .WithSummary("Check a password (connexion). Opens the session, or the second-factor step the account needs next.");
+        auth.MapPost("/second-factor", SubmitCodeAsync).WithName("SubmitSecondFactor")
+            .AllowSignInStep(SecondFactorStep.Code).RequireRateLimiting(AccessSetup.SignInRateLimit)
+            .WithSummary("Complete signing in with a TOTP code from the authenticator app (code à usage unique).");
+        auth.MapPost("/enrolment", BeginEnrolmentAsync).WithName("BeginSecondFactorEnrolment")
+            .AllowSignInStep(SecondFactorStep.Enrolment).RequireRateLimiting(AccessSetup.SignInRateLimit)
+            .WithSummary("Draw a second-factor key for an account that must enrol one; the key and otpauth URI are in this response only.");
+        auth.MapPost("/enrolment/confirm", ConfirmEnrolmentAsync).WithName("ConfirmSecondFactorEnrolment")
+            .AllowSignInStep(SecondFactorStep.Enrolment).RequireRateLimiting(AccessSetup.SignInRateLimit)
+            .WithSummary("Confirm the enrolment with a code from the app; opens the session.");
+        auth.MapGet("/antiforgery", GetAntiforgeryToken).WithName("GetAntiforgeryToken").AllowRoles([.. Role.All])
+            .WithSummary("The token a session must send in the X-CSRF-TOKEN header of every POST, PUT, PATCH and DELETE.");
         auth.MapPost("/sign-out", (Func<HttpContext, Task<NoContent>>)SignOutAsync).WithName("SignOut")
             .WithSummary("Close the cookie session (déconnexion).").AllowRoles([.. Role.All]);
 
         var me = app.MapGroup("/api/me").WithTags("Access").AllowRoles([.. Role.All]);
-        me.MapGet("/", GetMeAsync).WithName("GetMe").WithSummary("The signed-in account and its roles.");
+        me.MapGet("/", GetMe).WithName("GetMe").WithSummary("The signed-in person and their roles.");
         me.MapGet("/tokens", ListTokensAsync).WithName("ListMyTokens").WithSummary("My personal API tokens (never their secrets).");
         me.MapPost("/tokens", IssueTokenAsync).WithName("IssueMyToken").WithSummary("Issue a personal API token; the secret is in this response only.");
         me.MapDelete("/tokens/{id:long}", RevokeTokenAsync).WithName("RevokeMyToken").WithSummary("Revoke one of my tokens at once.");
         return app;
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SignInAsync(SignInRequest request, AccountStore accounts, HttpContext context)
+    private static async Task<Results<Ok<SignInProgress>, ValidationProblem, ProblemHttpResult>> SignInAsync(
+        SignInRequest request, AccountStore accounts, SignInThrottle throttle, HttpContext context)
     {
         var missing = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -39,37 +60,109 @@ public static class AccessApi
             missing["password"] = ["Saisissez votre mot de passe. / Enter your password."];
         if (missing.Count > 0)
             return TypedResults.ValidationProblem(missing);
+        if (!throttle.TryAcquire(request.UserName!))
+            return SignInThrottle.TooManyAttempts(context);
         var account = await accounts.VerifyPasswordAsync(request.UserName!, request.Password!, context.RequestAborted);
         if (account is null)
-            // One answer for unknown name, wrong password and disabled account: nothing to enumerate.
-            return TypedResults.Problem(title: "Identifiant ou mot de passe incorrect. / Wrong user name or password.", statusCode: StatusCodes.Status401Unauthorized);
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            AccessClaims.PrincipalFor(account, CookieAuthenticationDefaults.AuthenticationScheme));
-        return TypedResults.NoContent();
+            // One answer for unknown name, wrong password, disabled and locked account: nothing to enumerate.
+            return TypedResults.Problem(title: WrongPassword, statusCode: StatusCodes.Status401Unauthorized);
+        if (account.SecondFactor == SecondFactorStep.None)
+            return await OpenSessionAsync(context, account);
+        // A session already open in this browser must not outlive a new, half-done sign-in.
+        if (context.User.Identity?.AuthenticationType == AccessSetup.SessionScheme)
+            await context.SignOutAsync(AccessSetup.SessionScheme);
+        await context.SignInAsync(AccessSetup.SignInStepScheme,
+            AccessClaims.PendingPrincipalFor(account, account.SecondFactor, AccessSetup.SignInStepScheme));
+        return TypedResults.Ok(new SignInProgress(AccessClaims.StepName(account.SecondFactor)));
+    }
+
+    private static async Task<Results<Ok<SignInProgress>, ValidationProblem, ProblemHttpResult>> SubmitCodeAsync(
+        CodeRequest request, AccountStore accounts, SignInThrottle throttle, HttpContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code))
+            return MissingCode();
+        if (!throttle.TryAcquire(context.User.Identity!.Name!))
+            return SignInThrottle.TooManyAttempts(context);
+        var account = await accounts.VerifyTotpAsync(context.User.AccountId(), request.Code, context.RequestAborted);
+        if (account is null)
+            return TypedResults.Problem(title: WrongCode, statusCode: StatusCodes.Status401Unauthorized);
+        return await OpenSessionAsync(context, account);
+    }
+
+    private static async Task<Ok<TotpEnrolment>> BeginEnrolmentAsync(AccountStore accounts, HttpContext context)
+    {
+        var enrolment = await accounts.BeginTotpEnrolmentAsync(context.User.AccountId(), context.RequestAborted);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(enrolment);
+    }
+
+    private static async Task<Results<Ok<SignInProgress>, ValidationProblem, ProblemHttpResult>> ConfirmEnrolmentAsync(
+        CodeRequest request, AccountStore accounts, SignInThrottle throttle, HttpContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code))
+            return MissingCode();
+        if (!throttle.TryAcquire(context.User.Identity!.Name!))
+            return SignInThrottle.TooManyAttempts(context);
+        var account = await accounts.ConfirmTotpEnrolmentAsync(context.User.AccountId(), request.Code, context.RequestAborted);
+        if (account is null)
+            return TypedResults.Problem(title: WrongCode, statusCode: StatusCodes.Status401Unauthorized);
+        return await OpenSessionAsync(context, account);
+    }
+
+    private static async Task<Ok<SignInProgress>> OpenSessionAsync(HttpContext context, Account account)
+    {
+        if (context.User.Identity?.AuthenticationType == AccessSetup.SignInStepScheme)
+            await context.SignOutAsync(AccessSetup.SignInStepScheme);
+        await context.SignInAsync(AccessSetup.SessionScheme, AccessClaims.PrincipalFor(account, AccessSetup.SessionScheme));
+        return TypedResults.Ok(new SignInProgress(AccessClaims.StepName(SecondFactorStep.None)));
+    }
+
+    private static ValidationProblem MissingCode() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        {
+            ["code"] = ["Saisissez le code à 6 chiffres de votre application d'authentification. / Enter the 6-digit code from your authenticator app."],
+        });
+
+    private static Ok<AntiforgeryToken> GetAntiforgeryToken(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return TypedResults.Ok(new AntiforgeryToken(tokens.HeaderName!, tokens.RequestToken!));
     }
 
     private static async Task<NoContent> SignOutAsync(HttpContext context)
     {
-        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await context.SignOutAsync(AccessSetup.SessionScheme);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<Me>, UnauthorizedHttpResult>> GetMeAsync(HttpContext context, AccountStore accounts)
-    {
-        var account = await accounts.FindAsync(context.User.Identity!.Name!, context.RequestAborted);
-        return account is null ? TypedResults.Unauthorized() : TypedResults.Ok(new Me(account.UserName, account.DisplayName, account.Roles));
-    }
+    private static Ok<Me> GetMe(HttpContext context) =>
+        TypedResults.Ok(new Me(
+            context.User.Identity!.Name!,
+            context.User.FindFirst(AccessClaims.DisplayName)?.Value ?? context.User.Identity.Name!,
+            [.. context.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value)]));
 
-    private static async Task<Ok<IReadOnlyList<ApiTokenInfo>>> ListTokensAsync(HttpContext context, AccountStore accounts) =>
-        TypedResults.Ok(await accounts.ListTokensAsync(context.User.AccountId(), context.RequestAborted));
+    private static async Task<Results<Ok<IReadOnlyList<ApiTokenInfo>>, ProblemHttpResult>> ListTokensAsync(HttpContext context, AccountStore accounts) =>
+        context.User.HasLocalAccount()
+            ? TypedResults.Ok(await accounts.ListTokensAsync(context.User.AccountId(), context.RequestAborted))
+            : NoLocalAccount();
 
-    private static async Task<Created<NewToken>> IssueTokenAsync(NewTokenRequest request, HttpContext context, AccountStore accounts)
+    private static async Task<Results<Created<NewToken>, ProblemHttpResult>> IssueTokenAsync(NewTokenRequest request, HttpContext context, AccountStore accounts)
     {
+        if (!context.User.HasLocalAccount())
+            return NoLocalAccount();
         var issued = await accounts.IssueTokenAsync(context.User.AccountId(), request.Name ?? "", TimeSpan.FromDays(request.LifetimeDays), context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/me/tokens/{issued.Info.Id}", new NewToken(issued.Info, issued.Secret));
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeTokenAsync(long id, HttpContext context, AccountStore accounts) =>
-        await accounts.RevokeTokenAsync(context.User.AccountId(), id, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RevokeTokenAsync(long id, HttpContext context, AccountStore accounts)
+    {
+        if (!context.User.HasLocalAccount())
+            return NoLocalAccount();
+        return await accounts.RevokeTokenAsync(context.User.AccountId(), id, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static ProblemHttpResult NoLocalAccount() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+            title: "Les jetons personnels sont réservés aux comptes locaux ; utilisez les jetons de votre fournisseur d'identité. / Personal API tokens are for local accounts; use your identity provider's tokens.");
 }

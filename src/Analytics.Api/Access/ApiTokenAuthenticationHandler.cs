@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Analytics.Jobs.Accounts;
 using Microsoft.AspNetCore.Authentication;
@@ -29,22 +28,4 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The API token is unknown, expired or revoked.");
         return AuthenticateResult.Success(new AuthenticationTicket(AccessClaims.PrincipalFor(account, Scheme.Name), Scheme.Name));
     }
-}
-
-/// <summary>The claims a signed-in person carries, whatever the way they signed in.</summary>
-public static class AccessClaims
-{
-    public static ClaimsPrincipal PrincipalFor(Account account, string scheme)
-    {
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new(ClaimTypes.Name, account.UserName),
-        };
-        claims.AddRange(account.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
-    }
-
-    public static long AccountId(this ClaimsPrincipal user) =>
-        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -13,7 +13,7 @@ public static class PlatformSetup
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
-        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddAccounts(builder.Configuration);
         var runWorker = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.RunWorkerInApi ?? new JobsOptions().RunWorkerInApi;
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker: runWorker);
         builder.Services.AddOptions<Ingest.UploadOptions>().Bind(builder.Configuration.GetSection(Ingest.UploadOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -36,7 +36,8 @@ public static class PlatformSetup
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "Personal API token (issue one with POST /api/me/tokens or 'analytics-jobs user token').",
+                Description = "Personal API token (issue one with POST /api/me/tokens or 'analytics-jobs user token'), " +
+                              "or, when Access:Oidc is configured, an access token from the identity provider.",
             });
             swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
@@ -75,8 +76,7 @@ public static class PlatformSetup
         // The API description is public: it documents the roles each route needs, it reveals no data.
         app.UseSwagger();
         app.UseSwaggerUI(ui => ui.DocumentTitle = "One Health territorial analytics — API");
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseAccess();   // rate limits, authentication, anti-forgery, authorisation
         return app;
     }
 }

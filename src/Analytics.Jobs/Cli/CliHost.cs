@@ -28,8 +28,9 @@ internal static class CliHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Logging.AddFilter("Analytics.Jobs.Ingest", LogLevel.Error); // ingest commands print each load's outcome themselves
+        builder.Logging.AddFilter("Analytics.Jobs.Accounts", LogLevel.Warning); // user and demo commands print their outcome themselves
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
-        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddAccounts(builder.Configuration);
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);
         return builder;
     }

@@ -8,36 +8,94 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Analytics.Jobs.Cli;
 
 /// <summary>
-/// <c>demo accounts</c>: the demo mode's one account per role. Never used outside the demo run.
+/// <c>demo accounts</c>: the demo mode's one account per role, with a second factor already enrolled
+/// for the roles that need one. <c>demo code</c>: the current TOTP codes of those accounts, for a demo
+/// without an authenticator app. Never used outside the demo run.
 /// <c>demo generate</c>: writes the synthetic demo world (territories, exposures, health counts and their truth).
 /// </summary>
 internal static class DemoCommands
 {
-    public static Command Create()
+    public static Command Create() => new("demo", "Demo mode helpers.") { CreateAccounts(), CreateCode(), CreateGenerate() };
+
+    private static Option<FileInfo> AccountsFileOption() => new("--passwords-file")
     {
-        var file = new Option<FileInfo>("--passwords-file")
-        {
-            Description = "Where the demo passwords are kept (created with random passwords when missing).",
-            Required = true,
-        };
-        var accounts = new Command("accounts", "Create one demo account per role (demo-analyst, demo-planner, …) if missing, and print how to sign in.") { file };
+        Description = "Where the demo passwords and TOTP keys are kept (created with random ones when missing).",
+        Required = true,
+    };
+
+    private static Command CreateAccounts()
+    {
+        var file = AccountsFileOption();
+        var accounts = new Command("accounts",
+            "Create one demo account per role (demo-analyst, demo-planner, …) if missing, enrol a TOTP second factor for reviewer, auditor, steward and admin, and print how to sign in.") { file };
         accounts.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
         {
             var store = services.GetRequiredService<AccountStore>();
-            var passwords = ReadOrCreatePasswords(parse.GetValue(file)!);
-            Console.WriteLine("Demo accounts (user name / password):");
+            var clock = services.GetRequiredService<TimeProvider>();
+            var demo = ReadOrCreateAccountsFile(parse.GetValue(file)!);
             foreach (var role in Role.All)
             {
                 var name = $"demo-{role}";
-                if (await store.FindAsync(name, token) is null)
-                    await store.CreateAsync(name, $"Démo {role}", passwords[role], [role], token);
+                var account = await store.FindAsync(name, token);
+                if (account is null)
+                    account = await store.CreateAsync(name, $"Démo {role}", demo[role].Password, [role], token);
                 else
-                    await store.SetPasswordAsync(name, passwords[role], token);
-                Console.WriteLine($"  {name,-16} {passwords[role]}");
+                    await store.SetPasswordAsync(name, demo[role].Password, token);
+                if (!Role.RequireSecondFactor([role]) || (account.HasTotp && demo[role].TotpSecret is not null))
+                    continue;
+                if (account.HasTotp)
+                    await store.ResetTotpAsync(name, token); // the file lost its key: enrol a new one
+                demo[role] = demo[role] with { TotpSecret = await EnrolAsync(store, account.Id, clock, token) };
             }
+            WriteAccountsFile(parse.GetValue(file)!, demo);
+
+            Console.WriteLine("Demo accounts (user name / password / TOTP key for an authenticator app):");
+            foreach (var role in Role.All)
+                Console.WriteLine($"  {"demo-" + role,-16} {demo[role].Password}  {demo[role].TotpSecret}".TrimEnd());
+            Console.WriteLine("  Reviewer, auditor, steward and admin sign in with a TOTP code: add the key to an authenticator app");
+            Console.WriteLine("  (the otpauth:// URIs are in the passwords file), or print the current codes with 'analytics-jobs demo code'.");
             return 0;
         }, ct));
-        return new Command("demo", "Demo mode helpers.") { accounts, CreateGenerate() };
+        return accounts;
+    }
+
+    private static Command CreateCode()
+    {
+        var file = AccountsFileOption();
+        var code = new Command("code", "Print the current TOTP code of each demo account that has one (read from the passwords file).") { file };
+        code.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                Console.Error.WriteLine($"error: {path.FullName} does not exist: run 'analytics-jobs demo accounts' first");
+                return 66; // EX_NOINPUT
+            }
+            var step = Totp.TimeStepAt(DateTimeOffset.UtcNow);
+            foreach (var (role, account) in ReadAccountsFile(path).Where(a => a.Value.TotpSecret is not null))
+            {
+                Base32.TryDecode(account.TotpSecret!, out var secret);
+                Console.WriteLine($"  {"demo-" + role,-16} {Totp.Code(secret, step)}");
+            }
+            Console.WriteLine($"  (valid for about {Totp.StepSeconds * (step + 1) - DateTimeOffset.UtcNow.ToUnixTimeSeconds()} s more, and the next 30 s; each code signs in once)");
+            return 0;
+        });
+        return code;
+    }
+
+    /// <summary>
+    /// Enrols a second factor the way a person would, computing the confirmation code from the new
+    /// key. The code of the previous step (accepted within tolerance) leaves the current code unused,
+    /// so the demo can sign in straight away.
+    /// </summary>
+    private static async Task<string> EnrolAsync(AccountStore store, long accountId, TimeProvider clock, CancellationToken token)
+    {
+        var enrolment = await store.BeginTotpEnrolmentAsync(accountId, token);
+        Base32.TryDecode(enrolment.Secret, out var secret);
+        var confirmed = await store.ConfirmTotpEnrolmentAsync(accountId, Totp.Code(secret, Totp.TimeStepAt(clock.GetUtcNow()) - 1), token);
+        if (confirmed is null)
+            throw new AccountException("totp", $"the demo account {accountId} could not confirm its new second factor");
+        return enrolment.Secret;
     }
 
     private static Command CreateGenerate()
@@ -60,17 +118,33 @@ internal static class DemoCommands
         return generate;
     }
 
-    private static Dictionary<string, string> ReadOrCreatePasswords(FileInfo file)
+    private sealed record DemoAccount(string Password, string? TotpSecret);
+
+    /// <summary>Lines "role password [totp-key otpauth-uri]"; roles missing from the file get a random password.</summary>
+    private static Dictionary<string, DemoAccount> ReadOrCreateAccountsFile(FileInfo file)
     {
-        var passwords = file.Exists
-            ? File.ReadAllLines(file.FullName).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1])
-            : [];
-        foreach (var role in Role.All.Where(r => !passwords.ContainsKey(r)))
-            passwords[role] = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var accounts = file.Exists ? ReadAccountsFile(file) : [];
+        foreach (var role in Role.All.Where(r => !accounts.ContainsKey(r)))
+            accounts[role] = new DemoAccount("demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), null);
+        return accounts;
+    }
+
+    private static Dictionary<string, DemoAccount> ReadAccountsFile(FileInfo file) =>
+        File.ReadAllLines(file.FullName)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 2 && Role.IsKnown(fields[0]))
+            .ToDictionary(fields => fields[0], fields => new DemoAccount(fields[1], fields.Length >= 3 ? fields[2] : null));
+
+    private static void WriteAccountsFile(FileInfo file, Dictionary<string, DemoAccount> accounts)
+    {
         file.Directory?.Create();
-        File.WriteAllLines(file.FullName, Role.All.Select(r => $"{r} {passwords[r]}"));
+        File.WriteAllLines(file.FullName, Role.All.Select(role => accounts[role] switch
+        {
+            { TotpSecret: { } key } account when Base32.TryDecode(key, out var secret) =>
+                $"{role} {account.Password} {key} {Totp.ProvisioningUri(secret, "demo-" + role)}",
+            var account => $"{role} {account.Password}",
+        }));
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(file.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return passwords;
     }
 }

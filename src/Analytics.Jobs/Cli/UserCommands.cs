@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Jobs.Cli;
 
-/// <summary><c>user add|roles|password|token|list</c>: account administration from a shell.</summary>
+/// <summary><c>user add|roles|password|token|disable|enable|totp reset|list</c>: account administration from a shell.</summary>
 internal static class UserCommands
 {
     public static Command Create()
@@ -59,16 +59,54 @@ internal static class UserCommands
             return 0;
         }, ct));
 
-        var list = new Command("list", "List accounts and their roles.");
-        list.SetAction((_, ct) => CliHost.RunAsync(async (services, token) =>
+        var disableName = new Argument<string>("user-name");
+        var disable = new Command("disable", "Disable an account: its open sessions end and all its API tokens are revoked, at once.") { disableName };
+        disable.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
         {
-            foreach (var account in await services.GetRequiredService<AccountStore>().ListAsync(token))
-                Console.WriteLine($"{account.UserName,-24} {(account.IsDisabled ? "disabled" : "active"),-9} {string.Join(",", account.Roles)}");
+            var revoked = await services.GetRequiredService<AccountStore>().DisableAsync(parse.GetValue(disableName)!, token);
+            Console.WriteLine($"disabled {parse.GetValue(disableName)}: sessions ended, {revoked} API token(s) revoked");
             return 0;
         }, ct));
 
-        return new Command("user", "Local accounts, roles and API tokens.") { add, roles, password, issue, list };
+        var enableName = new Argument<string>("user-name");
+        var enable = new Command("enable", "Enable a disabled account and lift a lockout. Revoked tokens stay revoked.") { enableName };
+        enable.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
+        {
+            await services.GetRequiredService<AccountStore>().EnableAsync(parse.GetValue(enableName)!, token);
+            Console.WriteLine($"enabled {parse.GetValue(enableName)}");
+            return 0;
+        }, ct));
+
+        var list = new Command("list", "List accounts, their roles and second factor (totp: enrolled; enrol: needed at next sign-in).");
+        list.SetAction((_, ct) => CliHost.RunAsync(async (services, token) =>
+        {
+            foreach (var account in await services.GetRequiredService<AccountStore>().ListAsync(token))
+                Console.WriteLine($"{account.UserName,-24} {(account.IsDisabled ? "disabled" : "active"),-9} {SecondFactorLabel(account),-6} {string.Join(",", account.Roles)}");
+            return 0;
+        }, ct));
+
+        return new Command("user", "Local accounts, roles, second factors and API tokens.") { add, roles, password, issue, disable, enable, CreateTotp(), list };
     }
+
+    private static Command CreateTotp()
+    {
+        var resetName = new Argument<string>("user-name");
+        var reset = new Command("reset", "Remove an account's second factor (lost phone): its sessions end; it enrols a new one at its next sign-in.") { resetName };
+        reset.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
+        {
+            await services.GetRequiredService<AccountStore>().ResetTotpAsync(parse.GetValue(resetName)!, token);
+            Console.WriteLine($"second factor of {parse.GetValue(resetName)} removed; a new one is enrolled at the next sign-in to the web app");
+            return 0;
+        }, ct));
+        return new Command("totp", "Second factor (TOTP) recovery. Enrolment itself happens at sign-in, in the web app.") { reset };
+    }
+
+    private static string SecondFactorLabel(Account account) => account.SecondFactor switch
+    {
+        SecondFactorStep.Code => "totp",
+        SecondFactorStep.Enrolment => "enrol",
+        _ => "-",
+    };
 
     private static IEnumerable<string> SplitRoles(string? roles) =>
         (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

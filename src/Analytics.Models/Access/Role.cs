@@ -31,6 +31,15 @@ public static class Role
     /// <summary>All roles, in the order screens list them.</summary>
     public static IReadOnlyList<string> All { get; } = [Analyst, Planner, Reviewer, Auditor, Steward, Admin];
 
+    /// <summary>
+    /// Roles that can approve releases, read the audit trail, change data or accounts: whoever
+    /// holds one signs in with a second factor (TOTP) besides the password.
+    /// </summary>
+    public static IReadOnlyList<string> NeedingSecondFactor { get; } = [Reviewer, Auditor, Steward, Admin];
+
+    /// <summary>True when any of <paramref name="roles"/> is one of <see cref="NeedingSecondFactor"/>.</summary>
+    public static bool RequireSecondFactor(IEnumerable<string> roles) => roles.Any(r => NeedingSecondFactor.Contains(r, StringComparer.Ordinal));
+
     /// <summary>True when <paramref name="name"/> is one of <see cref="All"/> (exact, lower-case).</summary>
     public static bool IsKnown(string name) => All.Contains(name, StringComparer.Ordinal);
 }

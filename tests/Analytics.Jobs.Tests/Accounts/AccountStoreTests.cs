@@ -1,14 +1,19 @@
 using Analytics.Jobs.Accounts;
 using Analytics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Analytics.Jobs.Tests.Accounts;
 
-public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>
+public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>, IDisposable
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+    private readonly string keyFile = Path.Combine(Path.GetTempPath(), $"analytics-test-{Guid.NewGuid():N}.key");
 
-    private AccountStore Store => new(db.DataSource, clock);
+    private AccountStore Store => new(db.DataSource, clock, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance);
+
+    public void Dispose() => File.Delete(keyFile);
 
     private static string Unique(string stem) => $"{stem}-{Guid.NewGuid():N}"[..24];
 
@@ -68,7 +73,7 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     [Fact]
     public async Task a_token_authenticates_until_revoked_and_its_secret_is_never_stored()
     {
-        var account = await Store.CreateAsync(Unique("tok"), "", "long enough password", ["auditor"]);
+        var account = await Store.CreateAsync(Unique("tok"), "", "long enough password", ["analyst"]);
         var issued = await Store.IssueTokenAsync(account.Id, "notebook", TimeSpan.FromDays(30));
         Assert.StartsWith(ApiTokenSecret.Prefix, issued.Secret);
         Assert.Equal(account.Id, (await Store.AuthenticateTokenAsync(issued.Secret))?.Id);
@@ -93,13 +98,38 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     }
 
     [Fact]
-    public async Task a_disabled_account_keeps_no_working_token()
+    public async Task disabling_an_account_revokes_every_live_token_and_refuses_its_password()
     {
-        var account = await Store.CreateAsync(Unique("dis"), "", "long enough password", ["steward"]);
-        var issued = await Store.IssueTokenAsync(account.Id, "script", TimeSpan.FromDays(10));
-        await db.ScalarAsync<object>("UPDATE auth.account SET disabled_at = now() WHERE id = $1 RETURNING id", account.Id);
-        Assert.Null(await Store.AuthenticateTokenAsync(issued.Secret));
+        var account = await Store.CreateAsync(Unique("dis"), "", "long enough password", ["analyst"]);
+        var script = await Store.IssueTokenAsync(account.Id, "script", TimeSpan.FromDays(10));
+        var notebook = await Store.IssueTokenAsync(account.Id, "notebook", TimeSpan.FromDays(10));
+        Assert.True(await Store.RevokeTokenAsync(account.Id, notebook.Info.Id));
+
+        Assert.Equal(1, await Store.DisableAsync(account.UserName));
+
+        Assert.Null(await Store.AuthenticateTokenAsync(script.Secret));
         Assert.Null(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
+        Assert.All(await Store.ListTokensAsync(account.Id), t => Assert.NotNull(t.RevokedAt));
+        var disabled = await Store.FindByIdAsync(account.Id);
+        Assert.True(disabled!.IsDisabled);
+        Assert.NotEqual(account.SecurityStamp, disabled.SecurityStamp);
+
+        await Store.EnableAsync(account.UserName);
+        Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
+        Assert.Null(await Store.AuthenticateTokenAsync(script.Secret));
+        Assert.Equal("userName", (await Assert.ThrowsAsync<AccountException>(() => Store.DisableAsync("nobody-here"))).Field);
+    }
+
+    [Fact]
+    public async Task the_security_stamp_changes_with_the_password_and_with_the_roles_but_not_when_the_same_roles_are_set_again()
+    {
+        var account = await Store.CreateAsync(Unique("stamp"), "", "long enough password", ["analyst"]);
+        var sameRoles = await Store.SetRolesAsync(account.UserName, ["analyst"]);
+        Assert.Equal(account.SecurityStamp, sameRoles.SecurityStamp);
+        var newRoles = await Store.SetRolesAsync(account.UserName, ["analyst", "planner"]);
+        Assert.NotEqual(account.SecurityStamp, newRoles.SecurityStamp);
+        await Store.SetPasswordAsync(account.UserName, "another long password");
+        Assert.NotEqual(newRoles.SecurityStamp, (await Store.FindByIdAsync(account.Id))!.SecurityStamp);
     }
 
     [Fact]

@@ -1,15 +1,25 @@
 using System.Diagnostics;
+using Analytics.Jobs.Accounts;
 using Analytics.Jobs.Database;
 using Analytics.Jobs.Scheduling;
+using Analytics.Models.Access;
 using Analytics.Testing;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Jobs.Tests.Cli;
 
 /// <summary>The command-line tool run as a real process, the way stewards and scripts run it.</summary>
-public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>
+public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>, IDisposable
 {
+    private readonly string keyFile = Path.Combine(Path.GetTempPath(), $"analytics-test-{Guid.NewGuid():N}.key");
+
+    public void Dispose() => File.Delete(keyFile);
+
+    private AccountStore Store => new(db.DataSource, TimeProvider.System, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance);
+
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? stdin, Dictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
@@ -29,7 +39,7 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
         return (process.ExitCode, await output, await error);
     }
 
-    private Dictionary<string, string?> Database => new() { ["Database__ConnectionString"] = db.ConnectionString };
+    private Dictionary<string, string?> Database => new() { ["Database__ConnectionString"] = db.ConnectionString, ["Accounts__SecretKeyFile"] = keyFile };
 
     [Fact]
     public async Task help_lists_the_command_groups()
@@ -52,13 +62,93 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     [Fact]
     public async Task a_user_added_from_the_command_line_gets_a_working_token()
     {
-        var (added, _, addError) = await RunAsync("a long enough password", Database, "user", "add", "cli-steward", "--roles", "steward,analyst");
+        var (added, _, addError) = await RunAsync("a long enough password", Database, "user", "add", "cli-analyst", "--roles", "analyst,planner");
         Assert.True(added == 0, addError);
-        var (issued, secret, issueError) = await RunAsync(null, Database, "user", "token", "cli-steward", "--name", "script", "--days", "7");
+        var (issued, secret, issueError) = await RunAsync(null, Database, "user", "token", "cli-analyst", "--name", "script", "--days", "7");
         Assert.True(issued == 0, issueError);
-        var store = new Analytics.Jobs.Accounts.AccountStore(db.DataSource, TimeProvider.System);
-        var account = await store.AuthenticateTokenAsync(secret.Trim());
-        Assert.Equal(["steward", "analyst"], account?.Roles);
+        var account = await Store.AuthenticateTokenAsync(secret.Trim());
+        Assert.Equal(["analyst", "planner"], account?.Roles);
+    }
+
+    [Fact]
+    public async Task a_steward_without_a_second_factor_gets_no_token()
+    {
+        await RunAsync("a long enough password", Database, "user", "add", "cli-steward", "--roles", "steward");
+        var (exit, output, error) = await RunAsync(null, Database, "user", "token", "cli-steward", "--name", "script");
+        Assert.Equal(65, exit);
+        Assert.Contains("only once their second factor (TOTP) is enrolled", error);
+        Assert.Empty(output.Trim());
+    }
+
+    [Fact]
+    public async Task disabling_from_the_command_line_revokes_the_tokens_and_enabling_lets_the_password_in_again()
+    {
+        var account = await Store.CreateAsync("cli-leaver", "", "a long enough password", ["analyst"]);
+        var token = await Store.IssueTokenAsync(account.Id, "script", TimeSpan.FromDays(7));
+        var (exit, output, error) = await RunAsync(null, Database, "user", "disable", "cli-leaver");
+        Assert.True(exit == 0, error);
+        Assert.Contains("1 API token(s) revoked", output);
+        Assert.Null(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Null(await Store.VerifyPasswordAsync("cli-leaver", "a long enough password"));
+        Assert.Contains("disabled", (await RunAsync(null, Database, "user", "list")).Output);
+
+        Assert.Equal(0, (await RunAsync(null, Database, "user", "enable", "cli-leaver")).ExitCode);
+        Assert.NotNull(await Store.VerifyPasswordAsync("cli-leaver", "a long enough password"));
+    }
+
+    [Fact]
+    public async Task a_second_factor_reset_from_the_command_line_sends_the_person_back_to_enrolment()
+    {
+        var account = await Store.CreateAsync("cli-lost-phone", "", "a long enough password", ["reviewer"]);
+        var enrolment = await Store.BeginTotpEnrolmentAsync(account.Id);
+        Base32.TryDecode(enrolment.Secret, out var secret);
+        Assert.NotNull(await Store.ConfirmTotpEnrolmentAsync(account.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
+        Assert.Contains("cli-lost-phone           active    totp", (await RunAsync(null, Database, "user", "list")).Output);
+
+        var (exit, _, error) = await RunAsync(null, Database, "user", "totp", "reset", "cli-lost-phone");
+        Assert.True(exit == 0, error);
+        Assert.Equal(SecondFactorStep.Enrolment, (await Store.FindAsync("cli-lost-phone"))!.SecondFactor);
+        Assert.Contains("cli-lost-phone           active    enrol", (await RunAsync(null, Database, "user", "list")).Output);
+    }
+
+    [Fact]
+    public async Task demo_accounts_have_a_working_second_factor_whose_key_is_kept_in_the_passwords_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"demo-accounts-{Guid.NewGuid():N}.txt");
+        try
+        {
+            var (exit, output, error) = await RunAsync(null, Database, "demo", "accounts", "--passwords-file", file);
+            Assert.True(exit == 0, error);
+            var lines = File.ReadAllLines(file).Select(l => l.Split(' ')).ToDictionary(f => f[0]);
+            Assert.Equal(2, lines["analyst"].Length);
+            Assert.Equal(2, lines["planner"].Length);
+            foreach (var role in new[] { "reviewer", "auditor", "steward", "admin" })
+            {
+                var (password, key, uri) = (lines[role][1], lines[role][2], lines[role][3]);
+                Assert.Contains(key, output);
+                Assert.Equal($"otpauth://totp/One%20Health:demo-{role}?secret={key}&issuer=One%20Health&algorithm=SHA1&digits=6&period=30", uri);
+                var account = await Store.VerifyPasswordAsync($"demo-{role}", password);
+                Assert.Equal(SecondFactorStep.Code, account?.SecondFactor);
+                // The demo enrols with the previous step's code, so the current one signs in straight away.
+                Assert.True(Base32.TryDecode(key, out var secret));
+                Assert.NotNull(await Store.VerifyTotpAsync(account!.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
+            }
+
+            // A second run keeps passwords and keys.
+            Assert.Equal(0, (await RunAsync(null, Database, "demo", "accounts", "--passwords-file", file)).ExitCode);
+            Assert.Equal(lines.Values.Select(l => string.Join(' ', l)), File.ReadAllLines(file));
+
+            var (codeExit, codes, codeError) = await RunAsync(null, [], "demo", "code", "--passwords-file", file);
+            Assert.True(codeExit == 0, codeError);
+            Base32.TryDecode(lines["admin"][2], out var adminSecret);
+            var step = Totp.TimeStepAt(DateTimeOffset.UtcNow);
+            Assert.Matches($"demo-admin +({Totp.Code(adminSecret, step)}|{Totp.Code(adminSecret, step - 1)})", codes);
+            Assert.DoesNotContain("demo-analyst", codes);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -12,4 +12,15 @@ public class RoleTests
         Assert.False(Role.IsKnown("Reviewer"));
         Assert.False(Role.IsKnown("root"));
     }
+
+    [Fact]
+    public void reviewers_auditors_stewards_and_admins_need_a_second_factor_and_analysts_and_planners_do_not()
+    {
+        Assert.True(Role.RequireSecondFactor(["analyst", "reviewer"]));
+        Assert.True(Role.RequireSecondFactor(["auditor"]));
+        Assert.True(Role.RequireSecondFactor(["steward"]));
+        Assert.True(Role.RequireSecondFactor(["admin"]));
+        Assert.False(Role.RequireSecondFactor(["analyst", "planner"]));
+        Assert.False(Role.RequireSecondFactor([]));
+    }
 }

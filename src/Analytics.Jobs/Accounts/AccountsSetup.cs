@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Jobs.Accounts;
+
+/// <summary>Registers the account store and its validated options, for the API and the command line alike.</summary>
+public static class AccountsSetup
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AccountOptions>()
+            .Bind(configuration.GetSection(AccountOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<AccountStore>();
+        return services;
+    }
+}
