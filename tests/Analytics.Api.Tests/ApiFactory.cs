@@ -54,6 +54,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Jobs:PollIntervalSeconds", "1");
         builder.UseSetting("Jobs:RunWorkerInApi", RunsJobs ? "true" : "false");
         builder.UseSetting("Accounts:SecretKeyFile", secretKeyFile);
+        builder.UseSetting("Training:SpecificationFolder", RepositoryFiles.PathOf("data/models"));
         // Every test request comes from the same (absent) address; the per-address limit has its own test.
         builder.UseSetting("Access:SignInAttemptsPerMinutePerAddress", "100000");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
@@ -106,7 +107,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client signed in with a personal API token of a new account holding exactly <paramref name="roles"/> (second factor enrolled when needed).</summary>
     public async Task<HttpClient> ClientWithRolesAsync(params string[] roles)
     {
-        var account = await NewAccountAsync(roles);
+        return await ClientForAsync(await NewAccountAsync(roles));
+    }
+
+    /// <summary>A client signed in with a new personal API token of <paramref name="account"/>.</summary>
+    public async Task<HttpClient> ClientForAsync(TestAccount account)
+    {
         var token = await Accounts.IssueTokenAsync(account.Id, "tests", TimeSpan.FromDays(1));
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);

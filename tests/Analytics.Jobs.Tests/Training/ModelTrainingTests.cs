@@ -93,6 +93,13 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
         var again = await Training().RunAsync(DemoPipeline.Specification("asthma_commune"), "another-steward");
 
         Assert.NotEqual(outcome.RunId, again.RunId);
+        var firstDifference = await pipeline.Database.ScalarAsync<string?>($"""
+            SELECT format('%s %s: %s vs %s (champions %s, %s)', a.territory_id, a.period, a.predicted, b.predicted,
+                (SELECT champion FROM ml.model_run WHERE id = {outcome.RunId}), (SELECT champion FROM ml.model_run WHERE id = {again.RunId}))
+            FROM ml.prediction a JOIN ml.prediction b ON b.run_id = {again.RunId} AND (b.territory_id, b.period) = (a.territory_id, a.period)
+            WHERE a.run_id = {outcome.RunId} AND a.predicted <> b.predicted LIMIT 1
+            """);
+        Assert.True(firstDifference is null, firstDifference + " / " + await pipeline.Database.ScalarAsync<string>($"SELECT string_agg(coefficients::text, ' || ') FROM ml.model_run WHERE id IN ({outcome.RunId}, {again.RunId})"));
         Assert.Equal(outcome.PredictionsSha256, again.PredictionsSha256);
         Assert.Equal(
             await pipeline.Database.ScalarAsync<string>($"SELECT string_agg(predicted::text || ':' || interval_high::text, ',' ORDER BY territory_id, period) FROM ml.prediction WHERE run_id = {outcome.RunId}"),

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Analytics.Api.Tests.Access;
+using Analytics.Jobs.Features;
+using Analytics.Jobs.Ingest;
+using Analytics.Jobs.Training;
+using Analytics.Models.Access;
+using Analytics.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Api.Tests.Reviews;
+
+/// <summary>
+/// The human guarantee over HTTP, on the demo world with the asthma model trained: while its
+/// release waits for review no model output reaches an analyst or a planner through any endpoint
+/// of the route table; a reviewer other than the launcher approves it under the rules (written
+/// justification, acknowledgement of the fairness verdict, analyst comments answered); then it is
+/// served with its provenance; once revoked it is gone again on the next request.
+/// </summary>
+public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassFixture<PublicationGateTests.TrainedApi>
+{
+    /// <summary>The API over a database holding the demo world and one training run, launched by <see cref="Launcher"/>.</summary>
+    public sealed class TrainedApi : ApiFactory
+    {
+        public TestAccount Launcher { get; private set; } = null!;
+        public ModelTraining.Outcome Run { get; private set; } = null!;
+
+        public new async Task InitializeAsync()
+        {
+            await base.InitializeAsync();
+            var ingest = Services.GetRequiredService<IngestService>();
+            foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
+                await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
+            await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
+            // A reviewer who is also a steward launches the run: the four-eyes rule must stop them approving it.
+            Launcher = await NewAccountAsync([Role.Reviewer, Role.Steward]);
+            var spec = Services.GetRequiredService<ModelSpecifications>().Find("asthma_commune")!;
+            Run = await Services.GetRequiredService<ModelTraining>().RunAsync(spec, Launcher.UserName);
+        }
+    }
+
+    private const string Model = "asthma_commune";
+
+    /// <summary>Strings only a model output of the run can contain: predicted SIRs and counts at full precision, and the release's content hash.</summary>
+    private async Task<List<string>> SentinelsAsync()
+    {
+        var sentinels = new List<string> { await api.Database.ScalarAsync<string>($"SELECT predictions_sha256 FROM ml.model_run WHERE id = {api.Run.RunId}") };
+        await using var command = api.Database.DataSource.CreateCommand($"SELECT predicted_sir, predicted FROM ml.prediction WHERE run_id = {api.Run.RunId} AND priority_rank <= 10");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sentinels.Add(reader.GetDouble(0).ToString("R", CultureInfo.InvariantCulture));
+            sentinels.Add(reader.GetDouble(1).ToString("R", CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(21, sentinels.Count);
+        return sentinels;
+    }
+
+    /// <summary>Calls every GET endpoint of the route table as <paramref name="client"/>; returns each that served a sentinel.</summary>
+    private async Task<List<string>> LeaksAsync(HttpClient client, IReadOnlyList<string> sentinels, string territory, long release)
+    {
+        var leaks = new List<string>();
+        foreach (var route in RouteTable.Of(api.Services).Where(r => r.Method == "GET"))
+        {
+            var path = route.Pattern.Replace("{code}", Model).Replace("{territory}", territory).Replace("{id:long}", release.ToString(CultureInfo.InvariantCulture));
+            var request = RouteTable.RequestFor(route with { Pattern = path });
+            var response = await client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            if (sentinels.FirstOrDefault(s => body.Contains(s, StringComparison.Ordinal)) is { } found)
+                leaks.Add($"{path} ({(int)response.StatusCode}) served {found}");
+        }
+        return leaks;
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, object body) => (await client.PostAsJsonAsync(path, body)).StatusCode;
+
+    private static async Task<List<string>> RefusalsAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return problem.GetProperty("refusals").EnumerateArray().Select(r => r.GetProperty("code").GetString()!).ToList();
+    }
+
+    [Fact]
+    public async Task model_outputs_reach_analysts_and_planners_only_while_an_approved_release_is_in_force()
+    {
+        var release = api.Run.ReleaseId ?? throw new InvalidOperationException($"the run failed its checks: {string.Join("; ", api.Run.FailedChecks)}");
+        var sentinels = await SentinelsAsync();
+        var top = await api.Database.ScalarAsync<string>($"SELECT t.code FROM ml.prediction p JOIN geo.territory t ON t.id = p.territory_id WHERE p.run_id = {api.Run.RunId} AND p.priority_rank = 1");
+        var excluded = await api.Database.ScalarAsync<string>($"SELECT t.code FROM ml.prediction p JOIN geo.territory t ON t.id = p.territory_id WHERE p.run_id = {api.Run.RunId} AND p.priority_rank = 2");
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var planner = await api.ClientWithRolesAsync(Role.Planner);
+        var reviewerAccount = await api.NewAccountAsync([Role.Reviewer]);
+        var reviewer = await api.ClientForAsync(reviewerAccount);
+        var launcher = await api.ClientForAsync(api.Launcher);
+        var auditor = await api.ClientWithRolesAsync(Role.Auditor);
+
+        // 1. Pending: nothing of the run reaches an analyst or a planner, through any GET endpoint.
+        Assert.Empty(await LeaksAsync(analyst, sentinels, top, release));
+        Assert.Empty(await LeaksAsync(planner, sentinels, top, release));
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync($"/api/models/{Model}/priorities")).StatusCode);
+        // Reviewers see it in the review screens.
+        var pending = await reviewer.GetStringAsync($"/api/reviews/{release}/priorities");
+        Assert.Contains(sentinels[1], pending);
+
+        // 2. The rules, over HTTP.
+        const string justification = "Coefficients plausibles, carte cohérente avec la surveillance régionale.";
+        var verdict = await api.Database.ScalarAsync<string>($"SELECT fairness_verdict FROM review.release WHERE id = {release}");
+        Assert.Contains("four_eyes", await RefusalsAsync(await launcher.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification })));
+        Assert.Contains("justification", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification = "ok" })));
+        if (verdict is "fail" or "insufficient_evidence")
+            Assert.Contains("acknowledgement", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification })));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(analyst, $"/api/reviews/{release}/approve", new { justification }));
+
+        // An analyst's comment must be answered before approval; declining needs a reason.
+        var comment = await analyst.PostAsJsonAsync($"/api/models/{Model}/comments", new { territory = top, comment = "Cette commune a ouvert un centre de santé en 2023." });
+        Assert.Equal(HttpStatusCode.Created, comment.StatusCode);
+        const string acknowledgement = "Sous-déclaration possible dans les communes rurales défavorisées : liste relue commune par commune.";
+        Assert.Contains("open_review_items", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification, acknowledgement })));
+        var item = comment.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(reviewer, $"{item}/answer", new { accepted = false, reason = "non" }));
+        Assert.Equal(HttpStatusCode.NoContent, await PostAsync(reviewer, $"{item}/answer", new { accepted = false, reason = "Le centre a ouvert en décembre : aucun effet sur les séjours de 2023." }));
+
+        // A reviewer keeps one territory out, with a reason.
+        Assert.Equal(HttpStatusCode.Conflict, await PostAsync(reviewer, $"/api/reviews/{release}/exclusions", new { territory = excluded, reason = "trop court" }));
+        Assert.Equal(HttpStatusCode.NoContent, await PostAsync(reviewer, $"/api/reviews/{release}/exclusions", new { territory = excluded, reason = "Zone d'activité sans résidents : population de référence erronée." }));
+
+        // 3. Approved: served, with where it comes from, never cached; the excluded territory is not.
+        var approval = await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification, acknowledgement });
+        Assert.Equal(HttpStatusCode.OK, approval.StatusCode);
+        var served = await analyst.GetAsync($"/api/models/{Model}/priorities");
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("no-store", served.Headers.CacheControl?.ToString());
+        var list = await served.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(release, list.GetProperty("release").GetProperty("releaseId").GetInt64());
+        Assert.Equal(reviewerAccount.UserName, list.GetProperty("release").GetProperty("approvedBy").GetString());
+        var codes = list.GetProperty("territories").EnumerateArray().Select(t => t.GetProperty("code").GetString()).ToList();
+        Assert.Contains(top, codes);
+        Assert.DoesNotContain(excluded, codes);
+        Assert.Equal(HttpStatusCode.NotFound, (await planner.GetAsync($"/api/models/{Model}/territories/{excluded}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await planner.GetAsync($"/api/models/{Model}/territories/{top}")).StatusCode);
+        Assert.NotEmpty(await LeaksAsync(analyst, sentinels, top, release));
+
+        // 4. Revoked: gone on the next request, from every endpoint.
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(reviewer, $"/api/reviews/{release}/revoke", new { justification = "Erreur de géocodage découverte après la publication." }));
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync($"/api/models/{Model}/priorities")).StatusCode);
+        Assert.Empty(await LeaksAsync(analyst, sentinels, top, release));
+        Assert.Empty(await LeaksAsync(planner, sentinels, top, release));
+
+        // Every decision is in the audit log, and the chain holds.
+        var events = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/events?limit=500");
+        var kinds = events.EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "model.run", "release.created", "review.comment", "review.answer", "release.territory_excluded", "release.approved", "release.revoked" }, kinds);
+        var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+    }
+}
