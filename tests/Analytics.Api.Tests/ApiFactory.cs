@@ -42,7 +42,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Every message and exception the host logged.</summary>
     public CapturedLogs Logs { get; } = new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         _ = Server; // start now, so start-up failures show in the fixture rather than mid-test

@@ -27,7 +27,7 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         public TestAccount Launcher { get; private set; } = null!;
         public ModelTraining.Outcome Run { get; private set; } = null!;
 
-        public new async Task InitializeAsync()
+        public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
             var ingest = Services.GetRequiredService<IngestService>();
@@ -151,7 +151,7 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
 
         // Every decision is in the audit log, and the chain holds.
         var events = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/events?limit=500");
-        var kinds = events.EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToHashSet();
+        var kinds = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToHashSet();
         Assert.Superset(new HashSet<string?> { "model.run", "release.created", "review.comment", "review.answer", "release.territory_excluded", "release.approved", "release.revoked" }, kinds);
         var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify");
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
