@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Analytics.Jobs.AuditTrail;
+using Analytics.Models.AuditTrail;
 using Analytics.Jobs.Accounts;
 using Analytics.Models.Access;
 using Microsoft.AspNetCore.Antiforgery;
@@ -51,7 +54,7 @@ public static class AccessApi
     }
 
     private static async Task<Results<Ok<SignInProgress>, ValidationProblem, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, AccountStore accounts, SignInThrottle throttle, HttpContext context)
+        SignInRequest request, AccountStore accounts, SignInThrottle throttle, AuditLog audit, HttpContext context)
     {
         var missing = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -64,8 +67,12 @@ public static class AccessApi
             return SignInThrottle.TooManyAttempts(context);
         var account = await accounts.VerifyPasswordAsync(request.UserName!, request.Password!, context.RequestAborted);
         if (account is null)
+        {
+            // The name typed is not recorded: people type their password in the name field.
+            await audit.AppendAsync(new AuditEntry("anonymous", AuditKinds.SignInRefused, "", new JsonObject { ["step"] = "password" }), context.RequestAborted);
             // One answer for unknown name, wrong password, disabled and locked account: nothing to enumerate.
             return TypedResults.Problem(title: WrongPassword, statusCode: StatusCodes.Status401Unauthorized);
+        }
         if (account.SecondFactor == SecondFactorStep.None)
             return await OpenSessionAsync(context, account);
         // A session already open in this browser must not outlive a new, half-done sign-in.
@@ -111,6 +118,8 @@ public static class AccessApi
 
     private static async Task<Ok<SignInProgress>> OpenSessionAsync(HttpContext context, Account account)
     {
+        await context.RequestServices.GetRequiredService<AuditLog>().AppendAsync(
+            new AuditEntry(account.UserName, AuditKinds.SignIn, $"account:{account.UserName}", new JsonObject { ["secondFactor"] = account.HasTotp }), context.RequestAborted);
         if (context.User.Identity?.AuthenticationType == AccessSetup.SignInStepScheme)
             await context.SignOutAsync(AccessSetup.SignInStepScheme);
         await context.SignInAsync(AccessSetup.SessionScheme, AccessClaims.PrincipalFor(account, AccessSetup.SessionScheme));

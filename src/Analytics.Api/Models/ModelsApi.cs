@@ -88,7 +88,7 @@ public static class ModelsApi
         foreach (var t in territories)
             csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{t.Rank};{t.Code};{t.Name.Replace(';', ',')};{t.PredictedSir:F3};{t.Predicted:F2};{t.IntervalLow:F0};{t.IntervalHigh:F0}"));
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-            await audit.AppendAsync(connection, null, new AuditEntry(UserName(context), "export", $"release:{release.ReleaseId}",
+            await audit.AppendAsync(connection, null, new AuditEntry(UserName(context), AuditKinds.Export, $"release:{release.ReleaseId}",
             new JsonObject { ["what"] = "priorities.csv", ["model"] = code }), cancellationToken);
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"priorites-{code}-{release.ReleaseId}.csv");
     }

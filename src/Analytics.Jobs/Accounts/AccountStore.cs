@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Analytics.Models.Access;
+using Analytics.Models.AuditTrail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ namespace Analytics.Jobs.Accounts;
 /// security stamp, which ends open sessions at their next request. Disabling also revokes every token.</para>
 /// <para>Tokens of an account whose roles need a second factor are issued, and work, only while one is enrolled.</para>
 /// </remarks>
-public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AccountOptions> options, ILogger<AccountStore> logger)
+public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AccountOptions> options, ILogger<AccountStore> logger, AuditTrail.AuditLog? audit = null)
 {
     /// <summary>Longest life a token may be given; shorter is better.</summary>
     public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromDays(365);
@@ -54,8 +55,10 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new() { Value = Hasher.HashPassword(name, password) });
         command.Parameters.Add(new() { Value = roleList.ToArray() });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
-        return await ReadSingleAsync(command, cancellationToken)
+        var created = await ReadSingleAsync(command, cancellationToken)
             ?? throw new AccountException("userName", $"An account named '{name}' already exists.");
+        await RecordAsync(AuditKinds.AccountChange, name, "created with roles " + string.Join(", ", roleList), cancellationToken);
+        return created;
     }
 
     public async Task<Account?> FindAsync(string userName, CancellationToken cancellationToken = default)
@@ -201,7 +204,10 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new() { Value = step.Value });
         var account = await ReadSingleAsync(command, cancellationToken);
         if (account is not null)
+        {
             logger.LogInformation("Second factor enrolled for {UserName}", account.UserName);
+            await RecordAsync(AuditKinds.AccountChange, account.UserName, "second factor enrolled", cancellationToken);
+        }
         return account;
     }
 
@@ -217,6 +223,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new AccountException("userName", $"No account is named '{userName}'.");
         logger.LogInformation("Second factor reset for {UserName}", name);
+        await RecordAsync(AuditKinds.AccountChange, name, "second factor reset", cancellationToken);
     }
 
     /// <summary>
@@ -245,6 +252,8 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
             throw new AccountException("userName", $"No account is named '{userName}'.");
         var revoked = (int)reader.GetInt64(1);
         logger.LogInformation("Account {UserName} disabled; {Revoked} API tokens revoked", name, revoked);
+        await reader.DisposeAsync();
+        await RecordAsync(AuditKinds.AccountChange, name, $"disabled, sessions ended, {revoked} personal keys revoked", cancellationToken);
         return revoked;
     }
 
@@ -258,6 +267,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new AccountException("userName", $"No account is named '{userName}'.");
         logger.LogInformation("Account {UserName} enabled", name);
+        await RecordAsync(AuditKinds.AccountChange, name, "enabled", cancellationToken);
     }
 
     public async Task<Account> SetRolesAsync(string userName, IEnumerable<string> roles, CancellationToken cancellationToken = default)
@@ -271,8 +281,10 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
             """);
         command.Parameters.Add(new() { Value = NormaliseUserName(userName) });
         command.Parameters.Add(new() { Value = roleList.ToArray() });
-        return await ReadSingleAsync(command, cancellationToken)
+        var account = await ReadSingleAsync(command, cancellationToken)
             ?? throw new AccountException("userName", $"No account is named '{userName}'.");
+        await RecordAsync(AuditKinds.AccountChange, account.UserName, "roles set to " + string.Join(", ", roleList), cancellationToken);
+        return account;
     }
 
     /// <summary>Sets a new password: open sessions end and any lockout is lifted.</summary>
@@ -288,6 +300,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new() { Value = Hasher.HashPassword(name, password) });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new AccountException("userName", $"No account is named '{userName}'.");
+        await RecordAsync(AuditKinds.AccountChange, name, "new password set, sessions ended", cancellationToken);
     }
 
     public async Task<IssuedApiToken> IssueTokenAsync(long accountId, string name, TimeSpan lifetime, CancellationToken cancellationToken = default)
@@ -320,6 +333,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         // Null only when the account changed between the check above and here.
         var id = await command.ExecuteScalarAsync(cancellationToken)
             ?? throw new AccountException("account", "The account changed while the token was being issued; try again.");
+        await RecordAsync(AuditKinds.TokenIssue, account.UserName, $"personal key {(long)id} '{name.Trim()}' issued, expires {(now + lifetime):yyyy-MM-dd}", cancellationToken);
         return new IssuedApiToken(new ApiTokenInfo((long)id, name.Trim(), ApiTokenSecret.DisplayPrefix(secret), now, now + lifetime, null, null), secret);
     }
 
@@ -348,7 +362,21 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new() { Value = accountId });
         command.Parameters.Add(new() { Value = tokenId });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var revoked = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (revoked && await FindByIdAsync(accountId, cancellationToken) is { } account)
+            await RecordAsync(AuditKinds.TokenRevoke, account.UserName, $"personal key {tokenId} revoked", cancellationToken);
+        return revoked;
+    }
+
+    /// <summary>
+    /// Writes an account event to the audit log (when the host has one). The actor is the system:
+    /// the command line and the admin endpoints act for an administrator this store does not know.
+    /// Nothing secret goes in: the change is described in words.
+    /// </summary>
+    private async Task RecordAsync(string kind, string userName, string change, CancellationToken cancellationToken)
+    {
+        if (audit is not null)
+            await audit.AppendAsync(new AuditEntry(AuditEntry.SystemActor, kind, $"account:{userName}", new System.Text.Json.Nodes.JsonObject { ["change"] = change }), cancellationToken);
     }
 
     /// <summary>

@@ -27,6 +27,13 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock, IO
 
     private const string EventColumns = "seq, occurred_at, actor, kind, subject, details::text, prev_hash, hash";
 
+    /// <summary>Appends <paramref name="entry"/> on its own connection, committed at once: for actions that are not themselves a database transaction (a sign-in, an export).</summary>
+    public async Task<AuditEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AppendAsync(connection, null, entry, cancellationToken);
+    }
+
     /// <summary>
     /// Appends <paramref name="entry"/> as the next event of the chain, stamped with the current
     /// time. With a <paramref name="transaction"/> the event commits or rolls back with it (it must

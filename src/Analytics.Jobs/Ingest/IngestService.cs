@@ -7,6 +7,7 @@ using Analytics.Jobs.Ingest.Health;
 using Analytics.Jobs.Ingest.Territories;
 using Analytics.Jobs.Ingest.Values;
 using Microsoft.Extensions.Logging;
+using Analytics.Models.AuditTrail;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,9 +24,21 @@ namespace Analytics.Jobs.Ingest;
 /// loads of one file are serialised by an advisory lock. Used alike by the command line, the
 /// Hangfire job and the upload endpoint.
 /// </remarks>
-public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<IngestService> logger)
+public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<IngestService> logger, AuditTrail.AuditLog? audit = null)
 {
     public async Task<IngestResult> LoadAsync(IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var result = await LoadOnceAsync(request, progress, cancellationToken);
+        if (audit is not null)
+            await audit.AppendAsync(new AuditEntry(request.LoadedBy, AuditKinds.IngestLoad, result.BatchId is long batch ? $"batch:{batch}" : "", new System.Text.Json.Nodes.JsonObject
+            {
+                ["kind"] = request.Kind.Name(), ["file"] = request.FileName, ["outcome"] = result.Outcome.ToString(),
+                ["rowsLoaded"] = result.RowsLoaded, ["rowsQuarantined"] = result.RowsQuarantined,
+            }), CancellationToken.None);
+        return result;
+    }
+
+    private async Task<IngestResult> LoadOnceAsync(IngestRequest request, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var started = clock.GetUtcNow();
         if (!File.Exists(request.FilePath))

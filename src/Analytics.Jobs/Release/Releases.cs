@@ -101,14 +101,14 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             insert.Parameters.Add(new() { Value = verdict });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
-        await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, "release.created", $"release:{id}",
+        await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, AuditKinds.ReleaseCreated, $"release:{id}",
             new JsonObject { ["run"] = runId, ["model"] = spec, ["fairness"] = verdict, ["contentSha256"] = hash }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }
 
     public Task<ReleaseSummary> ApproveAsync(long releaseId, Decision decision, CancellationToken cancellationToken = default) =>
-        DecideAsync(releaseId, decision, "release.approved", ReviewRules.CheckApproval,
+        DecideAsync(releaseId, decision, AuditKinds.ReviewApprove, ReviewRules.CheckApproval,
         [
             "UPDATE review.release SET state = 'superseded' WHERE spec_code = (SELECT spec_code FROM review.release WHERE id = $1) AND state = 'approved'",
             "UPDATE review.release SET state = 'approved', decided_by = $2, decided_at = $3, justification = $4, acknowledgement = $5 WHERE id = $1",
@@ -117,12 +117,12 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         ], cancellationToken);
 
     public Task<ReleaseSummary> RejectAsync(long releaseId, Decision decision, CancellationToken cancellationToken = default) =>
-        DecideAsync(releaseId, decision, "release.rejected", ReviewRules.CheckRejection,
+        DecideAsync(releaseId, decision, AuditKinds.ReviewReject, ReviewRules.CheckRejection,
             ["UPDATE review.release SET state = 'rejected', decided_by = $2, decided_at = $3, justification = $4, acknowledgement = $5 WHERE id = $1"], cancellationToken);
 
     /// <summary>Withdraws the release in force; the gate stops serving it on the next request.</summary>
     public Task<ReleaseSummary> RevokeAsync(long releaseId, Decision decision, CancellationToken cancellationToken = default) =>
-        DecideAsync(releaseId, decision, "release.revoked", ReviewRules.CheckRevocation,
+        DecideAsync(releaseId, decision, AuditKinds.ReviewRevoke, ReviewRules.CheckRevocation,
             ["UPDATE review.release SET state = 'revoked', revoked_by = $2, revoked_at = $3, revoke_reason = $4 WHERE id = $1"], cancellationToken);
 
     private async Task<ReleaseSummary> DecideAsync(long releaseId, Decision decision, string eventKind,
@@ -174,7 +174,7 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
                 throw new KeyNotFoundException($"territory '{territoryCode}' is not in release {releaseId}");
         }
-        await audit.AppendAsync(connection, transaction, new AuditEntry(reviewer, "release.territory_excluded", $"release:{releaseId}",
+        await audit.AppendAsync(connection, transaction, new AuditEntry(reviewer, AuditKinds.ReviewExclude, $"release:{releaseId}",
             new JsonObject { ["territory"] = territoryCode, ["reason"] = reason.Trim() }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -200,7 +200,7 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
             id = await insert.ExecuteScalarAsync(cancellationToken) as long? ?? throw new KeyNotFoundException($"territory '{territoryCode}' does not exist");
         }
-        await audit.AppendAsync(connection, transaction, new AuditEntry(author, "review.comment", $"item:{id}",
+        await audit.AppendAsync(connection, transaction, new AuditEntry(author, AuditKinds.ReviewComment, $"item:{id}",
             new JsonObject { ["model"] = specCode, ["territory"] = territoryCode }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;
@@ -226,7 +226,7 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
                 throw new KeyNotFoundException($"review item {itemId} does not exist or was already answered");
         }
-        await audit.AppendAsync(connection, transaction, new AuditEntry(reviewer, "review.answer", $"item:{itemId}",
+        await audit.AppendAsync(connection, transaction, new AuditEntry(reviewer, AuditKinds.ReviewAnswer, $"item:{itemId}",
             new JsonObject { ["accepted"] = accepted, ["reason"] = reason?.Trim() }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -176,7 +176,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new() { Value = launchedBy });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, "model.run", $"run:{id}",
+        await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, AuditKinds.ModelRun, $"run:{id}",
             new JsonObject { ["model"] = spec.Code, ["datasetVersion"] = matrix.DatasetVersion, ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture) }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;

@@ -33,6 +33,9 @@ public static partial class AuditKinds
     /// <summary>A model was trained or scored (run id, dataset, code version).</summary>
     public const string ModelRun = "model.run";
 
+    /// <summary>A training run passed its checks and became a release awaiting review.</summary>
+    public const string ReleaseCreated = "release.created";
+
     /// <summary>A reviewer approved a release for publication, naming the evidence read.</summary>
     public const string ReviewApprove = "review.approve";
 
@@ -40,6 +43,15 @@ public static partial class AuditKinds
 
     /// <summary>A published release was withdrawn.</summary>
     public const string ReviewRevoke = "review.revoke";
+
+    /// <summary>A reviewer kept a territory out of a release's publication.</summary>
+    public const string ReviewExclude = "review.exclude";
+
+    /// <summary>An analyst commented on a territory of a model: a review item.</summary>
+    public const string ReviewComment = "review.comment";
+
+    /// <summary>A reviewer answered a review item.</summary>
+    public const string ReviewAnswer = "review.answer";
 
     /// <summary>Data left the system (download, report, API export of a release).</summary>
     public const string Export = "export";

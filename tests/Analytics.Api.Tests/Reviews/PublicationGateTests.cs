@@ -142,6 +142,9 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, (await planner.GetAsync($"/api/models/{Model}/territories/{excluded}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await planner.GetAsync($"/api/models/{Model}/territories/{top}")).StatusCode);
         Assert.NotEmpty(await LeaksAsync(analyst, sentinels, top, release));
+        var csv = await planner.GetStringAsync($"/api/models/{Model}/priorities.csv");
+        Assert.Contains($"publication={release};", csv);
+        Assert.Contains("rang;code;nom;rsi_predit", csv);
 
         // 4. Revoked: gone on the next request, from every endpoint.
         Assert.Equal(HttpStatusCode.OK, await PostAsync(reviewer, $"/api/reviews/{release}/revoke", new { justification = "Erreur de géocodage découverte après la publication." }));
@@ -149,10 +152,12 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         Assert.Empty(await LeaksAsync(analyst, sentinels, top, release));
         Assert.Empty(await LeaksAsync(planner, sentinels, top, release));
 
-        // Every decision is in the audit log, and the chain holds.
+        // Loads, account changes, sign-ins, the run, every decision and the export are in the audit log, and the chain holds.
+        await api.BrowserWithRolesAsync(Role.Planner);
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync($"/api/models/{Model}/priorities.csv")).StatusCode);
         var events = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/events?limit=500");
         var kinds = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "model.run", "release.created", "review.comment", "review.answer", "release.territory_excluded", "release.approved", "release.revoked" }, kinds);
+        Assert.Superset(new HashSet<string?> { "ingest.load", "account.change", "auth.token_issue", "auth.sign_in", "model.run", "release.created", "review.comment", "review.answer", "review.exclude", "review.approve", "review.revoke", "export" }, kinds);
         var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify");
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
     }
