@@ -22,7 +22,7 @@ internal static class IngestBenchmark
     {
         var rows = Option(args, "--rows", 1_000_000);
         var rounds = Option(args, "--rounds", 3);
-        var output = OptionText(args, "--out") ?? Path.Combine(RepositoryFiles.Root, ".local", "benchmarks", "ingest.json");
+        var output = Arguments.Option(args, "--out") ?? Path.Combine(RepositoryFiles.Root, ".local", "benchmarks", "ingest.json");
 
         var connectionString = await TestDatabases.CreateAsync();
         try
@@ -149,13 +149,8 @@ internal static class IngestBenchmark
 
     private static int Option(string[] args, string name, int fallback)
     {
-        var text = OptionText(args, name);
+        var text = Arguments.Option(args, name);
         return text is null ? fallback : int.Parse(text, CultureInfo.InvariantCulture);
     }
 
-    private static string? OptionText(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

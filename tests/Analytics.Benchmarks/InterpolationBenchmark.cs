@@ -19,9 +19,9 @@ internal static class InterpolationBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var world = Option(args, "--world") ?? throw new ArgumentException("--world DIR: a folder written by 'demo generate' (national scale for the reference figures)");
-        var period = Option(args, "--period") ?? "2023";
-        var output = Option(args, "--out") ?? Path.Combine(RepositoryFiles.Root, ".local", "benchmarks", "interpolation.json");
+        var world = Arguments.Option(args, "--world") ?? throw new ArgumentException("--world DIR: a folder written by 'demo generate' (national scale for the reference figures)");
+        var period = Arguments.Option(args, "--period") ?? "2023";
+        var output = Arguments.Option(args, "--out") ?? Path.Combine(RepositoryFiles.Root, ".local", "benchmarks", "interpolation.json");
 
         var connectionString = await TestDatabases.CreateAsync();
         try
@@ -124,9 +124,4 @@ internal static class InterpolationBenchmark
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

@@ -66,7 +66,18 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         }
     }
 
-    private async Task<Outcome> TrainAsync(ModelSpecification spec, FeatureMatrix.Data matrix, long runId, CancellationToken cancellationToken)
+    /// <summary>Everything a run computes, before it is stored.</summary>
+    public sealed record Analysis(
+        ChampionDecision Decision, CrossValidationResult PoissonCv, CrossValidationResult BoostedCv, PoissonRiskModel Poisson, BoostedRiskModel Boosted,
+        CrossValidationResult ChampionCv, IReadOnlyList<TerritoryPrediction> Predictions, IReadOnlyList<TerritoryExplanation> Explanations,
+        IReadOnlyList<TerritoryOutcome> Outcomes, FairnessReport Report, FairnessReport MitigatedReport, FairnessComparison Comparison);
+
+    /// <summary>
+    /// The computing part of a run, without the database: cross-validation of both trainers,
+    /// champion, final fits, predictions, explanations, fairness audit before and after reweighting.
+    /// <paramref name="neighbours"/> are weights among the matrix's territories in order of first appearance.
+    /// </summary>
+    public static Analysis Analyse(ModelSpecification spec, FeatureMatrix.Data matrix, SpatialWeights neighbours)
     {
         var blocks = SpatialBlocks.Grid(matrix.Rows.DistinctBy(r => r.TerritoryCode).Select(r => (r.TerritoryCode, r.X, r.Y)).ToList(), BlockSizeMetres);
         var data = Dataset(spec, matrix, blocks, weights: null);
@@ -82,21 +93,31 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var predictions = champion.Predict(data, new PredictionSettings(0.90, Dispersion: championCv.Dispersion));
         var explanations = champion.Explain(data);
 
-        // Fairness audit of the out-of-fold predictions, per commune over all periods.
-        var neighbours = await new Neighbours(dataSource).ReadAsync("commune", await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
-        var territoryIds = matrix.Rows.Select(r => r.TerritoryId).Distinct().ToList();
+        // Fairness audit of the out-of-fold predictions, per territory over all periods.
+        var territoryIds = TerritoryIds(matrix);
         var policy = Policy(spec);
         var outcomes = Outcomes(matrix, territoryIds, championCv.OutOfFold, championCv.Dispersion, spec.PriorityShare);
-        var weights = neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised);
-        var report = FairnessAudit.Run(outcomes, policy, weights);
+        var report = FairnessAudit.Run(outcomes, policy, neighbours);
         var mitigationDimension = policy.Intersections.Count > 0 ? policy.Intersections[0].Dimension : spec.Groups[0];
         var territoryWeight = Reweighting.FromCalibration(outcomes, mitigationDimension, policy);
         var weightOf = territoryIds.Select((id, i) => (id, w: territoryWeight[i])).ToDictionary(p => p.id, p => p.w);
         var reweighted = Dataset(spec, matrix, blocks, weightOf);
         var mitigatedCv = SpatialCrossValidation.Run(reweighted, folds,
             decision.Champion == RiskModelKind.Poisson ? d => PoissonRiskModel.Train(d) : d => BoostedRiskModel.Train(d, boostedOptions));
-        var mitigatedReport = FairnessAudit.Run(Outcomes(matrix, territoryIds, mitigatedCv.OutOfFold, mitigatedCv.Dispersion, spec.PriorityShare), policy, weights);
-        var comparison = FairnessComparison.Between(report, mitigatedReport);
+        var mitigatedReport = FairnessAudit.Run(Outcomes(matrix, territoryIds, mitigatedCv.OutOfFold, mitigatedCv.Dispersion, spec.PriorityShare), policy, neighbours);
+        return new Analysis(decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport,
+            FairnessComparison.Between(report, mitigatedReport));
+    }
+
+    /// <summary>The matrix's territories in order of first appearance: the order of the audit and of its spatial weights.</summary>
+    public static List<long> TerritoryIds(FeatureMatrix.Data matrix) => matrix.Rows.Select(r => r.TerritoryId).Distinct().ToList();
+
+    private async Task<Outcome> TrainAsync(ModelSpecification spec, FeatureMatrix.Data matrix, long runId, CancellationToken cancellationToken)
+    {
+        var neighbours = await new Neighbours(dataSource).ReadAsync("commune", await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
+        var territoryIds = TerritoryIds(matrix);
+        var (decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport, comparison) =
+            Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised));
         var map = new ResidualMap(await OutlinesAsync(territoryIds, cancellationToken),
             outcomes.ToDictionary(o => o.Code, o => o.PearsonResidual, StringComparer.Ordinal));
 
