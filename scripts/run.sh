@@ -41,6 +41,11 @@ if [ -z "${Database__ConnectionString:-}" ]; then
   private_cluster=yes
 fi
 export Database__ConnectionString
+# Model specifications from the checkout; the audit log's checkpoints signed with a key kept beside the data.
+export Training__SpecificationFolder="$root/data/models"
+mkdir -p .local/audit-checkpoints
+[ -s .local/audit-checkpoint.key ] || (umask 077 && head -c 32 /dev/urandom >.local/audit-checkpoint.key)
+export Audit__CheckpointKeyFile="$root/.local/audit-checkpoint.key" Audit__CheckpointFolder="$root/.local/audit-checkpoints"
 
 echo "run: building"
 dotnet publish src/Analytics.Jobs -c Release -o "$app/jobs" -nologo -v quiet
@@ -53,6 +58,8 @@ echo "run: loading the demo world (data/demo/load.json; files already loaded are
 jobs ingest manifest data/demo/load.json --as demo-steward
 echo "run: building features (published health figures with statistical secrecy, exposures per commune)"
 jobs features build
+echo "run: training the models of data/models (each run waits for a reviewer before anyone else sees it)"
+jobs train --all --as demo-steward --unless-done
 
 stop_api
 mkdir -p .local

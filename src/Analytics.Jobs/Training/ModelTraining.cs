@@ -66,6 +66,20 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         }
     }
 
+    /// <summary>The succeeded run of <paramref name="spec"/> on today's data by this build, if there is one: training it again would repeat it exactly.</summary>
+    public async Task<long?> SameRunAsync(ModelSpecification spec, CancellationToken cancellationToken = default)
+    {
+        var matrix = await new FeatureMatrix(dataSource, clock).BuildAsync(spec, cancellationToken);
+        await using var command = dataSource.CreateCommand("""
+            SELECT max(id) FROM ml.model_run WHERE spec_code = $1 AND dataset_version = $2 AND code_version = $3 AND seed = $4 AND status = 'succeeded'
+            """);
+        command.Parameters.Add(new() { Value = spec.Code });
+        command.Parameters.Add(new() { Value = matrix.DatasetVersion });
+        command.Parameters.Add(new() { Value = CodeVersion });
+        command.Parameters.Add(new() { Value = (decimal)spec.Seed });
+        return await command.ExecuteScalarAsync(cancellationToken) as long?;
+    }
+
     /// <summary>Everything a run computes, before it is stored.</summary>
     public sealed record Analysis(
         ChampionDecision Decision, CrossValidationResult PoissonCv, CrossValidationResult BoostedCv, PoissonRiskModel Poisson, BoostedRiskModel Boosted,
