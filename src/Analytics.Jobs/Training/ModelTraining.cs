@@ -176,8 +176,8 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     {
         if (predictions.Any(p => !double.IsFinite(p.Expected) || p.Expected < 0 || !double.IsFinite(p.Sir)))
             yield return "a prediction is not a finite non-negative number";
-        if (predictions.Any(p => p.Lower > p.Expected || p.Upper < p.Expected))
-            yield return "a prediction lies outside its own interval";
+        if (predictions.Any(p => p.Lower > p.Upper || p.Lower > p.Expected))
+            yield return "a prediction interval is empty or lies above its prediction";
         foreach (var (name, cv) in new[] { ("poisson", poisson), ("boosted", boosted) })
             if (!double.IsFinite(cv.Pooled.MeanPoissonDeviance) || !double.IsFinite(cv.Pooled.CalibrationSlope))
                 yield return $"{name}: cross-validation metrics are not finite";

