@@ -70,7 +70,7 @@ internal static class CliHost
             Console.Error.WriteLine($"error: {e.Field}: {e.Message}");
             return 65; // EX_DATAERR
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or KeyNotFoundException or DirectoryNotFoundException or Release.ReviewRefusedException)
+        catch (Exception e) when (e is FormatException or ArgumentException or KeyNotFoundException or DirectoryNotFoundException or FileNotFoundException or Release.ReviewRefusedException)
         {
             // A bad model specification, an unknown name, a decision the review rules refuse.
             Console.Error.WriteLine($"error: {e.Message}");

@@ -10,7 +10,10 @@ namespace Analytics.Jobs.Features;
 /// </summary>
 public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<string>> RunAsync(Action<string>? report = null, CancellationToken cancellationToken = default)
+    /// <param name="report">Receives one line per step.</param>
+    /// <param name="index">The cumulative index's indicators (<see cref="CumulativeIndexBuild.ReadDefinition"/>); no index when null.</param>
+    /// <param name="cancellationToken">Stops the build between steps.</param>
+    public async Task<IReadOnlyList<string>> RunAsync(Action<string>? report = null, IReadOnlyList<Analytics.Models.Indices.Indicator>? index = null, CancellationToken cancellationToken = default)
     {
         var lines = new List<string>();
         void Say(string line)
@@ -50,6 +53,11 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             var set = await areas.EnsureAsync(layer, "commune", vintage, cancellationToken);
             var written = await areas.ApplyAsync(set, batch, cancellationToken: cancellationToken);
             Say($"{name} (batch {batch}): {written:N0} commune values by area-weighted interpolation");
+        }
+        if (index is not null && await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long healthBatch)
+        {
+            var scored = await new CumulativeIndexBuild(dataSource, clock).BuildAsync(healthBatch, index, cancellationToken);
+            Say($"cumulative index: {scored:N0} communes scored ({index.Count} indicators; the others lack a component)");
         }
         return lines;
     }

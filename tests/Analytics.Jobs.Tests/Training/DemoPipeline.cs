@@ -20,7 +20,8 @@ public sealed class DemoPipeline : IAsyncLifetime
         var ingest = new IngestService(Database.DataSource, TimeProvider.System, NullLogger<IngestService>.Instance);
         foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
             await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
-        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
+        var index = CumulativeIndexBuild.ReadDefinition(File.ReadAllText(RepositoryFiles.PathOf("data/catalog/cumulative_index.json")), "cumulative_index.json");
+        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync(index: index);
     }
 
     private readonly Dictionary<string, Task<Jobs.Training.ModelTraining.Outcome>> trained = [];

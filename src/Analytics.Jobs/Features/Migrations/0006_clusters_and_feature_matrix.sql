@@ -55,3 +55,23 @@ CREATE TABLE features.feature_matrix_row (
     PRIMARY KEY (matrix_id, territory_id, period)
 );
 COMMENT ON TABLE features.feature_matrix_row IS 'One row per territory × period of a feature matrix: observed cases (unsuppressed — never served), population, exposure offset, covariates in the order of feature_names, the territory''s audit groups and a point inside it (Lambert-93) for the spatial blocks.';
+
+CREATE TABLE features.cumulative_index (
+    health_batch_id  bigint NOT NULL,
+    territory_id     bigint NOT NULL,
+    score            double precision,
+    score_percentile double precision,
+    pollution_burden double precision,
+    population_characteristics double precision,
+    components       jsonb NOT NULL,
+    percentiles      jsonb NOT NULL,
+    ranks            jsonb NOT NULL,
+    best_rank        integer,
+    worst_rank       integer,
+    gaps             text[] NOT NULL,
+    computed_at      timestamptz NOT NULL,
+    CHECK ((score IS NULL) = (best_rank IS NULL)),
+    CHECK (best_rank <= worst_rank),
+    PRIMARY KEY (health_batch_id, territory_id)
+);
+COMMENT ON TABLE features.cumulative_index IS 'One row per commune per health batch: the CalEnviroScreen-style cumulative index — indicator percentiles, component scores, pollution burden × population characteristics, its percentile — with the commune''s rank under each alternative aggregation and its rank interval (best–worst); gaps say why a commune has no score.';

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Analytics.Models.Indices;
+using Analytics.Models.Secrecy;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Analytics.Jobs.Features;
+
+/// <summary>
+/// The communes' cumulative index (<see cref="CumulativeIndex"/>) from what the build published:
+/// each indicator's latest value per commune (interpolated exposures, values loaded by code), and
+/// for health the latest year's smoothed relative risk — a suppressed one counts as missing, so the
+/// index never rests on a figure the secrecy rules withheld. With the ranks under
+/// <see cref="Aggregation.Standard"/> and each commune's rank interval. Writes <c>features.cumulative_index</c>.
+/// </summary>
+public sealed class CumulativeIndexBuild(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private sealed record Definition(IReadOnlyList<Entry> Indicators);
+
+    private sealed record Entry(string Code, IndexComponent Component, bool HigherIsWorse);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    };
+
+    /// <summary>Reads the index definition (<c>data/catalog/cumulative_index.json</c>).</summary>
+    public static IReadOnlyList<Indicator> ReadDefinition(string json, string source)
+    {
+        try
+        {
+            var definition = JsonSerializer.Deserialize<Definition>(json, Json) ?? throw new FormatException($"{source}: empty");
+            return definition.Indicators.Select(i => new Indicator(i.Code, i.Component, i.HigherIsWorse)).ToList();
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{source}: {e.Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Computes and stores the index of the communes of <paramref name="healthBatchId"/>; returns how many got a score.</summary>
+    public async Task<int> BuildAsync(long healthBatchId, IReadOnlyList<Indicator> indicators, CancellationToken cancellationToken = default)
+    {
+        var codes = indicators.Select(i => i.Code).ToArray();
+        var values = new Dictionary<(long Territory, string Code), Published<double>>();
+        var communes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await using (var command = dataSource.CreateCommand("""
+            WITH communes AS (
+                SELECT DISTINCT t.id, t.code FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+                WHERE h.health_batch_id = $1 AND h.level = 'commune'),
+            latest AS (SELECT max(period) AS period FROM features.health_indicator WHERE health_batch_id = $1),
+            loaded AS (
+                SELECT DISTINCT ON (territory_id, indicator_code) territory_id, indicator_code, value FROM (
+                    SELECT territory_id, indicator_code, period, value, batch_id, 0 AS preference FROM features.territory_exposure
+                    WHERE indicator_code = ANY ($2) AND method IN ('area', 'idw')
+                    UNION ALL
+                    SELECT territory_id, indicator_code, period, value, batch_id, 1 FROM facts.territory_value WHERE indicator_code = ANY ($2)) v
+                ORDER BY territory_id, indicator_code, period DESC, preference, batch_id DESC)
+            SELECT c.id, c.code, l.indicator_code, l.value, 'value' FROM communes c JOIN loaded l ON l.territory_id = c.id
+            UNION ALL
+            SELECT c.id, c.code, h.condition_code, h.value, h.state FROM communes c
+            JOIN features.health_indicator h ON h.territory_id = c.id AND h.health_batch_id = $1 AND h.statistic = 'smoothed_rr'
+                AND h.period = (SELECT period FROM latest) AND h.condition_code = ANY ($2)
+            """))
+        {
+            command.Parameters.Add(new() { Value = healthBatchId });
+            command.Parameters.Add(new() { Value = codes });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                communes[reader.GetString(1)] = reader.GetInt64(0);
+                values[(reader.GetInt64(0), reader.GetString(2))] = reader.GetString(4) switch
+                {
+                    "value" => Published.Of(reader.GetDouble(3)),
+                    "unreliable" => Published<double>.Unreliable(reader.GetDouble(3)),
+                    "suppressed" => Published<double>.Suppressed,
+                    _ => Published<double>.Missing,
+                };
+            }
+        }
+        var territories = communes.Select(c => new TerritoryIndicators(c.Key,
+            codes.Select(code => values.GetValueOrDefault((c.Value, code), Published<double>.Missing)).ToList())).ToList();
+        var scores = CumulativeIndex.Compute(indicators, territories);
+        var robustness = RankRobustness.Compute(indicators, territories, Aggregation.Standard);
+        var now = clock.GetUtcNow();
+        var rows = scores.Select((s, i) =>
+        {
+            var ranks = robustness.Territories[i];
+            return new object?[]
+            {
+                healthBatchId, communes[s.Territory], s.Score, s.ScorePercentile, s.PollutionBurden, s.PopulationCharacteristics,
+                JsonSerializer.Serialize(s.Components, Json), JsonSerializer.Serialize(codes.Zip(s.Percentiles).ToDictionary(p => p.First, p => p.Second)),
+                JsonSerializer.Serialize(Aggregation.Standard.Zip(ranks.Ranks).ToDictionary(p => p.First.Name, p => p.Second)),
+                s.Score is null ? null : ranks.Best, s.Score is null ? null : ranks.Worst, s.Gaps.ToArray(), now,
+            };
+        }).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var clear = new NpgsqlCommand("DELETE FROM features.cumulative_index WHERE health_batch_id = $1", connection, transaction))
+        {
+            clear.Parameters.Add(new() { Value = healthBatchId });
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await BinaryCopy.WriteAsync(connection, """
+            features.cumulative_index (health_batch_id, territory_id, score, score_percentile, pollution_burden, population_characteristics,
+                components, percentiles, ranks, best_rank, worst_rank, gaps, computed_at)
+            """, rows,
+            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
+             NpgsqlDbType.Jsonb, NpgsqlDbType.Jsonb, NpgsqlDbType.Jsonb, NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.TimestampTz],
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return scores.Count(s => s.Score is not null);
+    }
+}
