@@ -5,7 +5,7 @@ namespace Analytics.Jobs.Features;
 /// <summary>
 /// The Features stage over everything loaded: published health figures for the latest health
 /// batch, every grid and polygon layer interpolated onto the latest communes, every station layer
-/// brought onto them. Each step replaces what an earlier build wrote for the same inputs, so the
+/// brought onto them, the cumulative index and the roll-ups onto custom zonings. Each step replaces what an earlier build wrote for the same inputs, so the
 /// build may run again (at-least-once delivery) without duplicating anything.
 /// </summary>
 public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock)
@@ -54,10 +54,16 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             var written = await areas.ApplyAsync(set, batch, cancellationToken: cancellationToken);
             Say($"{name} (batch {batch}): {written:N0} commune values by area-weighted interpolation");
         }
-        if (index is not null && await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long healthBatch)
+        // Built on the published figures and the exposures above.
+        if (await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long healthBatch)
         {
-            var scored = await new CumulativeIndexBuild(dataSource, clock).BuildAsync(healthBatch, index, cancellationToken);
-            Say($"cumulative index: {scored:N0} communes scored ({index.Count} indicators; the others lack a component)");
+            if (index is not null)
+            {
+                var scored = await new CumulativeIndexBuild(dataSource, clock).BuildAsync(healthBatch, index, cancellationToken);
+                Say($"cumulative index: {scored:N0} communes scored ({index.Count} indicators; the others lack a component)");
+            }
+            var withheld = await new CustomZonings(dataSource, clock).RollUpAsync(healthBatch, cancellationToken: cancellationToken);
+            Say($"custom zonings: figures rolled up onto the accepted zones, {withheld:N0} zone counts withheld for secrecy");
         }
         return lines;
     }

@@ -75,3 +75,45 @@ CREATE TABLE features.cumulative_index (
     PRIMARY KEY (health_batch_id, territory_id)
 );
 COMMENT ON TABLE features.cumulative_index IS 'One row per commune per health batch: the CalEnviroScreen-style cumulative index — indicator percentiles, component scores, pollution burden × population characteristics, its percentile — with the commune''s rank under each alternative aggregation and its rank interval (best–worst); gaps say why a commune has no score.';
+
+CREATE TABLE geo.custom_zone (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    zoning      text NOT NULL,
+    code        text NOT NULL,
+    name        text NOT NULL,
+    communes    bigint[] NOT NULL,
+    population  bigint NOT NULL,
+    state       text NOT NULL CHECK (state IN ('accepted', 'refused')),
+    refusal     text,
+    created_by  text NOT NULL,
+    created_at  timestamptz NOT NULL,
+    CHECK ((state = 'refused') = (refusal IS NOT NULL)),
+    UNIQUE (zoning, code)
+);
+COMMENT ON TABLE geo.custom_zone IS 'One row per zone of a custom zoning (health contracts, CPTS territories, a study area) as a set of communes: accepted only when populous enough and not differing from a published zone (or an earlier custom zone) by a small group of communes; refused zones are kept with why and get no figures.';
+
+CREATE TABLE features.custom_zone_indicator (
+    health_batch_id bigint NOT NULL,
+    zone_id         bigint NOT NULL REFERENCES geo.custom_zone (id),
+    period          text NOT NULL,
+    condition_code  text NOT NULL,
+    statistic       text NOT NULL CHECK (statistic IN ('cases', 'population', 'crude_rate', 'expected', 'sir')),
+    value           double precision,
+    ci_low          double precision,
+    ci_high         double precision,
+    state           text NOT NULL CHECK (state IN ('value', 'suppressed', 'unreliable')),
+    method          text NOT NULL,
+    CHECK ((state = 'suppressed') = (value IS NULL)),
+    PRIMARY KEY (health_batch_id, zone_id, period, condition_code, statistic)
+);
+COMMENT ON TABLE features.custom_zone_indicator IS 'One row per accepted custom zone × period × condition × statistic per health batch: counts summed over the zone''s communes, rates and SIR — suppressed when 1 to 10 cases or when, published beside the hierarchy, the zone''s count would let a reader recover a suppressed cell.';
+
+CREATE TABLE features.custom_zone_exposure (
+    zone_id        bigint NOT NULL REFERENCES geo.custom_zone (id),
+    indicator_code text NOT NULL,
+    period         text NOT NULL,
+    value          double precision NOT NULL,
+    coverage       double precision NOT NULL CHECK (coverage >= 0 AND coverage <= 1),
+    PRIMARY KEY (zone_id, indicator_code, period)
+);
+COMMENT ON TABLE features.custom_zone_exposure IS 'One row per accepted custom zone × indicator × period: the population-weighted mean of its communes'' exposures (latest source batch); coverage = share of the zone''s population whose commune has a value.';

@@ -1,0 +1,294 @@
+using System.Globalization;
+using Analytics.Jobs.Ingest;
+using Analytics.Jobs.Ingest.Text;
+using Analytics.Models.Epidemiology;
+using Analytics.Models.Secrecy;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Analytics.Jobs.Features;
+
+/// <summary>
+/// Custom zonings (health contracts, CPTS territories, a study area) as sets of communes, and the
+/// roll-up of the published figures onto them: sums for counts, population-weighted means for exposures.
+/// </summary>
+/// <remarks>
+/// <para><b>Accepting a zone.</b> <see cref="CustomZoneRule"/> against every published level of the
+/// hierarchy and every custom zone accepted before: a zone too small, or one that differs from a
+/// published zone by a small group of communes ("A ∪ {one commune} − A"), is refused and kept with why.</para>
+/// <para><b>Counts.</b> A zone's count is suppressed when it holds 1 to 10 cases, and when the
+/// attack auditor, given the published hierarchy table and every zone of the table as sums of their
+/// communes, finds a suppressed cell it could recover (the zone counts of an attack are withheld,
+/// then the table is audited again). Rates and SIR on a suppressed count are suppressed too.</para>
+/// </remarks>
+public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public sealed record ZoneOutcome(string Code, string Name, int Communes, long Population, string? Refusal);
+
+    /// <summary>
+    /// Reads a zoning file (CSV, header <c>zone_code;zone_name;commune_code</c>, one row per commune of
+    /// a zone; any separator and encoding the loader reads) and stores its zones, accepted or refused.
+    /// All or nothing: an unknown commune or a commune in two zones refuses the file.
+    /// </summary>
+    public async Task<IReadOnlyList<ZoneOutcome>> AddAsync(string zoning, string path, string createdBy, CustomZoneRule? rule = null, CancellationToken cancellationToken = default)
+    {
+        rule ??= new CustomZoneRule();
+        var communes = await CommunesAsync(cancellationToken);
+        var zones = new SortedDictionary<string, (string Name, HashSet<string> Communes)>(StringComparer.Ordinal);
+        var zoneOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var csv = CsvFile.Open(path))
+        {
+            int Column(string name) => csv.Header.Select((h, i) => (h, i)).FirstOrDefault(p => string.Equals(p.h.Trim(), name, StringComparison.OrdinalIgnoreCase)).i is var i
+                && string.Equals(csv.Header[i].Trim(), name, StringComparison.OrdinalIgnoreCase) ? i
+                : throw new IngestException(csv.FileName, 1, name, $"the header has no column '{name}' (expected zone_code, zone_name, commune_code)");
+            var (codeAt, nameAt, communeAt) = (Column("zone_code"), Column("zone_name"), Column("commune_code"));
+            while (csv.TryRead(out var record))
+            {
+                string Field(int at, string name) => at < record.Fields.Count && record.Fields[at].Trim() is { Length: > 0 } value ? value
+                    : throw new IngestException(csv.FileName, record.Line, name, "empty");
+                var (code, name, commune) = (Field(codeAt, "zone_code"), Field(nameAt, "zone_name"), Field(communeAt, "commune_code"));
+                if (!communes.ContainsKey(commune))
+                    throw new IngestException(csv.FileName, record.Line, "commune_code", $"'{commune}' is not a commune of the latest vintage");
+                if (zoneOf.TryGetValue(commune, out var other) && other != code)
+                    throw new IngestException(csv.FileName, record.Line, "commune_code", $"commune {commune} is already in zone {other}: the zones of a zoning do not overlap");
+                zoneOf[commune] = code;
+                if (!zones.TryGetValue(code, out var zone))
+                    zones[code] = zone = (name, new HashSet<string>(StringComparer.Ordinal));
+                zone.Communes.Add(commune);
+            }
+        }
+        if (zones.Count == 0)
+            throw new IngestException(Path.GetFileName(path), null, null, "no zone in the file");
+
+        var residents = communes.ToDictionary(c => c.Key, c => c.Value.Population, StringComparer.Ordinal);
+        var published = await PublishedZoningsAsync(communes, cancellationToken);
+        var outcomes = new List<ZoneOutcome>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var accepted = new List<Zone>();
+        foreach (var (code, (name, members)) in zones)
+        {
+            var decision = rule.Check(new Zone(code, members), [.. published, new PublishedZoning(zoning, accepted)], residents);
+            var refusal = decision.Accepted ? null : string.Join("; ", decision.Refusals.Select(r => r.ToString()));
+            if (decision.Accepted)
+                accepted.Add(new Zone(code, members));
+            var population = members.Sum(m => residents[m]);
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO geo.custom_zone (zoning, code, name, communes, population, state, refusal, created_by, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """, connection, transaction);
+            insert.Parameters.Add(new() { Value = zoning });
+            insert.Parameters.Add(new() { Value = code });
+            insert.Parameters.Add(new() { Value = name });
+            insert.Parameters.Add(new() { Value = members.Select(m => communes[m].Id).Order().ToArray() });
+            insert.Parameters.Add(new() { Value = population });
+            insert.Parameters.Add(new() { Value = refusal is null ? "accepted" : "refused" });
+            insert.Parameters.Add(new() { Value = (object?)refusal ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new() { Value = createdBy });
+            insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            try
+            {
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new IngestException(Path.GetFileName(path), null, "zone_code", $"zoning '{zoning}' already has a zone '{code}': give the new zoning another name");
+            }
+            outcomes.Add(new ZoneOutcome(code, name, members.Count, population, refusal));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    /// <summary>Rolls the batch's published figures and the communes' exposures up onto every accepted zone; returns how many zone figures were suppressed.</summary>
+    public async Task<int> RollUpAsync(long healthBatchId, SecrecyRule? secrecy = null, CancellationToken cancellationToken = default)
+    {
+        secrecy ??= SecrecyRule.Default;
+        var zones = await AcceptedZonesAsync(cancellationToken);
+        if (zones.Count == 0)
+            return 0;
+        var cells = await PublishedCellsAsync(healthBatchId, cancellationToken);
+        var rows = new List<object?[]>();
+        var suppressed = 0;
+        foreach (var table in cells.GroupBy(c => (c.Period, c.Condition)))
+        {
+            var byTerritory = table.ToDictionary(c => c.TerritoryId);
+            var zoneCells = zones.Select(z =>
+            {
+                var members = z.Communes.Where(byTerritory.ContainsKey).Select(c => byTerritory[c]).ToList();
+                return (Zone: z, Cases: members.Sum(m => m.Cases), Population: members.Sum(m => m.Population), Expected: members.Sum(m => m.Expected), Members: members);
+            }).ToList();
+            var hidden = Protect(table.ToList(), zoneCells.Select(z => (z.Cases, z.Members.Select(m => m.TerritoryId).ToList())).ToList(), secrecy);
+            foreach (var (z, i) in zoneCells.Select((z, i) => (z, i)))
+            {
+                var isHidden = hidden.Contains(i);
+                if (isHidden)
+                    suppressed++;
+                var reliable = RateReliability.AssessCrude(z.Cases) == Reliability.Reliable;
+                void Add(string statistic, double value, ConfidenceInterval? interval, bool canBeUnreliable, string method) =>
+                    rows.Add([healthBatchId, z.Zone.Id, table.Key.Period, table.Key.Condition, statistic, isHidden ? null : value,
+                        isHidden ? null : interval?.Lower, isHidden ? null : interval?.Upper,
+                        isHidden ? "suppressed" : canBeUnreliable && !reliable ? "unreliable" : "value", method]);
+                Add("cases", z.Cases, PoissonInterval.Exact(z.Cases), false, "sum over the zone's communes; exact Poisson interval");
+                Add("population", z.Population, null, false, "sum over the zone's communes");
+                if (z.Population > 0)
+                {
+                    var crude = CrudeRate.Compute(z.Cases, z.Population);
+                    Add("crude_rate", crude.Value, crude.Interval, true, "cases per 100,000 inhabitants; exact Poisson interval");
+                }
+                if (z.Expected > 0)
+                {
+                    Add("expected", z.Expected, null, false, "sum of the communes' expected cases (indirect standardisation on the batch's rates)");
+                    var sir = IndirectStandardisation.Ratio(z.Cases, z.Expected);
+                    Add("sir", sir.Value, sir.Interval, true, "observed / expected; exact Poisson interval");
+                }
+            }
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var sql in new[] { $"DELETE FROM features.custom_zone_indicator WHERE health_batch_id = {healthBatchId}", "DELETE FROM features.custom_zone_exposure" })
+        {
+            await using var clear = new NpgsqlCommand(sql, connection, transaction);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await BinaryCopy.WriteAsync(connection, "features.custom_zone_indicator (health_batch_id, zone_id, period, condition_code, statistic, value, ci_low, ci_high, state, method)", rows,
+            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
+             NpgsqlDbType.Text, NpgsqlDbType.Text], cancellationToken);
+        // Exposures: population-weighted mean of the communes' latest values, with the share of residents covered.
+        await using (var exposures = new NpgsqlCommand("""
+            WITH residents AS (
+                SELECT DISTINCT ON (territory_id) territory_id, value AS population FROM facts.territory_value
+                WHERE indicator_code = 'population' ORDER BY territory_id, period DESC, batch_id DESC),
+            latest AS (
+                SELECT DISTINCT ON (territory_id, indicator_code, period) territory_id, indicator_code, period, value FROM features.territory_exposure
+                WHERE method IN ('area', 'idw') ORDER BY territory_id, indicator_code, period, batch_id DESC)
+            INSERT INTO features.custom_zone_exposure (zone_id, indicator_code, period, value, coverage)
+            SELECT z.id, l.indicator_code, l.period, sum(l.value * r.population ORDER BY l.territory_id) / sum(r.population ORDER BY l.territory_id),
+                   least(1, sum(r.population) / z.population)
+            FROM geo.custom_zone z JOIN latest l ON l.territory_id = ANY (z.communes) JOIN residents r ON r.territory_id = l.territory_id
+            WHERE z.state = 'accepted' AND z.population > 0
+            GROUP BY z.id, z.population, l.indicator_code, l.period
+            HAVING sum(r.population) > 0
+            """, connection, transaction))
+            await exposures.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return suppressed;
+    }
+
+    /// <summary>
+    /// Which zone counts must be withheld beside the published hierarchy table: those of 1 to 10
+    /// cases, then those the attack auditor uses to recover a suppressed cell, until the table is clean.
+    /// </summary>
+    private static HashSet<int> Protect(List<Cell> table, List<(long Cases, List<long> Members)> zones, SecrecyRule secrecy)
+    {
+        var hidden = zones.Select((z, i) => (z, i)).Where(p => p.z.Cases is >= 1 && p.z.Cases < secrecy.Threshold).Select(p => p.i).ToHashSet();
+        var index = table.Select((c, i) => (c.TerritoryId, i)).ToDictionary(p => p.TerritoryId, p => p.i);
+        var relations = table.Where(c => c.Parent is long p && index.ContainsKey(p)).GroupBy(c => c.Parent!.Value)
+            .Select(g => LinearRelation.Sum($"{g.Key} = Σ children", index[g.Key], g.Select(c => index[c.TerritoryId]))).ToList();
+        for (var round = 0; round < zones.Count + 1; round++)
+        {
+            var cells = table.Select(c => new AuditCell(c.TerritoryId.ToString(CultureInfo.InvariantCulture), c.Suppressed ? Published<long>.Suppressed : Published.Of(c.Cases), (long)c.Population)).ToList();
+            var all = new List<LinearRelation>(relations);
+            for (var z = 0; z < zones.Count; z++)
+            {
+                cells.Add(new AuditCell($"zone {z}", hidden.Contains(z) ? Published<long>.Suppressed : Published.Of(zones[z].Cases)));
+                all.Add(LinearRelation.Sum($"zone {z}", cells.Count - 1, zones[z].Members.Where(index.ContainsKey).Select(m => index[m])));
+            }
+            var report = AttackAuditor.Audit(cells, all, secrecy);
+            if (report.IsClean)
+                return hidden;
+            var used = report.Disclosures.SelectMany(d => d.Steps.Select(s => s.Relation.Label))
+                .Concat(report.NarrowIntervals.SelectMany(n => n.Relations.Select(r => r.Label)))
+                .Where(l => l.StartsWith("zone ", StringComparison.Ordinal)).Select(l => int.Parse(l[5..], CultureInfo.InvariantCulture)).Where(z => !hidden.Contains(z)).ToList();
+            if (used.Count == 0)
+                return hidden; // what remains is the hierarchy's own business, audited by the health build
+            hidden.UnionWith(used);
+        }
+        return hidden;
+    }
+
+    private sealed record Cell(long TerritoryId, long? Parent, string Period, string Condition, long Cases, bool Suppressed, double Population, double Expected);
+
+    /// <summary>The batch's cases per territory of every level as computed (value, and whether it is published), with population and expected cases.</summary>
+    private async Task<List<Cell>> PublishedCellsAsync(long healthBatchId, CancellationToken cancellationToken)
+    {
+        // The roll-up needs the true sums of suppressed communes too: they come from the facts, never leave this method unsuppressed.
+        await using var command = dataSource.CreateCommand("""
+            WITH s AS (
+                SELECT territory_id, period, condition_code, sex, age_band, cases, population FROM facts.health_count
+                WHERE batch_id = $1 AND sex <> 'T' AND age_band <> 'all' AND NOT suppressed_at_source AND population IS NOT NULL),
+            r AS (SELECT period, condition_code, sex, age_band, sum(cases)::float8 / nullif(sum(population), 0) AS rate FROM s GROUP BY 1, 2, 3, 4),
+            e AS (
+                SELECT s.territory_id, s.period, s.condition_code, sum(s.cases) AS cases, sum(s.population) AS population,
+                       sum(s.population * coalesce(r.rate, 0) ORDER BY s.sex, s.age_band) AS expected
+                FROM s JOIN r USING (period, condition_code, sex, age_band) GROUP BY 1, 2, 3),
+            sums AS (
+                SELECT a.ancestor_id AS territory_id, e.period, e.condition_code, sum(e.cases)::bigint AS cases, sum(e.population)::float8 AS population,
+                       sum(e.expected ORDER BY e.territory_id) AS expected
+                FROM e JOIN geo.territory_ancestor a ON a.territory_id = e.territory_id GROUP BY 1, 2, 3)
+            SELECT c.territory_id, t.parent_id, c.period, c.condition_code, s.cases, c.state = 'suppressed', s.population, s.expected
+            FROM features.health_indicator c
+            JOIN geo.territory t ON t.id = c.territory_id
+            JOIN sums s ON (s.territory_id, s.period, s.condition_code) = (c.territory_id, c.period, c.condition_code)
+            WHERE c.health_batch_id = $1 AND c.statistic = 'cases' AND c.state <> 'missing'
+            """);
+        command.Parameters.Add(new() { Value = healthBatchId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cells = new List<Cell>();
+        while (await reader.ReadAsync(cancellationToken))
+            cells.Add(new Cell(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                reader.GetBoolean(5), reader.GetDouble(6), reader.GetDouble(7)));
+        return cells;
+    }
+
+    private sealed record AcceptedZone(long Id, IReadOnlyList<long> Communes);
+
+    private async Task<List<AcceptedZone>> AcceptedZonesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id, communes FROM geo.custom_zone WHERE state = 'accepted' ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var zones = new List<AcceptedZone>();
+        while (await reader.ReadAsync(cancellationToken))
+            zones.Add(new AcceptedZone(reader.GetInt64(0), reader.GetFieldValue<long[]>(1)));
+        return zones;
+    }
+
+    private sealed record Commune(long Id, long Population, long? Epci, long? Departement, long? Region);
+
+    /// <summary>The latest vintage's communes by code, with their residents (latest population loaded; 0 when none) and ancestors.</summary>
+    private async Task<Dictionary<string, Commune>> CommunesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.code, c.id, coalesce((SELECT v.value FROM facts.territory_value v WHERE v.territory_id = c.id AND v.indicator_code = 'population'
+                                          ORDER BY v.period DESC, v.batch_id DESC LIMIT 1), 0)::bigint,
+                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'epci'),
+                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'departement'),
+                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'region')
+            FROM geo.territory c WHERE c.level = 'commune' AND c.vintage = (SELECT max(vintage) FROM geo.territory WHERE level = 'commune')
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var communes = new Dictionary<string, Commune>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+            communes[reader.GetString(0)] = new Commune(reader.GetInt64(1), reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5));
+        if (communes.Count == 0)
+            throw new InvalidOperationException("no communes are loaded: load territories first");
+        return communes;
+    }
+
+    /// <summary>Every published zoning a custom zone could be differenced against: the hierarchy's levels and the custom zones accepted before.</summary>
+    private async Task<List<PublishedZoning>> PublishedZoningsAsync(Dictionary<string, Commune> communes, CancellationToken cancellationToken)
+    {
+        PublishedZoning Of(string name, Func<Commune, long?> parent) => new(name, communes.Where(c => parent(c.Value) is not null).GroupBy(c => parent(c.Value)!.Value)
+            .Select(g => new Zone(g.Key.ToString(CultureInfo.InvariantCulture), g.Select(c => c.Key).ToHashSet(StringComparer.Ordinal))).ToList());
+        var zonings = new List<PublishedZoning> { Of("epci", c => c.Epci), Of("departement", c => c.Departement), Of("region", c => c.Region) };
+        var codeOf = communes.ToDictionary(c => c.Value.Id, c => c.Key);
+        await using var command = dataSource.CreateCommand("SELECT zoning, code, communes FROM geo.custom_zone WHERE state = 'accepted' ORDER BY zoning, code");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var earlier = new List<(string Zoning, Zone Zone)>();
+        while (await reader.ReadAsync(cancellationToken))
+            earlier.Add((reader.GetString(0), new Zone(reader.GetString(1), reader.GetFieldValue<long[]>(2).Where(codeOf.ContainsKey).Select(id => codeOf[id]).ToHashSet(StringComparer.Ordinal))));
+        zonings.AddRange(earlier.GroupBy(e => e.Zoning).Select(g => new PublishedZoning(g.Key, g.Select(e => e.Zone).ToList())));
+        return zonings;
+    }
+}
