@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs and starts what the tests need (the private PostGIS), then runs
-# every test project of the solution and closes with one summary line.
+# every test project of the solution, then executes the notebooks against the product started on
+# the demo world (scripts/run.sh, scripts/notebooks.sh), and closes with one summary line.
 #
 # To test against an existing server instead, set ANALYTICS_TEST_DATABASE to a connection string
 # for a database with PostGIS, on a role allowed to create databases.
@@ -27,10 +28,23 @@ set -e
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+# The notebooks run against the product itself: start it on the demo world, execute them, stop it.
+notebooks=0
+if bash scripts/run.sh >.local/notebooks-run.log 2>&1; then
+  bash scripts/notebooks.sh 2>&1 | tee -a "$log" || notebooks=$?
+else
+  echo "scripts/run.sh failed, so the notebooks could not run; last lines of .local/notebooks-run.log:" >&2
+  tail -n 20 .local/notebooks-run.log >&2
+  notebooks=1
+fi
+bash scripts/run.sh stop >/dev/null 2>&1 || true
+
 echo
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
+grep -E '^Notebooks: ' "$log" || echo "Notebooks: failed"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "No test ran: that is a failure." >&2
   exit 1
 fi
-exit "$status"
+[ "$status" -ne 0 ] && exit "$status"
+exit "$notebooks"
