@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (the private PostGIS), then runs
+# The test command: installs and starts what the tests need (the private PostGIS, Chromium), then runs
 # every test project of the solution, then executes the notebooks against the product started on
 # the demo world (scripts/run.sh, scripts/notebooks.sh), and closes with one summary line.
 #
@@ -8,6 +8,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test: installing chromium (apt)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 if [ -z "${ANALYTICS_TEST_DATABASE:-}" ]; then
   bash scripts/pg.sh start

@@ -1,0 +1,103 @@
+using Analytics.Models.Access;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Analytics.Api.Tests.Browser;
+
+/// <summary>The API on a real Kestrel port, for a real browser.</summary>
+public sealed class KestrelApiFactory : ApiFactory
+{
+    public KestrelApiFactory() => UseKestrel(0);
+
+    /// <summary>Where the browser reaches the app (a free port chosen at start).</summary>
+    public string Address => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1");
+
+    public override async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        StartServer();
+    }
+}
+
+/// <summary>
+/// The web app in Debian's Chromium (headless, through Playwright, never a downloaded browser):
+/// signing in with a password, and with the second-factor step a reviewer must pass — and the page
+/// asks nothing of any host but its own.
+/// </summary>
+public class SignInPageTests(KestrelApiFactory api) : IClassFixture<KestrelApiFactory>, IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+            throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium), as scripts/test.sh does.");
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // Chromium's own background traffic would go to Google's hosts: none of it here.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+
+    /// <summary>A fresh page that records every host it asks something of.</summary>
+    private async Task<(IPage Page, List<string> Hosts)> OpenAsync()
+    {
+        var page = await browser.NewPageAsync();
+        var hosts = new List<string>();
+        page.Request += (_, request) => hosts.Add(new Uri(request.Url).Host);
+        await page.GotoAsync(api.Address + "/");
+        return (page, hosts);
+    }
+
+    [Fact]
+    public async Task an_analyst_signs_in_with_a_password_and_the_page_talks_to_no_other_host()
+    {
+        var account = await api.NewAccountAsync([Role.Analyst]);
+        var (page, hosts) = await OpenAsync();
+
+        Assert.Equal("fr", await page.GetAttributeAsync("html", "lang"));
+        await page.FillAsync("#user-name", account.UserName);
+        await page.FillAsync("#password", account.Password);
+        await page.PressAsync("#password", "Enter");
+
+        await page.WaitForSelectorAsync("#session:not([hidden])");
+        Assert.Equal(account.UserName, await page.TextContentAsync("#who"));
+        Assert.Contains(Role.Analyst, await page.TextContentAsync("#roles"));
+        Assert.All(hosts, host => Assert.Equal("127.0.0.1", host));
+    }
+
+    [Fact]
+    public async Task a_reviewer_passes_the_second_factor_step_and_a_wrong_code_is_refused()
+    {
+        var account = await api.NewAccountAsync([Role.Reviewer]);
+        var (page, hosts) = await OpenAsync();
+        await page.FillAsync("#user-name", account.UserName);
+        await page.FillAsync("#password", account.Password);
+        await page.PressAsync("#password", "Enter");
+        await page.WaitForSelectorAsync("#second-factor:not([hidden])");
+
+        await page.FillAsync("#code", "000000");
+        await page.PressAsync("#code", "Enter");
+        await page.WaitForFunctionAsync("document.querySelector('#code-error').textContent.length > 0");
+        Assert.True(await page.IsHiddenAsync("#session"));
+
+        await page.FillAsync("#code", await api.NextCodeAsync(account));
+        await page.PressAsync("#code", "Enter");
+        await page.WaitForSelectorAsync("#session:not([hidden])");
+        Assert.Contains(Role.Reviewer, await page.TextContentAsync("#roles"));
+        Assert.All(hosts, host => Assert.Equal("127.0.0.1", host));
+    }
+}
