@@ -16,6 +16,16 @@ const texts = {
     enrolTitle: "Activer la double authentification",
     enrolIntro: "Votre rôle demande un second facteur. Ajoutez cette clé dans une application d'authentification (TOTP), puis saisissez le code qu'elle affiche. La clé n'est montrée qu'une fois.",
     enrolKey: "Clé", enrolLink: "Ouvrir dans l'application d'authentification (sur ce téléphone)", activate: "Activer",
+    publicationsTitle: "Listes prioritaires publiées", reviewsTitle: "Publications en attente de relecture",
+    noRelease: "Aucune publication approuvée en vigueur : rien n'est servi avant la relecture humaine.",
+    provenance: (r, period) => `Année ${period} — publication ${r.releaseId}, entraînement ${r.runId}, approuvée par ${r.approvedBy} le ${new Date(r.approvedAt).toLocaleDateString("fr-FR")}`,
+    columns: ["Rang", "Commune", "Code", "RSI prédit", "Intervalle à 90 % (cas)"],
+    noPending: "Aucune publication n'attend de relecture.",
+    releaseHeading: (r) => `${r.specCode} — publication ${r.id}`,
+    releaseFacts: (r) => `Audit d'équité : ${({ pass: "conforme", warn: "à surveiller", fail: "non conforme", insufficient_evidence: "preuves insuffisantes" })[r.fairnessVerdict]} · lancée par ${r.launchedBy}`,
+    fairnessLink: "Rapport d'équité (nouvel onglet)", justification: "Justification écrite (au moins 20 caractères)",
+    acknowledgement: "Reconnaissance du verdict d'équité (obligatoire s'il n'est pas conforme)",
+    approve: "Approuver la publication", reject: "Rejeter", decided: "Décision enregistrée.",
   },
   en: {
     skip: "Skip to content", title: "One Health — territorial analytics", signInTitle: "Sign in",
@@ -31,6 +41,16 @@ const texts = {
     enrolTitle: "Turn on two-step sign-in",
     enrolIntro: "Your role needs a second factor. Add this key to an authenticator app (TOTP), then enter the code it shows. The key is shown only once.",
     enrolKey: "Key", enrolLink: "Open in the authenticator app (on this phone)", activate: "Turn on",
+    publicationsTitle: "Published priority lists", reviewsTitle: "Releases awaiting review",
+    noRelease: "No approved release in force: nothing is served before human review.",
+    provenance: (r, period) => `Year ${period} — release ${r.releaseId}, run ${r.runId}, approved by ${r.approvedBy} on ${new Date(r.approvedAt).toLocaleDateString("en-GB")}`,
+    columns: ["Rank", "Commune", "Code", "Predicted SIR", "90% interval (cases)"],
+    noPending: "No release awaits review.",
+    releaseHeading: (r) => `${r.specCode} — release ${r.id}`,
+    releaseFacts: (r) => `Fairness audit: ${({ pass: "pass", warn: "warn", fail: "fail", insufficient_evidence: "insufficient evidence" })[r.fairnessVerdict]} · launched by ${r.launchedBy}`,
+    fairnessLink: "Fairness report (new tab)", justification: "Written justification (at least 20 characters)",
+    acknowledgement: "Acknowledgement of the fairness verdict (required unless it passed)",
+    approve: "Approve the release", reject: "Reject", decided: "Decision recorded.",
   },
 };
 let language = localStorage.getItem("language") || "fr";
@@ -62,6 +82,82 @@ async function showSession() {
   // Every POST, PUT, PATCH and DELETE of the session carries this token.
   antiforgery = await (await fetch("/api/auth/antiforgery", { credentials: "same-origin" })).json();
   show("session");
+  const reads = me.roles.some(r => ["analyst", "planner", "reviewer", "auditor"].includes(r));
+  document.getElementById("publications").hidden = !reads;
+  document.getElementById("reviews").hidden = !me.roles.some(r => r === "reviewer" || r === "auditor");
+  if (reads) await showPublications();
+  if (me.roles.some(r => r === "reviewer" || r === "auditor")) await showReviews(me.roles.includes("reviewer"));
+}
+
+/** Builds an element with text; the page never inserts HTML it did not write. */
+function element(tag, text, attributes) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes ?? {})) node.setAttribute(name, value);
+  return node;
+}
+
+/** Each model's release in force and its priority list: only what a reviewer approved is served. */
+async function showPublications() {
+  const t = texts[language];
+  const list = document.getElementById("publications-list");
+  list.replaceChildren();
+  for (const model of await (await fetch("/api/models", { credentials: "same-origin" })).json()) {
+    list.append(element("h4", language === "fr" ? model.labelFr : model.labelEn));
+    if (!model.inForce) { list.append(element("p", t.noRelease)); continue; }
+    const response = await fetch(`/api/models/${encodeURIComponent(model.code)}/priorities`, { credentials: "same-origin" });
+    if (!response.ok) { list.append(element("p", t.noRelease)); continue; }
+    const priorities = await response.json();
+    const table = element("table", undefined, { id: `priorities-${model.code}` });
+    table.append(element("caption", t.provenance(priorities.release, priorities.period)));
+    const head = element("tr");
+    for (const column of t.columns) head.append(element("th", column, { scope: "col" }));
+    table.append(head);
+    for (const territory of priorities.territories.slice(0, 20)) {
+      const row = element("tr");
+      row.append(element("td", String(territory.rank), { class: "number" }), element("td", territory.name), element("td", territory.code),
+        element("td", territory.predictedSir.toFixed(2), { class: "number" }), element("td", `${territory.intervalLow} – ${territory.intervalHigh}`, { class: "number" }));
+      table.append(row);
+    }
+    list.append(table);
+  }
+}
+
+/** Releases pending review with their evidence; reviewers decide here, auditors read. */
+async function showReviews(canDecide) {
+  const t = texts[language];
+  const list = document.getElementById("reviews-list");
+  list.replaceChildren();
+  const releases = await (await fetch("/api/reviews?state=pending_review", { credentials: "same-origin" })).json();
+  if (releases.length === 0) list.append(element("p", t.noPending));
+  for (const release of releases) {
+    const article = element("article", undefined, { id: `release-${release.id}`, "aria-labelledby": `release-${release.id}-title` });
+    article.append(element("h4", t.releaseHeading(release), { id: `release-${release.id}-title` }), element("p", t.releaseFacts(release)));
+    const link = element("a", t.fairnessLink, { href: `/api/reviews/${release.id}/fairness.html`, target: "_blank", rel: "noopener" });
+    article.append(element("p").appendChild(link).parentNode);
+    if (canDecide) {
+      const form = element("form", undefined, { novalidate: "" });
+      const justification = element("textarea", undefined, { id: `justification-${release.id}`, name: "justification" });
+      const acknowledgement = element("textarea", undefined, { id: `acknowledgement-${release.id}`, name: "acknowledgement" });
+      const outcome = element("p", "", { class: "error", role: "alert", id: `outcome-${release.id}` });
+      form.append(element("label", t.justification, { for: justification.id }), justification,
+        element("label", t.acknowledgement, { for: acknowledgement.id }), acknowledgement);
+      for (const [action, label] of [["approve", t.approve], ["reject", t.reject]]) {
+        const button = element("button", label, { type: "button", id: `${action}-${release.id}` });
+        button.addEventListener("click", async () => {
+          const response = await post(`/api/reviews/${release.id}/${action}`, { justification: justification.value, acknowledgement: acknowledgement.value || null });
+          if (response.ok) { outcome.className = "ok"; outcome.textContent = t.decided; return; }
+          const problem = await response.json();
+          outcome.className = "error";
+          outcome.textContent = (problem.refusals ?? []).map(r => language === "fr" ? r.fr : r.en).join(" ") || problem.title;
+        });
+        form.append(button);
+      }
+      form.append(outcome);
+      article.append(form);
+    }
+    list.append(article);
+  }
 }
 
 function post(url, body) {

@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 namespace Analytics.Api.Tests.Browser;
 
 /// <summary>The API on a real Kestrel port, for a real browser.</summary>
-public sealed class KestrelApiFactory : ApiFactory
+public class KestrelApiFactory : ApiFactory
 {
     public KestrelApiFactory() => UseKestrel(0);
 
@@ -21,6 +21,27 @@ public sealed class KestrelApiFactory : ApiFactory
     }
 }
 
+/// <summary>Debian's Chromium, headless, through Playwright: never a downloaded browser.</summary>
+public static class Chromium
+{
+    private const string ExecutablePath = "/usr/bin/chromium";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+            throw new InvalidOperationException($"{ExecutablePath} is missing: install Debian's chromium (apt-get install chromium), as scripts/test.sh does.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            // Chromium's own background traffic would go to Google's hosts: none of it here.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return (playwright, browser);
+    }
+}
+
 /// <summary>
 /// The web app in Debian's Chromium (headless, through Playwright, never a downloaded browser):
 /// signing in with a password, and with the second-factor step a reviewer must pass — and the page
@@ -28,23 +49,10 @@ public sealed class KestrelApiFactory : ApiFactory
 /// </summary>
 public class SignInPageTests(KestrelApiFactory api) : IClassFixture<KestrelApiFactory>, IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private IPlaywright playwright = null!;
     private IBrowser browser = null!;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(Chromium))
-            throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium), as scripts/test.sh does.");
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // Chromium's own background traffic would go to Google's hosts: none of it here.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
+    public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {

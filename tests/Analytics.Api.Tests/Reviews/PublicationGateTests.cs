@@ -3,12 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Api.Tests.Access;
-using Analytics.Jobs.Features;
-using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Training;
 using Analytics.Models.Access;
-using Analytics.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Api.Tests.Reviews;
 
@@ -24,20 +20,13 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
     /// <summary>The API over a database holding the demo world and one training run, launched by <see cref="Launcher"/>.</summary>
     public sealed class TrainedApi : ApiFactory
     {
-        public TestAccount Launcher { get; private set; } = null!;
+        public ApiFactory.TestAccount Launcher { get; private set; } = null!;
         public ModelTraining.Outcome Run { get; private set; } = null!;
 
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            var ingest = Services.GetRequiredService<IngestService>();
-            foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
-                await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
-            await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
-            // A reviewer who is also a steward launches the run: the four-eyes rule must stop them approving it.
-            Launcher = await NewAccountAsync([Role.Reviewer, Role.Steward]);
-            var spec = Services.GetRequiredService<ModelSpecifications>().Find("asthma_commune")!;
-            Run = await Services.GetRequiredService<ModelTraining>().RunAsync(spec, Launcher.UserName);
+            (Launcher, Run) = await DemoRelease.PrepareAsync(this);
         }
     }
 
