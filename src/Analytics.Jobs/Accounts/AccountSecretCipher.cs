@@ -63,37 +63,44 @@ public sealed class AccountSecretCipher(string keyFile)
     {
         if (!File.Exists(path))
             CreateKeyFile(path);
-        byte[] key;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            byte[] key;
+            try
+            {
+                key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            }
+            catch (FormatException)
+            {
+                key = [];
+            }
+            if (key.Length == KeyBytes)
+                return key;
+            // Another process may have created the file an instant ago and still be writing its line.
+            if (attempt == 20)
+                throw new InvalidOperationException($"Accounts:SecretKeyFile ({path}) must hold a base64-encoded 256-bit key on one line.");
+            Thread.Sleep(50);
         }
-        catch (FormatException)
-        {
-            key = [];
-        }
-        if (key.Length != KeyBytes)
-            throw new InvalidOperationException($"Accounts:SecretKeyFile ({path}) must hold a base64-encoded 256-bit key on one line.");
-        return key;
     }
 
-    /// <summary>Writes a new random key to a temporary file, then moves it into place unless another process got there first.</summary>
+    /// <summary>
+    /// Creates the key file with a new random key, atomically (the creation fails if the file exists,
+    /// O_EXCL), so processes starting together all end up with the first one's key.
+    /// </summary>
     private static void CreateKeyFile(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var writer = new StreamWriter(temporary, options))
-            writer.WriteLine(Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)));
         try
         {
-            File.Move(temporary, path, overwrite: false);
+            using var writer = new StreamWriter(path, options);
+            writer.WriteLine(Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)));
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.Delete(temporary);
+            // Another process created it first: its key is the one.
         }
     }
 }
