@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Analytics.Jobs.AuditTrail;
-using Analytics.Models.AuditTrail;
 using Analytics.Jobs.Accounts;
+using Analytics.Jobs.AuditTrail;
 using Analytics.Models.Access;
+using Analytics.Models.AuditTrail;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;

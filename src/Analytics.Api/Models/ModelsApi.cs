@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using System.Text;
 using Analytics.Api.Access;
 using Analytics.Api.Platform;
@@ -7,10 +8,9 @@ using Analytics.Jobs.AuditTrail;
 using Analytics.Jobs.Release;
 using Analytics.Jobs.Training;
 using Analytics.Models.Access;
+using Analytics.Models.AuditTrail;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
-using System.Text.Json.Nodes;
-using Analytics.Models.AuditTrail;
 using Npgsql;
 
 namespace Analytics.Api.Models;

@@ -279,9 +279,7 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>Every published zoning a custom zone could be differenced against: the hierarchy's levels and the custom zones accepted before.</summary>
     private async Task<List<PublishedZoning>> PublishedZoningsAsync(Dictionary<string, Commune> communes, CancellationToken cancellationToken)
     {
-        PublishedZoning Of(string name, Func<Commune, long?> parent) => new(name, communes.Where(c => parent(c.Value) is not null).GroupBy(c => parent(c.Value)!.Value)
-            .Select(g => new Zone(g.Key.ToString(CultureInfo.InvariantCulture), g.Select(c => c.Key).ToHashSet(StringComparer.Ordinal))).ToList());
-        var zonings = new List<PublishedZoning> { Of("epci", c => c.Epci), Of("departement", c => c.Departement), Of("region", c => c.Region) };
+        var zonings = HierarchyZonings.Of(communes.Select(c => (c.Key, c.Value.Epci, c.Value.Departement, c.Value.Region)).ToList());
         var codeOf = communes.ToDictionary(c => c.Value.Id, c => c.Key);
         await using var command = dataSource.CreateCommand("SELECT zoning, code, communes FROM geo.custom_zone WHERE state = 'accepted' ORDER BY zoning, code");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Secrecy;
 using Analytics.Models.Spatial;
@@ -39,7 +38,7 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
         var strata = await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken);
         var periods = strata.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
         var years = periods.Count;
-        var zonings = Zonings(communes);
+        var zonings = HierarchyZonings.Of(communes.Select(c => (c.Code, c.EpciId, c.DepartementId, c.RegionId)).ToList());
         var now = clock.GetUtcNow();
         var rows = new List<object?[]>();
         var significant = 0;
@@ -95,14 +94,6 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
         }
         await WriteAsync(healthBatchId, rows, cancellationToken);
         return significant;
-    }
-
-    /// <summary>The published zonings a cluster could be differenced against: EPCI, départements, régions as sets of commune codes.</summary>
-    private static List<PublishedZoning> Zonings(List<Commune> communes)
-    {
-        PublishedZoning Of(string name, Func<Commune, long?> parent) => new(name, communes.Where(c => parent(c) is not null).GroupBy(c => parent(c)!.Value)
-            .Select(g => new Zone(g.Key.ToString(CultureInfo.InvariantCulture), g.Select(c => c.Code).ToHashSet(StringComparer.Ordinal))).ToList());
-        return [Of("epci", c => c.EpciId), Of("departement", c => c.DepartementId), Of("region", c => c.RegionId)];
     }
 
     private async Task WriteAsync(long healthBatchId, List<object?[]> rows, CancellationToken cancellationToken)

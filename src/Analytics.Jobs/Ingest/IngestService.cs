@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Analytics.Jobs.Ingest.Catalog;
-using Analytics.Jobs.Ingest.Layers;
 using Analytics.Jobs.Ingest.Health;
+using Analytics.Jobs.Ingest.Layers;
 using Analytics.Jobs.Ingest.Territories;
 using Analytics.Jobs.Ingest.Values;
-using Microsoft.Extensions.Logging;
 using Analytics.Models.AuditTrail;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 

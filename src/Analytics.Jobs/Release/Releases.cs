@@ -1,7 +1,7 @@
-using System.Text.Json;
-using Analytics.Models.Review;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Analytics.Models.AuditTrail;
+using Analytics.Models.Review;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Jobs.Audit;
 using Analytics.Jobs.Features;
 using Analytics.Models.Fairness;
 using Analytics.Models.Modelling;
@@ -58,7 +59,7 @@ public static class ModelCard
                     "Exposures are interpolated commune means: people's exposure varies within a commune."),
             ],
             new Section(
-                $"Verdict d'équité : {French(report.Overall)} ; après repondération : {French(mitigated.Overall)}."
+                $"Verdict d'équité : {FrenchLabels.Verdict(report.Overall).ToLower(fr)} ; après repondération : {FrenchLabels.Verdict(mitigated.Overall).ToLower(fr)}."
                     + (failing.Count > 0 ? $" Groupes non conformes : {string.Join(" ; ", failing)}." : "")
                     + (inconclusive.Count > 0 ? $" Preuves insuffisantes : {string.Join(" ; ", inconclusive)}." : ""),
                 $"Fairness verdict: {report.Overall}; after reweighting: {mitigated.Overall}."
@@ -69,12 +70,4 @@ public static class ModelCard
             matrix.SourceBatches,
             codeVersion);
     }
-
-    private static string French(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "conforme",
-        Verdict.Warn => "à surveiller",
-        Verdict.Fail => "non conforme",
-        _ => "preuves insuffisantes",
-    };
 }

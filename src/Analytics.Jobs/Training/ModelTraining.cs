@@ -1,17 +1,17 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text;
 using Analytics.Jobs.Audit;
 using Analytics.Jobs.Features;
+using Analytics.Models.AuditTrail;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Fairness;
 using Analytics.Models.Modelling;
-using Analytics.Models.Specifications;
 using Analytics.Models.Spatial;
+using Analytics.Models.Specifications;
 using NetTopologySuite.Geometries;
-using System.Text.Json.Nodes;
-using Analytics.Models.AuditTrail;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -138,7 +138,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var checks = Checks(predictions, poissonCv, boostedCv).ToList();
         var predictionsSha = PredictionsHash(predictions);
         await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, checks, predictionsSha, cancellationToken);
-        return new Outcome(runId, null, Name(decision.Champion), VerdictName(report.Overall), VerdictName(mitigatedReport.Overall), checks, predictionsSha);
+        return new Outcome(runId, null, Name(decision.Champion), FrenchLabels.VerdictId(report.Overall), FrenchLabels.VerdictId(mitigatedReport.Overall), checks, predictionsSha);
     }
 
     /// <summary>The specification's rows as the trainers take them; <paramref name="weights"/> per territory id, 1 when null.</summary>
@@ -286,7 +286,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             await using var insert = new NpgsqlCommand("INSERT INTO ml.fairness_report (run_id, variant, verdict, report, html, csv) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
             insert.Parameters.Add(new() { Value = runId });
             insert.Parameters.Add(new() { Value = variant });
-            insert.Parameters.Add(new() { Value = VerdictName(audited.Overall) });
+            insert.Parameters.Add(new() { Value = FrenchLabels.VerdictId(audited.Overall) });
             insert.Parameters.Add(new() { Value = FairnessReportWriter.ToJson(audited), NpgsqlDbType = NpgsqlDbType.Jsonb });
             insert.Parameters.Add(new() { Value = html.ToString() });
             insert.Parameters.Add(new() { Value = csv.ToString() });
@@ -315,12 +315,4 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     public static string Name(RiskModelKind kind) => kind == RiskModelKind.Poisson ? "poisson" : "boosted";
-
-    public static string VerdictName(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "pass",
-        Verdict.Warn => "warn",
-        Verdict.Fail => "fail",
-        _ => "insufficient_evidence",
-    };
 }

@@ -24,14 +24,14 @@ internal static class DemoWorldAudit
         var conditions = truth.GetProperty("conditions").EnumerateArray().ToDictionary(
             c => c.GetProperty("code").GetString()!,
             c => (Baseline: c.GetProperty("baseline_per_100k"), Coefficients: c.GetProperty("coefficients").EnumerateObject().Select(p => (p.Name, p.Value.GetDouble())).ToArray()));
-        var covariates = DemoFiles.ReadCsv(RepositoryFiles.PathOf("data/demo/validation/commune_covariates.csv")).ToDictionary(r => (r["commune_code"], r["year"]));
-        var socio = DemoFiles.ReadCsv(RepositoryFiles.PathOf("data/demo/socioeconomic_commune.csv")).ToList();
+        var covariates = SemicolonCsv.Read(RepositoryFiles.PathOf("data/demo/validation/commune_covariates.csv")).ToDictionary(r => (r["commune_code"], r["year"]));
+        var socio = SemicolonCsv.Read(RepositoryFiles.PathOf("data/demo/socioeconomic_commune.csv")).ToList();
 
         var observed = new Dictionary<string, long>();
         var expected = new Dictionary<string, double>();
         var personYears = new Dictionary<string, double>();
         var firstCondition = conditions.Keys.First();
-        foreach (var row in DemoFiles.ReadCsv(RepositoryFiles.PathOf("data/demo/health_commune.csv.gz")))
+        foreach (var row in SemicolonCsv.Read(RepositoryFiles.PathOf("data/demo/health_commune.csv.gz")))
         {
             var code = row["territory_code"];
             var population = Parse(row["population"]);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Analytics.Testing;
 
 namespace Analytics.Jobs.Tests.Demo;
 
@@ -23,7 +24,7 @@ public class DemoDataTests(RegionWorldFixture region)
     [Fact]
     public void every_catalogue_indicator_names_a_demo_file_that_has_its_column()
     {
-        var catalogue = DemoFiles.ReadCsv(Path.Combine(DataFolder(), "catalog", "indicators.csv")).ToList();
+        var catalogue = SemicolonCsv.Read(Path.Combine(DataFolder(), "catalog", "indicators.csv")).ToList();
         Assert.Equal(catalogue.Count, catalogue.Select(r => r["code"]).Distinct().Count());
         foreach (var indicator in catalogue)
         {
@@ -33,7 +34,7 @@ public class DemoDataTests(RegionWorldFixture region)
             var file = region.PathOf(indicator["demo_file"]);
             Assert.True(File.Exists(file), $"{indicator["code"]}: no demo file {indicator["demo_file"]}");
             var text = indicator["demo_file"].EndsWith(".csv", StringComparison.Ordinal) || indicator["demo_file"].EndsWith(".gz", StringComparison.Ordinal)
-                ? string.Join(';', DemoFiles.ReadCsv(file).First().Keys)
+                ? string.Join(';', SemicolonCsv.Read(file).First().Keys)
                 : File.ReadAllText(file);
             var column = indicator["demo_column"].Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)[0].Replace("YYYY", "2019", StringComparison.Ordinal);
             Assert.Contains(column, text);

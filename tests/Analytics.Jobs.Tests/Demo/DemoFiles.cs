@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.Data.Sqlite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
@@ -8,24 +7,6 @@ namespace Analytics.Jobs.Tests.Demo;
 /// <summary>Reads demo files back the way a user's tool would.</summary>
 internal static class DemoFiles
 {
-    /// <summary>Rows of a semicolon CSV (gzip when the name ends in .gz) as dictionaries keyed by header.</summary>
-    public static IEnumerable<Dictionary<string, string>> ReadCsv(string path)
-    {
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.Ordinal))
-            stream = new GZipStream(stream, CompressionMode.Decompress);
-        using var reader = new StreamReader(stream);
-        var header = reader.ReadLine()!.Split(';');
-        while (reader.ReadLine() is { } line)
-        {
-            var fields = line.Split(';');
-            var row = new Dictionary<string, string>(header.Length);
-            for (var i = 0; i < header.Length; i++)
-                row[header[i]] = fields[i];
-            yield return row;
-        }
-    }
-
     /// <summary>Every feature of a GeoPackage table: geometry and attribute columns by name.</summary>
     public static List<(Geometry Geometry, Dictionary<string, object?> Attributes)> ReadGeoPackage(string path, string table)
     {

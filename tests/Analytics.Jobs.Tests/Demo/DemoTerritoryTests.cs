@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Analytics.Jobs.Demo;
+using Analytics.Testing;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
@@ -130,7 +131,7 @@ public partial class DemoTerritoryTests(RegionWorldFixture region)
         Assert.Equal("01", departement.Attributes["parent_code"]);
         Assert.True(Math.Abs(overseasRegion.Geometry.Area - departement.Geometry.Area) < 1);
         Assert.True(overseasRegion.Geometry.Distance(mainland.Geometry) > 100_000);
-        var overseas = DemoFiles.ReadCsv(region.PathOf("socioeconomic_commune.csv")).Where(r => r["overseas"] == "1").ToList();
+        var overseas = SemicolonCsv.Read(region.PathOf("socioeconomic_commune.csv")).Where(r => r["overseas"] == "1").ToList();
         Assert.InRange(overseas.Count, 20, 40);
         Assert.All(overseas, r => Assert.Matches("^971[0-9]{2}$", r["commune_code"]));
     }

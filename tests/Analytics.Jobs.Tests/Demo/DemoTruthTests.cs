@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Models.Modelling;
+using Analytics.Testing;
 using Xunit.Abstractions;
 
 namespace Analytics.Jobs.Tests.Demo;
@@ -17,9 +18,9 @@ public class DemoTruthTests(RegionWorldFixture region, ITestOutputHelper output)
     {
         var truth = JsonDocument.Parse(File.ReadAllText(region.PathOf("truth.json"))).RootElement;
         var centres = truth.GetProperty("covariates").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("centre").GetDouble());
-        var covariates = DemoFiles.ReadCsv(region.PathOf("validation/commune_covariates.csv"))
+        var covariates = SemicolonCsv.Read(region.PathOf("validation/commune_covariates.csv"))
             .ToDictionary(r => (r["commune_code"], r["year"]));
-        var counts = DemoFiles.ReadCsv(region.PathOf("validation/health_true_counts.csv.gz")).ToList();
+        var counts = SemicolonCsv.Read(region.PathOf("validation/health_true_counts.csv.gz")).ToList();
         var fits = new List<(string Code, string Name, double Truth, PoissonGlmFit Fit)>();
 
         foreach (var condition in truth.GetProperty("conditions").EnumerateArray())
@@ -73,11 +74,11 @@ public class DemoTruthTests(RegionWorldFixture region, ITestOutputHelper output)
     {
         var truth = JsonDocument.Parse(File.ReadAllText(region.PathOf("truth.json"))).RootElement;
         var documented = truth.GetProperty("bias").GetProperty("recorded_share").GetDouble();
-        var targeted = DemoFiles.ReadCsv(region.PathOf("socioeconomic_commune.csv"))
+        var targeted = SemicolonCsv.Read(region.PathOf("socioeconomic_commune.csv"))
             .Where(r => r["density_class"] == "rural" && r["deprivation_quintile"] == "5")
             .Select(r => r["commune_code"]).ToHashSet();
-        var recorded = DemoFiles.ReadCsv(region.PathOf("health_commune.csv.gz")).ToList();
-        var actual = DemoFiles.ReadCsv(region.PathOf("validation/health_true_counts.csv.gz")).ToList();
+        var recorded = SemicolonCsv.Read(region.PathOf("health_commune.csv.gz")).ToList();
+        var actual = SemicolonCsv.Read(region.PathOf("validation/health_true_counts.csv.gz")).ToList();
         Assert.Equal(actual.Count, recorded.Count);
 
         long inTrue = 0, inRecorded = 0, outTrue = 0, outRecorded = 0;
@@ -107,10 +108,10 @@ public class DemoTruthTests(RegionWorldFixture region, ITestOutputHelper output)
         // predictions with the TRUE counts per density class × deprivation quintile. The model has no
         // rurality term, so its deprivation coefficient absorbs part of the bias: the targeted group is
         // under-predicted by less than the 40% lost, and other deprived communes are dragged down too.
-        var socio = DemoFiles.ReadCsv(region.PathOf("socioeconomic_commune.csv")).ToDictionary(r => r["commune_code"]);
-        var covariates = DemoFiles.ReadCsv(region.PathOf("validation/commune_covariates.csv")).ToDictionary(r => (r["commune_code"], r["year"]));
-        var recorded = DemoFiles.ReadCsv(region.PathOf("health_commune.csv.gz")).Where(r => r["condition_code"] == "I20-I25" && r["population"] != "0").ToList();
-        var actual = DemoFiles.ReadCsv(region.PathOf("validation/health_true_counts.csv.gz")).Where(r => r["condition_code"] == "I20-I25" && r["population"] != "0").ToList();
+        var socio = SemicolonCsv.Read(region.PathOf("socioeconomic_commune.csv")).ToDictionary(r => r["commune_code"]);
+        var covariates = SemicolonCsv.Read(region.PathOf("validation/commune_covariates.csv")).ToDictionary(r => (r["commune_code"], r["year"]));
+        var recorded = SemicolonCsv.Read(region.PathOf("health_commune.csv.gz")).Where(r => r["condition_code"] == "I20-I25" && r["population"] != "0").ToList();
+        var actual = SemicolonCsv.Read(region.PathOf("validation/health_true_counts.csv.gz")).Where(r => r["condition_code"] == "I20-I25" && r["population"] != "0").ToList();
         var names = Sexes.SelectMany(s => Ages.Select(a => $"{s}:{a}")).Concat(["pm25", "deprivation"]).ToArray();
         var design = recorded.Select(row =>
         {

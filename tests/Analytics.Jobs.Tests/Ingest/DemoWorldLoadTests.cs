@@ -95,7 +95,7 @@ public class DemoWorldLoadTests(LoadedDemoWorld demo) : IClassFixture<LoadedDemo
     [Fact]
     public async Task the_health_table_holds_one_row_per_record_of_the_health_file()
     {
-        var records = DemoFiles.ReadCsv(DemoWorld.File("health_commune.csv.gz")).LongCount();
+        var records = SemicolonCsv.Read(DemoWorld.File("health_commune.csv.gz")).LongCount();
         Assert.Equal(308_250, records);
         Assert.Equal(records, await demo.Db.ScalarAsync<long>("SELECT count(*) FROM facts.health_count"));
         Assert.Equal(0L, await demo.Db.ScalarAsync<long>("SELECT count(*) FROM facts.health_count WHERE suppressed_at_source"));
@@ -104,7 +104,7 @@ public class DemoWorldLoadTests(LoadedDemoWorld demo) : IClassFixture<LoadedDemo
     [Fact]
     public async Task value_tables_hold_one_row_per_filled_indicator_cell_of_the_files()
     {
-        var catalogue = DemoFiles.ReadCsv(DemoWorld.Catalogue).ToDictionary(r => r["code"], r => r["unit"] == "class");
+        var catalogue = SemicolonCsv.Read(DemoWorld.Catalogue).ToDictionary(r => r["code"], r => r["unit"] == "class");
         long numbers = 0, labels = 0, featureValues = 0, features = 0;
         foreach (var entry in demo.Manifest.Loads.Where(e => e.Kind is IngestKind.Socio or IngestKind.Animal or IngestKind.Environment))
         {
@@ -116,7 +116,7 @@ public class DemoWorldLoadTests(LoadedDemoWorld demo) : IClassFixture<LoadedDemo
             }
             if (options.Layer is null or "grid" or "stations")
             {
-                var rows = DemoFiles.ReadCsv(entry.File).ToList();
+                var rows = SemicolonCsv.Read(entry.File).ToList();
                 var cells = rows.SelectMany(r => r.Where(c => c.Value.Length > 0).Select(c => IndicatorOf(c.Key))).Where(i => i is not null).ToList();
                 if (options.Layer is null)
                 {

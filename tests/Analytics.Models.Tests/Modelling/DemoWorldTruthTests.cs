@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using Analytics.Models.Modelling;
 using Analytics.Testing;
@@ -17,7 +16,7 @@ public class DemoWorldTruthTests(ITestOutputHelper output)
     public void the_poisson_model_recovers_every_truth_coefficient_within_simultaneous_95_percent_intervals()
     {
         var truth = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.PathOf("data/demo/truth.json"))).RootElement;
-        var covariates = ReadCsv("data/demo/validation/commune_covariates.csv").ToDictionary(r => (r["commune_code"], r["year"]));
+        var covariates = SemicolonCsv.Read(RepositoryFiles.PathOf("data/demo/validation/commune_covariates.csv")).ToDictionary(r => (r["commune_code"], r["year"]));
         var conditions = truth.GetProperty("conditions").EnumerateArray().ToArray();
         var baseline = conditions.ToDictionary(
             c => c.GetProperty("code").GetString()!,
@@ -30,7 +29,7 @@ public class DemoWorldTruthTests(ITestOutputHelper output)
         // pulls the PM2.5 coefficients of COPD and heart disease to about half their truth, far outside
         // any interval (the over-dispersion it causes, φ ≈ 1.05, is the smaller problem).
         var cells = new Dictionary<(string Condition, string Commune, string Year), (double Cases, double Population, double Expected)>();
-        foreach (var row in ReadCsv("data/demo/validation/health_true_counts.csv.gz"))
+        foreach (var row in SemicolonCsv.Read(RepositoryFiles.PathOf("data/demo/validation/health_true_counts.csv.gz")))
         {
             var key = (row["condition_code"], row["territory_code"], row["period"]);
             var population = Parse(row["population"]);
@@ -82,22 +81,4 @@ public class DemoWorldTruthTests(ITestOutputHelper output)
     }
 
     private static double Parse(string s) => double.Parse(s, CultureInfo.InvariantCulture);
-
-    private static IEnumerable<Dictionary<string, string>> ReadCsv(string relativePath)
-    {
-        var path = RepositoryFiles.PathOf(relativePath);
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.Ordinal))
-            stream = new GZipStream(stream, CompressionMode.Decompress);
-        using var reader = new StreamReader(stream);
-        var header = reader.ReadLine()!.Split(';');
-        while (reader.ReadLine() is { } line)
-        {
-            var fields = line.Split(';');
-            var row = new Dictionary<string, string>(header.Length);
-            for (var i = 0; i < header.Length; i++)
-                row[header[i]] = fields[i];
-            yield return row;
-        }
-    }
 }
