@@ -37,7 +37,7 @@ public static class SecrecyOracle
                 report.AuditorTooNarrow.Add($"{cellLabel}: linear programming {lp}, auditor {propagated}");
             else if (lp != propagated)
                 report.NarrowerThanAuditor.Add($"{cellLabel}: linear programming {lp}, auditor {propagated}");
-            if (!rule.PrimaryStatus(truth[cell], published[cell].Population).IsSensitive() || ProtectionRequirement.IsMet(lp, published[cell].Population, rule))
+            if (!IsBreach(published[cell], truth[cell], lp, rule))
                 continue;
             report.Breaches.Add($"{cellLabel}: {lp}");
             if (!flagged.Contains(cell))
@@ -45,6 +45,25 @@ public static class SecrecyOracle
         }
         return report;
     }
+
+    /// <summary>
+    /// Only the breaches: the sensitive withheld cells pinned within their protection interval, as
+    /// "label (true count v): [L, U]". Solves for the sensitive cells alone, so it suits large
+    /// joint systems where <see cref="Check"/> would solve for every withheld cell.
+    /// </summary>
+    public static IReadOnlyList<string> Breaches(IReadOnlyList<AuditCell> published, IReadOnlyList<LinearRelation> relations, IReadOnlyList<long> truth, SecrecyRule rule)
+    {
+        var sensitive = Enumerable.Range(0, published.Count)
+            .Where(c => !published[c].Cases.HasValue && rule.PrimaryStatus(truth[c], published[c].Population).IsSensitive())
+            .ToList();
+        var intervals = FeasibilityIntervals.Compute(published, relations, sensitive);
+        return sensitive.Where(c => IsBreach(published[c], truth[c], intervals[c], rule))
+            .Select(c => $"{published[c].Label} (true count {truth[c]}): {intervals[c]}")
+            .ToList();
+    }
+
+    private static bool IsBreach(AuditCell cell, long truth, FeasibleInterval interval, SecrecyRule rule) =>
+        rule.PrimaryStatus(truth, cell.Population).IsSensitive() && !ProtectionRequirement.IsMet(interval, cell.Population, rule);
 
     /// <summary>The interval the auditor gives every withheld cell.</summary>
     private static Dictionary<int, FeasibleInterval> AuditorIntervals(IReadOnlyList<AuditCell> published, IReadOnlyList<LinearRelation> relations)
