@@ -61,6 +61,7 @@ public class SecrecyOracleTests(ITestOutputHelper output)
         output.WriteLine($"{shape} {seed}: {tables.Cells.Count} cells, {outcome.SuppressedCount} withheld{Environment.NewLine}{report}");
         Assert.True(report.Withheld == outcome.SuppressedCount, $"{shape} {seed}: the oracle computed {report.Withheld} of {outcome.SuppressedCount} intervals");
         Assert.True(report.TruthOutside.Count == 0, $"{shape} {seed}: {report}");
+        Assert.True(report.AuditorTooNarrow.Count == 0, $"{shape} {seed}: {report}");
         Assert.True(report.Breaches.Count == 0, $"{shape} {seed}: {report}");
     }
 
