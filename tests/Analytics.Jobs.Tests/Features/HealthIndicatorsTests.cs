@@ -2,12 +2,14 @@ using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Models.Secrecy;
 using Analytics.Testing;
+using Analytics.Testing.Secrecy;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace Analytics.Jobs.Tests.Features;
 
 /// <summary>The demo world's health batch published for every level of its hierarchy.</summary>
-public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : IClassFixture<HealthIndicatorsTests.DemoHealth>
+public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITestOutputHelper output) : IClassFixture<HealthIndicatorsTests.DemoHealth>
 {
     public sealed class DemoHealth : IAsyncLifetime
     {
@@ -84,19 +86,47 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
     [Fact]
     public async Task the_published_tables_pass_the_attack_auditor()
     {
-        var cases = await FiguresAsync("cases");
-        var population = (await FiguresAsync("population")).ToDictionary(p => (p.Territory, p.Period, p.Condition), p => p.Value);
-        foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)))
+        foreach (var table in await PublishedTablesAsync())
         {
-            var cells = table.ToList();
-            var index = cells.Select((c, i) => (c.Territory, i)).ToDictionary(p => p.Territory, p => p.i);
-            var audit = cells.Select(c => new AuditCell($"{c.Territory}", c.State == "suppressed" ? Published<long>.Suppressed : Published.Of((long)c.Value!.Value),
-                population[(c.Territory, c.Period, c.Condition)] is double p ? (long)p : null)).ToList();
-            var relations = cells.Where(c => c.Parent is not null).GroupBy(c => c.Parent!.Value)
-                .Select(g => LinearRelation.Sum($"{g.Key} = Σ children", index[g.Key], g.Select(c => index[c.Territory]))).ToList();
-            var report = AttackAuditor.Audit(audit, relations, SecrecyRule.Default);
-            Assert.True(report.IsClean, $"{table.Key}: {report}");
+            var report = AttackAuditor.Audit(table.Published, table.Relations, SecrecyRule.Default);
+            Assert.True(report.IsClean, $"{table.Period} {table.Condition}: {report}");
         }
+    }
+
+    /// <summary>
+    /// The independent check of the test above: every table the demo world publishes, given to the
+    /// linear-programming oracle (<see cref="SecrecyOracle"/>) with every commune's population as a
+    /// public bound. The hierarchy is solved per connected component of withheld cells.
+    /// </summary>
+    [Fact]
+    public async Task no_suppressed_count_of_1_to_10_is_pinned_within_its_protection_interval_by_linear_programming_and_the_auditor_agrees()
+    {
+        var tables = await PublishedTablesAsync();
+        Assert.Equal(25, tables.Count);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int withheld = 0, narrower = 0;
+        foreach (var table in tables)
+        {
+            var report = SecrecyOracle.Check(table.Published, table.Relations, table.Truth, SecrecyRule.Default);
+            withheld += report.Withheld;
+            narrower += report.NarrowerThanAuditor.Count;
+            var key = $"{table.Period} {table.Condition}";
+            Assert.True(report.TruthOutside.Count == 0, $"{key}: {report}");
+            Assert.True(report.Breaches.Count == 0, $"{key}: {report}");
+            Assert.True(report.AuditorTooNarrow.Count == 0, $"{key}: {report}");
+            if (report.NarrowerThanAuditor.Count > 0)
+                output.WriteLine($"{key}: {report}");
+        }
+        output.WriteLine($"{withheld} intervals of withheld counts in 25 tables by linear programming in {watch.Elapsed.TotalSeconds:F1} s; narrower than the auditor's: {narrower}");
+        Assert.True(withheld > 10_000, $"only {withheld} withheld counts: the tables were not read whole");
+
+        // The check can fail: publishing the other withheld cell of an equation that holds a small count pins that count.
+        var rule = SecrecyRule.Default;
+        var (leaky, pair) = tables.SelectMany(t => t.Relations.Select(r => (t, Withheld: r.Terms.Select(term => term.Cell).Where(c => !t.Published[c].Cases.HasValue).ToList())))
+            .First(x => x.Withheld.Count == 2 && rule.PrimaryStatus(x.t.Truth[x.Withheld[0]], x.t.Published[x.Withheld[0]].Population).IsSensitive());
+        var opened = leaky.Published.ToList();
+        opened[pair[1]] = opened[pair[1]] with { Cases = Published.Of(leaky.Truth[pair[1]]) };
+        Assert.Contains(SecrecyOracle.Check(opened, leaky.Relations, leaky.Truth, rule).Breaches, b => b.StartsWith(opened[pair[0]].Label + " ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -171,6 +201,47 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
             SELECT count(*) FROM features.scan_cluster a JOIN features.scan_cluster b
               ON a.condition_code = b.condition_code AND a.rank < b.rank AND a.territory_ids && b.territory_ids
             """));
+
+        // Differencing: a cluster's count (its communes over all years) is one more equation over the
+        // yearly tables. Per condition, the five yearly tables and every cluster together: no
+        // withheld count of 1–10 — a commune-year or a cluster — may be pinned within its protection interval.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var tables = await PublishedTablesAsync();
+        var clusters = await ScanClustersAsync();
+        var published = 0;
+        foreach (var condition in tables.GroupBy(t => t.Condition))
+        {
+            var joint = Join(condition.ToList());
+            foreach (var cluster in clusters.Where(c => c.Condition == condition.Key))
+            {
+                var members = cluster.Communes.ToHashSet();
+                var parts = joint.Cells.Where(c => members.Contains(c.Territory)).Select(c => c.Index).ToList();
+                Assert.Equal(5 * members.Count, parts.Count);
+                var truth = parts.Sum(p => joint.Truth[p]);
+                joint.Relations.Add(LinearRelation.Sum($"scan cluster {condition.Key} #{cluster.Rank} = its communes over the years", joint.Published.Count, parts));
+                joint.Published.Add(new AuditCell($"scan cluster {condition.Key} #{cluster.Rank}", cluster.Cases is { } n ? Published.Of(n) : Published<long>.Suppressed));
+                joint.Truth.Add(truth);
+                if (cluster.Cases is { } shown)
+                {
+                    Assert.Equal(truth, shown);
+                    published++;
+                }
+            }
+            var breaches = SecrecyOracle.Breaches(joint.Published, joint.Relations, joint.Truth, SecrecyRule.Default);
+            Assert.True(breaches.Count == 0, $"{condition.Key}: {breaches.Count} counts pinned{Environment.NewLine}{string.Join(Environment.NewLine, breaches.Take(20))}");
+
+            // The check can fail: a cluster of one commune withheld in one year only would give that year away.
+            var lone = joint.Cells.GroupBy(c => c.Territory).Select(g => g.Where(c => !joint.Published[c.Index].Cases.HasValue).ToList())
+                .First(w => w.Count == 1 && SecrecyRule.Default.IsSmall(joint.Truth[w[0].Index]));
+            var commune = joint.Cells.Where(c => c.Territory == lone[0].Territory).Select(c => c.Index).ToList();
+            var pinned = FeasibilityIntervals.Compute(
+                [.. joint.Published, new AuditCell("one-commune cluster", Published.Of(commune.Sum(c => joint.Truth[c])))],
+                [.. joint.Relations, LinearRelation.Sum("one-commune cluster = the commune over the years", joint.Published.Count, commune)],
+                [lone[0].Index])[lone[0].Index];
+            Assert.Equal(new FeasibleInterval(joint.Truth[lone[0].Index], joint.Truth[lone[0].Index]), pinned);
+        }
+        output.WriteLine($"{clusters.Count} scan clusters, {published} with their count published, differenced against the yearly tables in {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.True(published > 0, "no scan cluster count published: nothing to difference");
     }
 
     [Fact]
@@ -217,5 +288,69 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world) : ICl
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>One published table of counts (a period × condition): the cells as a reader has them, the true counts behind them, the hierarchy's equations.</summary>
+    private sealed record CountsTable(string Period, string Condition, List<long> Territories, List<AuditCell> Published, List<long> Truth, List<LinearRelation> Relations);
+
+    /// <summary>Every published table of counts of the batch, with the communes' true counts and populations summed up the hierarchy from the batch's strata.</summary>
+    private async Task<List<CountsTable>> PublishedTablesAsync()
+    {
+        var cases = await FiguresAsync("cases");
+        var parent = cases.GroupBy(c => c.Territory).ToDictionary(g => g.Key, g => g.First().Parent);
+        var truth = new Dictionary<(long, string, string), (long Cases, long Population)>();
+        foreach (var s in await HealthStratum.ReadAsync(world.Database.DataSource, world.HealthBatch, default))
+            for (long? t = s.TerritoryId; t is { } id; t = parent[id])
+            {
+                var (n, p) = truth.GetValueOrDefault((id, s.Period, s.Condition));
+                truth[(id, s.Period, s.Condition)] = (n + s.Cases, p + s.Population);
+            }
+        var tables = new List<CountsTable>();
+        foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)).OrderBy(g => g.Key))
+        {
+            var cells = table.ToList();
+            var index = cells.Select((c, i) => (c.Territory, i)).ToDictionary(p => p.Territory, p => p.i);
+            var real = cells.Select(c => truth.GetValueOrDefault((c.Territory, c.Period, c.Condition))).ToList();
+            var published = cells.Select((c, i) => new AuditCell($"{c.Period} {c.Condition} territory {c.Territory}",
+                c.State == "suppressed" ? Published<long>.Suppressed : Published.Of((long)c.Value!.Value), real[i].Population)).ToList();
+            // The reading is right: every published count is the true one.
+            Assert.All(cells.Select((c, i) => (c, i)).Where(p => p.c.State != "suppressed"), p => Assert.Equal(real[p.i].Cases, (long)p.c.Value!.Value));
+            var relations = cells.Where(c => c.Parent is not null).GroupBy(c => c.Parent!.Value)
+                .Select(g => LinearRelation.Sum($"{table.Key.Period} {table.Key.Condition}: {g.Key} = Σ children", index[g.Key], g.Select(c => index[c.Territory]))).ToList();
+            tables.Add(new CountsTable(table.Key.Period, table.Key.Condition, cells.Select(c => c.Territory).ToList(), published, real.Select(r => r.Cases).ToList(), relations));
+        }
+        return tables;
+    }
+
+    /// <summary>Several tables side by side as one system of cells and equations (cell positions shifted), each cell with its territory.</summary>
+    private static (List<AuditCell> Published, List<long> Truth, List<LinearRelation> Relations, List<(int Index, long Territory)> Cells) Join(List<CountsTable> tables)
+    {
+        var published = new List<AuditCell>();
+        var truth = new List<long>();
+        var relations = new List<LinearRelation>();
+        var cells = new List<(int, long)>();
+        foreach (var table in tables)
+        {
+            var offset = published.Count;
+            cells.AddRange(table.Territories.Select((t, i) => (offset + i, t)));
+            published.AddRange(table.Published);
+            truth.AddRange(table.Truth);
+            relations.AddRange(table.Relations.Select(r => r with { Terms = r.Terms.Select(t => t with { Cell = t.Cell + offset }).ToList() }));
+        }
+        return (published, truth, relations, cells);
+    }
+
+    private sealed record ScanCluster(string Condition, int Rank, long[] Communes, long? Cases);
+
+    private async Task<List<ScanCluster>> ScanClustersAsync()
+    {
+        await using var command = world.Database.DataSource.CreateCommand(
+            "SELECT condition_code, rank, territory_ids, cases FROM features.scan_cluster WHERE health_batch_id = $1 ORDER BY condition_code, rank");
+        command.Parameters.Add(new() { Value = world.HealthBatch });
+        await using var reader = await command.ExecuteReaderAsync();
+        var clusters = new List<ScanCluster>();
+        while (await reader.ReadAsync())
+            clusters.Add(new ScanCluster(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<long[]>(2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+        return clusters;
     }
 }
