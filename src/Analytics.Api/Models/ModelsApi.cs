@@ -5,6 +5,7 @@ using System.Text;
 using Analytics.Api.Access;
 using Analytics.Api.Platform;
 using Analytics.Jobs.AuditTrail;
+using Analytics.Jobs.Exports;
 using Analytics.Jobs.Release;
 using Analytics.Jobs.Training;
 using Analytics.Models.Access;
@@ -82,15 +83,19 @@ public static class ModelsApi
         if (await InForceAsync(dataSource, code, cancellationToken) is not { } release)
             return NothingPublished(code);
         var (period, territories) = await PriorityTerritoriesAsync(dataSource, release.RunId, release.ReleaseId, cancellationToken);
-        var csv = new StringBuilder();
-        csv.AppendLine(CultureInfo.InvariantCulture, $"# modele={release.Model};publication={release.ReleaseId};entrainement={release.RunId};approuve_par={release.ApprovedBy};approuve_le={release.ApprovedAt:O};periode={period}");
-        csv.AppendLine("rang;code;nom;rsi_predit;cas_attendus;intervalle_bas;intervalle_haut");
+        // Through the one CSV writer: a territory named "=HYPERLINK(…)" comes out as text, a line break stays in its cell.
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var csv = new CsvWriter(text);
+        csv.Row($"# modele={release.Model}", $"publication={release.ReleaseId}", $"entrainement={release.RunId}", $"approuve_par={release.ApprovedBy}",
+            string.Create(CultureInfo.InvariantCulture, $"approuve_le={release.ApprovedAt:O}"), $"periode={period}");
+        csv.Row("rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut");
         foreach (var t in territories)
-            csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{t.Rank};{t.Code};{t.Name.Replace(';', ',')};{t.PredictedSir:F3};{t.Predicted:F2};{t.IntervalLow:F0};{t.IntervalHigh:F0}"));
+            csv.Row(t.Rank.ToString(CultureInfo.InvariantCulture), t.Code, t.Name, t.PredictedSir.ToString("F3", CultureInfo.InvariantCulture),
+                t.Predicted.ToString("F2", CultureInfo.InvariantCulture), t.IntervalLow.ToString("F0", CultureInfo.InvariantCulture), t.IntervalHigh.ToString("F0", CultureInfo.InvariantCulture));
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             await audit.AppendAsync(connection, null, new AuditEntry(UserName(context), AuditKinds.Export, $"release:{release.ReleaseId}",
             new JsonObject { ["what"] = "priorities.csv", ["model"] = code }), cancellationToken);
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"priorites-{code}-{release.ReleaseId}.csv");
+        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"priorites-{code}-{release.ReleaseId}.csv");
     }
 
     private static async Task<Results<Ok<TerritoryExplanation>, ProblemHttpResult>> ExplainAsync(string code, string territory, HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)

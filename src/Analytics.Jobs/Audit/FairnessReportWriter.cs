@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Analytics.Jobs.Exports;
 using Analytics.Models.Fairness;
 
 namespace Analytics.Jobs.Audit;
@@ -19,7 +20,7 @@ namespace Analytics.Jobs.Audit;
 public static class FairnessReportWriter
 {
     /// <summary>CSV separator: <c>;</c>, the French habit and the demo data's; numbers use the invariant <c>.</c>.</summary>
-    public const char CsvSeparator = ';';
+    public const char CsvSeparator = CsvCell.Separator;
 
     /// <summary>Header of <see cref="WriteCsv"/>: one row per dimension × group × metric.</summary>
     public static readonly string[] CsvColumns =
@@ -48,22 +49,19 @@ public static class FairnessReportWriter
     /// <summary>
     /// One row per dimension × group × metric (<see cref="CsvColumns"/>): metric and verdict as English identifiers
     /// (<c>calibration</c>, <c>insufficient_evidence</c>), numbers round-trippable, empty fields for undefined values;
-    /// <c>ci_low</c>/<c>ci_high</c> are the ratio's interval. Fields are quoted only when they hold <c>;</c> or <c>"</c>.
+    /// <c>ci_low</c>/<c>ci_high</c> are the ratio's interval. Written by <see cref="CsvWriter"/> (formula-like labels neutralised).
     /// </summary>
     public static void WriteCsv(FairnessReport report, TextWriter writer)
     {
-        writer.NewLine = "\n";
-        writer.WriteLine(string.Join(CsvSeparator, CsvColumns));
+        var csv = new CsvWriter(writer);
+        csv.Row(CsvColumns);
         foreach (var dimension in report.Dimensions)
             foreach (var group in dimension.Groups)
                 foreach (var m in group.Metrics)
-                    writer.WriteLine(string.Join(CsvSeparator, new[]
-                    {
-                        Csv(dimension.Dimension), Csv(group.Label), FrenchLabels.MetricId(m.Metric),
+                    csv.Row(dimension.Dimension, group.Label, FrenchLabels.MetricId(m.Metric),
                         Number(m.Value), Number(m.ReferenceValue), Number(m.Ratio),
                         Number(m.RatioInterval?.Lower), Number(m.RatioInterval?.Upper),
-                        FrenchLabels.VerdictId(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall),
-                    }));
+                        FrenchLabels.VerdictId(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall));
     }
 
     /// <summary>The self-contained French HTML page.</summary>
@@ -286,7 +284,4 @@ public static class FairnessReportWriter
     private static string Decimal(double? value, int digits) => value is { } v ? v.ToString("N" + digits, French) : "—";
 
     private static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string Csv(string field) =>
-        field.Contains(CsvSeparator) || field.Contains('"') ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 }

@@ -1,19 +1,26 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Analytics.Jobs.Exports;
 
 namespace Analytics.Jobs.Demo;
 
 /// <summary>
 /// Writes a CSV the way INSEE-style files come: semicolon-separated, UTF-8 without BOM, "\n"
 /// line ends, a point as decimal separator, invariant culture for every number. A path ending
-/// in <c>.gz</c> is gzip-compressed (no timestamp in the header, so output stays byte-stable).
+/// in <c>.gz</c> is gzip-compressed (no timestamp in the header, so output stays byte-stable). Cells go through
+/// the product's one <see cref="CsvWriter"/>.
 /// </summary>
 internal sealed class DemoCsv : IDisposable
 {
     private readonly StreamWriter _writer;
+    private readonly CsvWriter _csv;
 
-    private DemoCsv(StreamWriter writer) => _writer = writer;
+    private DemoCsv(StreamWriter writer)
+    {
+        _writer = writer;
+        _csv = new CsvWriter(writer);
+    }
 
     public static DemoCsv Create(string path, params string[] header)
     {
@@ -26,19 +33,7 @@ internal sealed class DemoCsv : IDisposable
         return csv;
     }
 
-    public void Row(params string[] fields)
-    {
-        for (var i = 0; i < fields.Length; i++)
-        {
-            if (i > 0)
-                _writer.Write(';');
-            var field = fields[i];
-            if (field.Contains(';') || field.Contains('"'))
-                field = '"' + field.Replace("\"", "\"\"") + '"';
-            _writer.Write(field);
-        }
-        _writer.Write('\n');
-    }
+    public void Row(params string[] fields) => _csv.Row(fields);
 
     /// <summary>A number with a fixed count of decimals; never "-0.0".</summary>
     public static string Number(double value, int decimals)
