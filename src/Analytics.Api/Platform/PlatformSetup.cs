@@ -7,7 +7,7 @@ using Microsoft.OpenApi;
 
 namespace Analytics.Api.Platform;
 
-/// <summary>What every request and every area relies on: database, jobs, errors, OpenAPI.</summary>
+/// <summary>What every request and every area relies on: database, jobs, errors, security headers, OpenAPI.</summary>
 public static class PlatformSetup
 {
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
@@ -21,6 +21,9 @@ public static class PlatformSetup
         // RFC 9457 problem responses for every error, including the framework's own 401/403/404.
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<KnownErrorHandler>();
+        // A body or parameter that cannot be read answers 400 naming the parameter, in every environment (not an empty 400).
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new ControlCharacters.JsonText()));
 
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(swagger =>
@@ -69,8 +72,10 @@ public static class PlatformSetup
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        app.UseSecurityHeaders();   // first, so that every response carries them, errors included
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseControlCharacterRefusal();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         // The API description is public: it documents the roles each route needs, it reveals no data.
