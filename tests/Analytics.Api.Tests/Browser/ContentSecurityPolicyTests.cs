@@ -1,0 +1,68 @@
+using Analytics.Models.Access;
+using Microsoft.Playwright;
+
+namespace Analytics.Api.Tests.Browser;
+
+/// <summary>
+/// The web app, Swagger UI and the job dashboard still work in Chromium under their Content-Security-Policy, the
+/// browser reports no violation, and the policy is really in force (the page cannot <c>eval</c>).
+/// </summary>
+public class ContentSecurityPolicyTests(KestrelApiFactory api) : IClassFixture<KestrelApiFactory>, IAsyncLifetime
+{
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+
+    public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+
+    /// <summary>A page that keeps every console message in which Chromium reports a policy violation.</summary>
+    private async Task<(IPage Page, List<string> Violations)> OpenAsync()
+    {
+        var page = await browser.NewPageAsync();
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                violations.Add(message.Text);
+        };
+        return (page, violations);
+    }
+
+    private static Task<bool> CanEvalAsync(IPage page) =>
+        page.EvaluateAsync<bool>("() => { try { return eval('1 + 1') === 2; } catch { return false; } }");
+
+    [Fact]
+    public async Task an_admin_signs_in_and_opens_swagger_and_the_job_dashboard_without_any_violation_and_no_page_can_eval()
+    {
+        var account = await api.NewAccountAsync([Role.Admin]);
+        var (page, violations) = await OpenAsync();
+        await page.GotoAsync(api.Address + "/");
+        await page.FillAsync("#user-name", account.UserName);
+        await page.FillAsync("#password", account.Password);
+        await page.PressAsync("#password", "Enter");
+        await page.WaitForSelectorAsync("#second-factor:not([hidden])");
+        await page.FillAsync("#code", await api.NextCodeAsync(account));
+        await page.PressAsync("#code", "Enter");
+        await page.WaitForSelectorAsync("#session:not([hidden])");
+        Assert.Contains(Role.Admin, await page.TextContentAsync("#roles"));
+        await page.ClickAsync("#language");
+        await page.WaitForSelectorAsync("html[lang=en]");
+        Assert.False(await CanEvalAsync(page));
+
+        await page.GotoAsync(api.Address + "/swagger/index.html");
+        await page.WaitForSelectorAsync(".swagger-ui .information-container .title");
+        await page.WaitForSelectorAsync(".opblock-summary-path");
+        Assert.False(await CanEvalAsync(page));
+
+        await page.GotoAsync(api.Address + "/hangfire");
+        await page.WaitForSelectorAsync("#stats");
+        Assert.False(await CanEvalAsync(page));
+
+        Assert.Empty(violations);
+    }
+}
