@@ -50,9 +50,11 @@ public static class ModelsApi
         models.MapGet("/{code}/card", CardAsync).WithName("GetModelCard")
             .WithSummary("Fiche du modèle publié / Model card of the release in force.").AllowRoles(Readers);
         models.MapGet("/{code}/fairness", FairnessAsync).WithName("GetFairnessReport")
-            .WithSummary("Rapport d'équité publié (JSON) / Fairness report of the release in force.").AllowRoles(Readers);
+            .WithSummary("Rapport d'équité publié (JSON, sans résultat par territoire) / Published fairness report of the release in force (no territory-level data).").AllowRoles(Readers);
         models.MapGet("/{code}/fairness.html", FairnessHtmlAsync).WithName("GetFairnessReportPage")
-            .WithSummary("Rapport d'équité publié, page autonome / Fairness report of the release in force as a page.").AllowRoles(Readers);
+            .WithSummary("Rapport d'équité publié, page autonome / Published fairness report of the release in force as a page.").AllowRoles(Readers);
+        models.MapGet("/{code}/fairness.csv", FairnessCsvAsync).WithName("ExportFairnessReport")
+            .WithSummary("Export CSV du rapport d'équité publié / CSV export of the published fairness report.").AllowRoles(Readers);
         models.MapPost("/{code}/comments", CommentAsync).WithName("CommentTerritory")
             .WithSummary("Commenter un territoire : l'élément de revue doit être traité avant la prochaine publication / Comment on a territory.").AllowRoles(Role.Analyst, Role.Planner);
         models.MapPost("/{code}/runs", LaunchAsync).WithName("LaunchTraining")
@@ -134,19 +136,22 @@ public static class ModelsApi
             return NothingPublished(code);
         var card = await TextAsync(dataSource, "SELECT jsonb_build_object('release', $2::jsonb, 'card', model_card, 'coefficients', coefficients, 'metrics', metrics, 'importance', importance, 'residualMoran', residual_moran)::text FROM ml.model_run WHERE id = $1",
             release, cancellationToken);
-        return Results.Text(card, "application/json; charset=utf-8");
+        return Results.Text(card!, "application/json; charset=utf-8");
     }
 
+    // The fairness routes serve the report's published form only (PublishedFairness): the whole report, with its
+    // residual map, is on the review routes.
     private static async Task<IResult> FairnessAsync(string code, HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         NoStore(context);
         if (await InForceAsync(dataSource, code, cancellationToken) is not { } release)
             return NothingPublished(code);
         var report = await TextAsync(dataSource, """
-            SELECT jsonb_build_object('release', $2::jsonb, 'reports', jsonb_object_agg(variant, jsonb_build_object('verdict', verdict, 'report', report)))::text
+            SELECT CASE WHEN bool_and(published_report IS NOT NULL) THEN
+                jsonb_build_object('release', $2::jsonb, 'reports', jsonb_object_agg(variant, jsonb_build_object('verdict', verdict, 'report', published_report)))::text END
             FROM ml.fairness_report WHERE run_id = $1
             """, release, cancellationToken);
-        return Results.Text(report, "application/json; charset=utf-8");
+        return report is null ? NoPublishedForm(code) : Results.Text(report, "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> FairnessHtmlAsync(string code, HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -154,8 +159,23 @@ public static class ModelsApi
         NoStore(context);
         if (await InForceAsync(dataSource, code, cancellationToken) is not { } release)
             return NothingPublished(code);
-        var html = await TextAsync(dataSource, "SELECT html FROM ml.fairness_report WHERE run_id = $1 AND variant = 'reweighted'", release, cancellationToken);
-        return Results.Content(html, "text/html; charset=utf-8");
+        var html = await TextAsync(dataSource, "SELECT published_html FROM ml.fairness_report WHERE run_id = $1 AND variant = 'reweighted'", release, cancellationToken);
+        return html is null ? NoPublishedForm(code) : Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary>The published report of the model as trained (the verdict the release carries), one row per dimension × group × metric.</summary>
+    private static async Task<IResult> FairnessCsvAsync(string code, HttpContext context, NpgsqlDataSource dataSource, AuditLog audit, CancellationToken cancellationToken)
+    {
+        NoStore(context);
+        if (await InForceAsync(dataSource, code, cancellationToken) is not { } release)
+            return NothingPublished(code);
+        var csv = await TextAsync(dataSource, "SELECT published_csv FROM ml.fairness_report WHERE run_id = $1 AND variant = 'unmitigated'", release, cancellationToken);
+        if (csv is null)
+            return NoPublishedForm(code);
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            await audit.AppendAsync(connection, null, new AuditEntry(UserName(context), AuditKinds.Export, $"release:{release.ReleaseId}",
+                new JsonObject { ["what"] = "fairness.csv", ["model"] = code }), cancellationToken);
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"equite-{code}-{release.ReleaseId}.csv");
     }
 
     private static async Task<Results<Created, ProblemHttpResult>> CommentAsync(string code, CommentRequest request, HttpContext context, Releases releases, ModelSpecifications specifications, CancellationToken cancellationToken)
@@ -227,16 +247,19 @@ public static class ModelsApi
         return (period, territories);
     }
 
-    private static async Task<string> TextAsync(NpgsqlDataSource dataSource, string sql, Provenance release, CancellationToken cancellationToken)
+    private static async Task<string?> TextAsync(NpgsqlDataSource dataSource, string sql, Provenance release, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new() { Value = release.RunId });
         command.Parameters.Add(new() { Value = System.Text.Json.JsonSerializer.Serialize(release, System.Text.Json.JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>Model outputs are never cached: a revoked release must disappear on the next request, proxies included.</summary>
     private static void NoStore(HttpContext context) => context.Response.Headers.CacheControl = "no-store";
+
+    private static ProblemHttpResult NoPublishedForm(string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
+        $"La publication en vigueur du modèle « {code} » précède la forme publiable du rapport d'équité : entraîner et faire approuver une nouvelle version. / The release in force of model '{code}' predates the publishable form of the fairness report: train and approve a new one.");
 
     private static ProblemHttpResult NothingPublished(string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
         $"Aucune publication approuvée en vigueur pour le modèle « {code} ». / No approved release in force for model '{code}'.");

@@ -53,13 +53,13 @@ internal static partial class FairnessCharts
         return Inline(plot.GetSvgXml(Width, 90 + 24 * Math.Max(rows.Count, 3)), id, title);
     }
 
-    /// <summary>Territories filled by the class of their residual on a diverging scale (<see cref="ResidualMap"/>).</summary>
+    /// <summary>Territories filled by the class of their residual on a diverging scale, grey when withheld or without one (<see cref="ResidualMap"/>).</summary>
     public static string Map(string id, string title, ResidualMap map)
     {
         using var plot = new Plot();
         foreach (var (code, geometry) in map.Polygons.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            var colour = map.Residuals.TryGetValue(code, out var r) ? ResidualMap.Colours[ResidualMap.ClassOf(r)] : ResidualMap.NoValueColour;
+            var colour = map.Classes.TryGetValue(code, out var k) && k != ResidualMap.Withheld ? ResidualMap.Colours[k] : ResidualMap.NoValueColour;
             for (var g = 0; g < geometry.NumGeometries; g++)
                 if (geometry.GetGeometryN(g) is Polygon polygon)
                 {

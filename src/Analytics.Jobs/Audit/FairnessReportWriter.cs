@@ -8,8 +8,11 @@ using Analytics.Models.Fairness;
 namespace Analytics.Jobs.Audit;
 
 /// <summary>
-/// Writes a <see cref="FairnessReport"/> three ways: JSON for programs and storage, CSV tables for spreadsheets and
-/// R/pandas, and a self-contained French HTML page for the reviewer and the auditor.
+/// Writes a fairness report three ways: JSON for programs and storage, CSV tables for spreadsheets and R/pandas, and
+/// a self-contained French HTML page. CSV and HTML are written from a <see cref="FairnessView"/>: the whole report for
+/// reviewers and auditors (<see cref="FairnessView.Unrestricted"/>, with the residual map in classes), or the
+/// analyst-facing one (<see cref="PublishedFairness"/>: withheld groups shown as "effectif insuffisant", no
+/// territory-level data).
 /// </summary>
 /// <remarks>
 /// The HTML page loads nothing: no script, font, style sheet or image from anywhere — charts are inline SVG drawn
@@ -24,7 +27,7 @@ public static class FairnessReportWriter
 
     /// <summary>Header of <see cref="WriteCsv"/>: one row per dimension × group × metric.</summary>
     public static readonly string[] CsvColumns =
-        ["dimension", "group", "metric", "value", "reference_value", "ratio", "ci_low", "ci_high", "verdict", "shortfall"];
+        ["dimension", "group", "metric", "value", "reference_value", "ratio", "ci_low", "ci_high", "verdict", "shortfall", "withheld"];
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -43,15 +46,20 @@ public static class FairnessReportWriter
     /// </summary>
     public static string ToJson(FairnessReport report) => JsonSerializer.Serialize(report, JsonOptions);
 
+    /// <summary>A view of a report as JSON, with the same conventions; withheld figures are null.</summary>
+    public static string ToJson(FairnessView view) => JsonSerializer.Serialize(view, JsonOptions);
+
     /// <summary>A before / after comparison as JSON, with the same conventions as <see cref="ToJson(FairnessReport)"/>.</summary>
     public static string ToJson(FairnessComparison comparison) => JsonSerializer.Serialize(comparison, JsonOptions);
 
     /// <summary>
     /// One row per dimension × group × metric (<see cref="CsvColumns"/>): metric and verdict as English identifiers
     /// (<c>calibration</c>, <c>insufficient_evidence</c>), numbers round-trippable, empty fields for undefined values;
-    /// <c>ci_low</c>/<c>ci_high</c> are the ratio's interval. Written by <see cref="CsvWriter"/> (formula-like labels neutralised).
+    /// <c>ci_low</c>/<c>ci_high</c> are the ratio's interval; <c>withheld</c> says why a group's figures are withheld
+    /// (<c>too_few_territories</c>, <c>too_few_cases</c>, <c>complementary</c>; empty when shown). Written by
+    /// <see cref="CsvWriter"/> (formula-like labels neutralised).
     /// </summary>
-    public static void WriteCsv(FairnessReport report, TextWriter writer)
+    public static void WriteCsv(FairnessView report, TextWriter writer)
     {
         var csv = new CsvWriter(writer);
         csv.Row(CsvColumns);
@@ -61,16 +69,18 @@ public static class FairnessReportWriter
                     csv.Row(dimension.Dimension, group.Label, FrenchLabels.MetricId(m.Metric),
                         Number(m.Value), Number(m.ReferenceValue), Number(m.Ratio),
                         Number(m.RatioInterval?.Lower), Number(m.RatioInterval?.Upper),
-                        FrenchLabels.VerdictId(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall));
+                        FrenchLabels.VerdictId(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall), FrenchLabels.WithholdingId(group.Withheld));
     }
 
     /// <summary>The self-contained French HTML page.</summary>
-    /// <param name="report">The audit.</param>
+    /// <param name="report">The audit as its audience may read it.</param>
     /// <param name="writer">Where the page goes (UTF-8 is the caller's encoding to choose; the page declares UTF-8).</param>
-    /// <param name="map">Polygons and residuals for the residual map; no map section without it.</param>
-    /// <param name="comparison">Before / after mitigation; no comparison section without it.</param>
-    public static void WriteHtml(FairnessReport report, TextWriter writer, ResidualMap? map = null, FairnessComparison? comparison = null)
+    /// <param name="map">Polygons and residual classes for the residual map (reviewers and auditors only); no map section without it.</param>
+    /// <param name="comparison">Before / after mitigation (restricted like <paramref name="report"/>); no comparison section without it.</param>
+    public static void WriteHtml(FairnessView report, TextWriter writer, ResidualMap? map = null, FairnessComparison? comparison = null)
     {
+        if (report.Restricted && map is not null)
+            throw new ArgumentException("the analyst-facing report carries no territory-level data: no residual map", nameof(map));
         var page = new StringBuilder();
         var policy = report.Policy;
         page.Append("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\"/>\n")
@@ -82,7 +92,7 @@ public static class FairnessReportWriter
             .Append("<p class=\"verdict\">Verdict global : ").Append(Badge(report.Overall)).Append("</p>\n")
             .Append("<dl>\n")
             .Append(Term("Territoires audités", Integer(report.Territories)))
-            .Append(Term("Cas observés", Integer(report.ObservedCases)))
+            .Append(Term("Cas observés", report.ObservedCases is { } observed ? Integer(observed) : "masqué (secret statistique)"))
             .Append(Term("Cas attendus (modèle)", Decimal(report.PredictedCases, 1)))
             .Append(Term("Tolérance des ratios", $"de {Decimal(policy.LowerTolerance, 2)} à {Decimal(policy.UpperTolerance, 2)}"))
             .Append(Term("Minimums par groupe", $"{Integer(policy.MinimumTerritories)} territoires, {Integer(policy.MinimumObservedCases)} cas observés, {Integer(policy.MinimumDenominator)} au dénominateur des indicateurs de liste prioritaire"))
@@ -92,12 +102,18 @@ public static class FairnessReportWriter
             .Append("<strong>non conforme</strong> quand il en est entièrement sorti, <strong>à surveiller</strong> sinon ; ")
             .Append("<strong>preuves insuffisantes</strong> quand le groupe (ou sa référence) est sous un minimum — jamais conforme par défaut. ")
             .Append("Le verdict d’un groupe est le plus sévère de ses indicateurs : non conforme, puis preuves insuffisantes, puis à surveiller, puis conforme.</p>\n");
+        if (report.Restricted)
+            page.Append("<p class=\"note\">Forme publiée du rapport. Les groupes de moins de ").Append(Integer(policy.MinimumTerritories))
+                .Append(" territoires ou de ").Append(Integer(policy.MinimumObservedCases))
+                .Append(" cas observés sont signalés « effectif insuffisant » : leurs sommes et indicateurs sont masqués, leur verdict est conservé ; ")
+                .Append("d’autres groupes peuvent être masqués pour qu’on ne puisse pas les retrouver par différence. ")
+                .Append("Aucun résultat par territoire n’est publié ; la carte des résidus est réservée aux relecteurs et aux auditeurs.</p>\n");
         page.Append(Table("Verdict par groupe", ["Dimension", "Groupe", "Territoires", "Cas observés", "Verdict"],
             report.Dimensions.SelectMany(d => d.Groups.Select(g => new[]
             {
                 Html.Text(FrenchLabels.Dimension(d.Dimension)),
                 Html.Text(FrenchLabels.Group(g.Label)) + (g.IsReference ? " (référence)" : ""),
-                Integer(g.Sums.Territories), Integer(g.Sums.Observed),
+                Integer(g.Territories), g.Sums is { } sums ? Integer(sums.Observed) : Withheld(g.Withheld),
                 g.IsReference ? "Référence" : Badge(g.Overall),
             }))));
         page.Append("</section>\n");
@@ -107,7 +123,7 @@ public static class FairnessReportWriter
             .Append("<p>Rapport des cas observés aux cas attendus par le modèle (1 = calibré ; en dessous, le modèle prédit plus de cas qu’il n’en est enregistré). ")
             .Append("Les barres sont les intervalles de confiance bootstrap.</p>\n");
         var calibration = report.Dimensions.SelectMany(d => d.Groups.Select(g => (d, g, m: g.Metric(FairnessMetric.Calibration))))
-            .Where(x => x.m.Value is not null && x.m.ValueInterval is not null)
+            .Where(x => x.g.Sums is not null && x.m.Value is not null && x.m.ValueInterval is not null)
             .ToList();
         page.Append(Figure(
             FairnessCharts.Intervals($"graphique-{++chart}", "Calibration observé / attendu par groupe", "observé / attendu",
@@ -118,7 +134,7 @@ public static class FairnessReportWriter
                 calibration.Select(x => new[]
                 {
                     Html.Text(FrenchLabels.Dimension(x.d.Dimension)), Html.Text(FrenchLabels.Group(x.g.Label)),
-                    Integer(x.g.Sums.Observed), Decimal(x.g.Sums.Predicted, 1), Decimal(x.m.Value!.Value, 3),
+                    Integer(x.g.Sums!.Value.Observed), Decimal(x.g.Sums!.Value.Predicted, 1), Decimal(x.m.Value!.Value, 3),
                     Decimal(x.m.ValueInterval!.Value.Lower, 3), Decimal(x.m.ValueInterval!.Value.Upper, 3),
                     x.g.IsReference ? "Référence" : Badge(x.m.Verdict),
                 }))));
@@ -140,7 +156,7 @@ public static class FairnessReportWriter
                     Html.Text(FrenchLabels.Dimension(x.d.Dimension)), Html.Text(FrenchLabels.Group(x.g.Label)),
                     Decimal(x.m.Value, 3), Decimal(x.m.ReferenceValue, 3), Decimal(x.m.Ratio, 3),
                     Decimal(x.m.RatioInterval?.Lower, 3), Decimal(x.m.RatioInterval?.Upper, 3),
-                    Badge(x.m.Verdict), Html.Text(FrenchLabels.Shortfall(x.m.Shortfall)),
+                    Badge(x.m.Verdict), Html.Text(string.Join(" ; ", new[] { FrenchLabels.Shortfall(x.m.Shortfall), FrenchLabels.Withholding(x.g.Withheld) }.Where(t => t.Length > 0))),
                 }));
             page.Append("<h3>").Append(Html.Text(name)).Append("</h3>\n");
             page.Append(drawn.Count == 0
@@ -172,24 +188,28 @@ public static class FairnessReportWriter
     private static string MapSection(ResidualMap map, string id)
     {
         var counts = new int[ResidualMap.Colours.Length];
-        foreach (var value in map.Residuals.Values)
-            counts[ResidualMap.ClassOf(value)]++;
+        foreach (var k in map.Classes.Values.Where(k => k != ResidualMap.Withheld))
+            counts[k]++;
         var title = "Carte des résidus de Pearson par territoire";
         var legend = Table("Légende et effectifs par classe de résidu",
             ["Couleur", "Résidu (observé − attendu) / √attendu", "Territoires"],
             ResidualMap.Colours.Select((c, k) => new[]
             {
                 $"<span class=\"swatch\" style=\"background:{c}\"></span> {c}", Html.Text(ResidualMap.ClassLabels[k]), Integer(counts[k]),
-            }));
-        var all = Table("Résidu de chaque territoire", ["Territoire", "Résidu de Pearson"],
-            map.Residuals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new[] { Html.Text(r.Key), Decimal(r.Value, 2) }));
+            }).Append(
+            [
+                $"<span class=\"swatch\" style=\"background:{ResidualMap.NoValueColour}\"></span> {ResidualMap.NoValueColour}",
+                "masqué : nombre de cas couvert par le secret statistique", Integer(map.Classes.Values.Count(k => k == ResidualMap.Withheld)),
+            ]));
         return new StringBuilder()
             .Append("<section aria-labelledby=\"carte\">\n<h2 id=\"carte\">Carte des résidus</h2>\n")
-            .Append("<p>Résidu de Pearson (observé − attendu) / √attendu : en rouge, plus de cas que prévu (sous-prédiction) ; en bleu, moins. ")
-            .Append("Au-delà de ±2, un écart est inhabituel pour le seul bruit de Poisson.</p>\n")
+            .Append("<p>Résidu de Pearson (observé − attendu) / √attendu, en classes : en rouge, plus de cas que prévu (sous-prédiction) ; en bleu, moins. ")
+            .Append("Au-delà de ±2, un écart est inhabituel pour le seul bruit de Poisson. Les résidus ne sont pas donnés territoire par territoire : ")
+            .Append("avec le nombre de cas attendu, ils redonneraient le nombre de cas enregistré. En gris, les territoires dont le nombre de cas est couvert par le secret statistique. ")
+            .Append("Carte réservée aux relecteurs et aux auditeurs.</p>\n")
             .Append(Figure(FairnessCharts.Map(id, title, map),
-                $"{title} ; échelle divergente en sept classes, gris : territoire sans résidu.",
-                legend + "<details><summary>Tableau complet des résidus</summary>\n" + all + "</details>\n"))
+                $"{title} ; échelle divergente en sept classes, gris : territoire masqué ou sans résidu.",
+                legend))
             .Append("</section>\n")
             .ToString();
     }
@@ -238,11 +258,12 @@ public static class FairnessReportWriter
         svg{max-width:100%;height:auto}
         .badge{font-weight:600}
         .pass{color:#1a7f37}.warn{color:#8a5a00}.fail{color:#b3261e}.insufficient{color:#57606a}.notjudged{color:#0550ae}
+        .withheld{font-style:italic;color:#57606a}.note{border-left:4px solid #0550ae;padding-left:0.5rem}
         .swatch{display:inline-block;width:1em;height:1em;border:1px solid #57606a;vertical-align:middle}
         dt{font-weight:600}
         """;
 
-    private static string RowLabel(DimensionResult dimension, GroupResult group) =>
+    private static string RowLabel(DimensionView dimension, GroupView group) =>
         $"{FrenchLabels.ShortDimension(dimension.Dimension)} : {FrenchLabels.Group(group.Label)}";
 
     private static string Figure(string svg, string caption, string table) =>
@@ -280,6 +301,8 @@ public static class FairnessReportWriter
     }
 
     private static string Integer(long value) => value.ToString("N0", French);
+
+    private static string Withheld(Withholding withholding) => $"<span class=\"withheld\">{Html.Text(FrenchLabels.Withholding(withholding))}</span>";
 
     private static string Decimal(double? value, int digits) => value is { } v ? v.ToString("N" + digits, French) : "—";
 

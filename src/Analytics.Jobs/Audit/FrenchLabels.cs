@@ -113,4 +113,24 @@ internal static class FrenchLabels
         EvidenceShortfall.UnstableResamples => "unstable_resamples",
         _ => throw new ArgumentOutOfRangeException(nameof(shortfall), shortfall, null),
     };
+
+    /// <summary>Why a group's figures are withheld, in French (empty when shown).</summary>
+    public static string Withholding(Withholding withholding) => withholding switch
+    {
+        Models.Fairness.Withholding.None => "",
+        Models.Fairness.Withholding.TooFewTerritories => "effectif insuffisant (trop peu de territoires)",
+        Models.Fairness.Withholding.TooFewCases => "effectif insuffisant (trop peu de cas)",
+        Models.Fairness.Withholding.Complementary => "masqué pour protéger un groupe à effectif insuffisant",
+        _ => throw new ArgumentOutOfRangeException(nameof(withholding), withholding, null),
+    };
+
+    /// <summary>Stable English identifier of a withholding for CSV (snake_case; empty when shown).</summary>
+    public static string WithholdingId(Withholding withholding) => withholding switch
+    {
+        Models.Fairness.Withholding.None => "",
+        Models.Fairness.Withholding.TooFewTerritories => "too_few_territories",
+        Models.Fairness.Withholding.TooFewCases => "too_few_cases",
+        Models.Fairness.Withholding.Complementary => "complementary",
+        _ => throw new ArgumentOutOfRangeException(nameof(withholding), withholding, null),
+    };
 }

@@ -9,6 +9,7 @@ using Analytics.Models.AuditTrail;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Fairness;
 using Analytics.Models.Modelling;
+using Analytics.Models.Secrecy;
 using Analytics.Models.Spatial;
 using Analytics.Models.Specifications;
 using NetTopologySuite.Geometries;
@@ -132,12 +133,12 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var territoryIds = TerritoryIds(matrix);
         var (decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport, comparison) =
             Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised));
-        var map = new ResidualMap(await OutlinesAsync(territoryIds, cancellationToken),
-            outcomes.ToDictionary(o => o.Code, o => o.PearsonResidual, StringComparer.Ordinal));
+        var map = ResidualMap.Of(await OutlinesAsync(territoryIds, cancellationToken), outcomes, SecrecyRule.Default);
+        var published = PublishedFairness.Protect(report, outcomes, SecrecyRule.Default);
 
         var checks = Checks(predictions, poissonCv, boostedCv).ToList();
         var predictionsSha = PredictionsHash(predictions);
-        await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, checks, predictionsSha, cancellationToken);
+        await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, published, checks, predictionsSha, cancellationToken);
         return new Outcome(runId, null, Name(decision.Champion), FrenchLabels.VerdictId(report.Overall), FrenchLabels.VerdictId(mitigatedReport.Overall), checks, predictionsSha);
     }
 
@@ -224,7 +225,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     private async Task StoreAsync(long runId, ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
         CrossValidationResult poissonCv, CrossValidationResult boostedCv, PoissonRiskModel poisson, BoostedRiskModel boosted, CrossValidationResult championCv,
         IReadOnlyList<TerritoryPrediction> predictions, IReadOnlyList<TerritoryExplanation> explanations,
-        FairnessReport report, FairnessReport mitigated, FairnessComparison comparison, ResidualMap map, List<string> checks, string predictionsSha,
+        FairnessReport report, FairnessReport mitigated, FairnessComparison comparison, ResidualMap map, PublishedFairness published, List<string> checks, string predictionsSha,
         CancellationToken cancellationToken)
     {
         var coefficients = poisson.Coefficients.Select(c => new
@@ -277,22 +278,42 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
              NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Integer, NpgsqlDbType.Jsonb], cancellationToken);
 
+        // Each report twice: whole for the review routes (residual map in classes), and the analyst-facing form.
         foreach (var (variant, audited) in new[] { ("unmitigated", report), ("reweighted", mitigated) })
         {
-            var html = new StringWriter();
-            FairnessReportWriter.WriteHtml(audited, html, map, variant == "reweighted" ? comparison : null);
-            var csv = new StringWriter();
-            FairnessReportWriter.WriteCsv(audited, csv);
-            await using var insert = new NpgsqlCommand("INSERT INTO ml.fairness_report (run_id, variant, verdict, report, html, csv) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
+            var reweighted = variant == "reweighted";
+            var full = FairnessView.Unrestricted(audited);
+            var view = published.View(audited);
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO ml.fairness_report (run_id, variant, verdict, report, html, csv, published_report, published_html, published_csv)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """, connection, transaction);
             insert.Parameters.Add(new() { Value = runId });
             insert.Parameters.Add(new() { Value = variant });
             insert.Parameters.Add(new() { Value = FrenchLabels.VerdictId(audited.Overall) });
             insert.Parameters.Add(new() { Value = FairnessReportWriter.ToJson(audited), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(new() { Value = html.ToString() });
-            insert.Parameters.Add(new() { Value = csv.ToString() });
+            insert.Parameters.Add(new() { Value = Html(full, map, reweighted ? comparison : null) });
+            insert.Parameters.Add(new() { Value = Csv(full) });
+            insert.Parameters.Add(new() { Value = FairnessReportWriter.ToJson(view), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new() { Value = Html(view, null, reweighted ? published.View(comparison) : null) });
+            insert.Parameters.Add(new() { Value = Csv(view) });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string Html(FairnessView view, ResidualMap? map, FairnessComparison? comparison)
+    {
+        var html = new StringWriter();
+        FairnessReportWriter.WriteHtml(view, html, map, comparison);
+        return html.ToString();
+    }
+
+    private static string Csv(FairnessView view)
+    {
+        var csv = new StringWriter();
+        FairnessReportWriter.WriteCsv(view, csv);
+        return csv.ToString();
     }
 
     private async Task<int> VintageAsync(FeatureMatrix.Data matrix, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ public enum CellStatus
 {
     Published,
 
-    /// <summary>1 to threshold − 1 cases.</summary>
+    /// <summary>1 to threshold − 1 cases, or withheld on the publisher's own grounds (<see cref="SuppressionCell.Withheld"/>).</summary>
     Primary,
 
     /// <summary>Population − cases is 1 to threshold − 1 (the complement would be small).</summary>

@@ -8,8 +8,9 @@ namespace Analytics.Models.Secrecy;
 /// <remarks>
 /// <para>The heuristic, in order:</para>
 /// <list type="number">
-/// <item><b>Primary.</b> Cells of 1 to threshold − 1 cases, and (when the population is published)
-/// cells whose complement population − cases is 1 to threshold − 1, are withheld.</item>
+/// <item><b>Primary.</b> Cells of 1 to threshold − 1 cases, (when the population is published)
+/// cells whose complement population − cases is 1 to threshold − 1, and cells the publisher
+/// withholds on its own grounds (<see cref="SuppressionCell.Withheld"/>) are withheld.</item>
 /// <item><b>Singletons.</b> Any equation with exactly one withheld cell gives that cell away, so a
 /// second cell of the same equation is withheld; repeated until no equation has a lone withheld
 /// cell. The partner is chosen by, in order: fewest leaf cells added up (inner cells before
@@ -91,7 +92,9 @@ public static class SecondarySuppression
             _cells = cells;
             _relations = relations;
             _rule = rule;
-            Status = cells.Select(c => rule.PrimaryStatus(c.Cases, c.Population)).ToArray();
+            Status = cells.Select(c => rule.PrimaryStatus(c.Cases, c.Population) is var primary && primary == CellStatus.Published && c.Withheld
+                ? CellStatus.Primary
+                : primary).ToArray();
             _relationsOf = cells.Select(_ => new List<int>()).ToArray();
             _suppressedIn = new int[relations.Count];
             for (var r = 0; r < relations.Count; r++)

@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Analytics.Jobs.Audit;
 using Analytics.Models.Fairness;
 using Analytics.Models.Randomness;
+using Analytics.Models.Secrecy;
 using NetTopologySuite.Geometries;
 
 namespace Analytics.Jobs.Tests.Audit;
@@ -17,7 +18,7 @@ public class FairnessReportWriterTests
     /// 400 territories on a 20 × 20 grid of 1 km squares (Lambert-93), random density and quintile, Poisson counts,
     /// rural × 5 thinned to 60%; a second model run ("after") with the thinning halved, for the comparison section.
     /// </summary>
-    private static (FairnessReport Before, FairnessReport After, ResidualMap Map) Sample()
+    private static (FairnessReport Before, FairnessReport After, ResidualMap Map, List<TerritoryOutcome> Outcomes) Sample()
     {
         var random = new SeededRandom(7);
         var factory = new GeometryFactory(new PrecisionModel(), 2154);
@@ -32,7 +33,8 @@ public class FairnessReportWriterTests
             var expected = random.NextDouble(20, 80);
             var targeted = density == "rural" && quintile == "5";
             var groups = new Dictionary<string, string> { [FairnessDimensions.DensityClass] = density, [FairnessDimensions.DeprivationQuintile] = quintile };
-            var observed = random.NextPoisson(expected * (targeted ? 0.6 : 1));
+            // One territory with a count the secrecy rule protects, for the map's withheld class.
+            var observed = i == 1 ? 4 : random.NextPoisson(expected * (targeted ? 0.6 : 1));
             before.Add(new TerritoryOutcome(code, observed, expected, expected * 200, random.NextBernoulli(0.2), random.NextBernoulli(0.2), groups));
             after.Add(new TerritoryOutcome(code, observed, targeted ? expected * 0.8 : expected, expected * 200, random.NextBernoulli(0.2), random.NextBernoulli(0.2), groups));
             double x = 300_000 + 1_000 * (i % 20), y = 6_800_000 + 1_000 * (i / 20);
@@ -40,14 +42,14 @@ public class FairnessReportWriterTests
         }
         var policy = new FairnessPolicy { BootstrapResamples = 200 };
         return (FairnessAudit.Run(before, policy), FairnessAudit.Run(after, policy),
-            new ResidualMap(polygons, before.Where(t => t.Code != "29000").ToDictionary(t => t.Code, t => t.PearsonResidual)));
+            ResidualMap.Of(polygons, before.Where(t => t.Code != "29000"), SecrecyRule.Default), before);
     }
 
     private static XDocument Page(out string html)
     {
-        var (before, after, map) = Sample();
+        var (before, after, map, _) = Sample();
         using var writer = new StringWriter();
-        FairnessReportWriter.WriteHtml(before, writer, map, FairnessComparison.Between(before, after));
+        FairnessReportWriter.WriteHtml(FairnessView.Unrestricted(before), writer, map, FairnessComparison.Between(before, after));
         html = writer.ToString();
         // Strict XML parsing: the page is well-formed markup, which an HTML5 parser would accept without question.
         using var reader = XmlReader.Create(new StringReader(html), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
@@ -103,29 +105,65 @@ public class FairnessReportWriterTests
     }
 
     [Fact]
-    public void the_map_colours_each_territory_by_its_residual_class_and_lists_every_residual()
+    public void the_map_colours_each_territory_by_its_residual_class_withholds_secret_counts_and_lists_no_residual()
     {
-        var (before, _, map) = Sample();
+        var (before, _, map, outcomes) = Sample();
         using var writer = new StringWriter();
 
-        FairnessReportWriter.WriteHtml(before, writer, map);
+        FairnessReportWriter.WriteHtml(FairnessView.Unrestricted(before), writer, map);
 
         var html = writer.ToString();
-        // 400 squares, 399 with a residual; the one without is grey.
+        // 400 squares, 399 audited; the one without a class and the one whose count (4) is secret are grey.
         Assert.Contains("#BDBDBD", html, StringComparison.OrdinalIgnoreCase);
-        foreach (var (code, residual) in map.Residuals.Take(20))
-            Assert.Contains($"<th scope=\"row\">{code}</th><td>{residual.ToString("N2", CultureInfo.GetCultureInfo("fr-FR"))}</td>", html);
+        Assert.Equal(ResidualMap.Withheld, map.Classes["29001"]);
+        Assert.Equal(1, map.Classes.Values.Count(k => k == ResidualMap.Withheld));
+        // Classes only: no territory's residual to two decimals (with the predicted count it would give the count back).
+        foreach (var t in outcomes.Take(50))
+            Assert.DoesNotContain($">{t.PearsonResidual.ToString("N2", CultureInfo.GetCultureInfo("fr-FR"))}<", html);
+        Assert.DoesNotContain("<th scope=\"row\">29002</th>", html);
         Assert.Contains("Avant et après atténuation", FairnessPage(before, map, withComparison: true));
         Assert.DoesNotContain("Avant et après atténuation", html);
     }
 
     [Fact]
+    public void the_published_page_and_csv_show_withheld_groups_as_insufficient_without_their_figures_and_refuse_a_map()
+    {
+        var (before, _, map, outcomes) = Sample();
+        var published = PublishedFairness.Protect(before, outcomes, SecrecyRule.Default);
+        var view = published.View(before);
+        var withheld = view.Dimensions.SelectMany(d => d.Groups.Select(g => (d, g))).Where(x => x.g.Withheld != Withholding.None).ToList();
+        Assert.NotEmpty(withheld);
+
+        using var page = new StringWriter();
+        FairnessReportWriter.WriteHtml(view, page);
+        using var csvWriter = new StringWriter();
+        FairnessReportWriter.WriteCsv(view, csvWriter);
+
+        var html = page.ToString();
+        Assert.Contains("effectif insuffisant", html);
+        Assert.Contains("Forme publiée du rapport", html);
+        Assert.DoesNotContain("Carte des résidus", html);
+        var rows = csvWriter.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(';')).ToList();
+        foreach (var (d, g) in withheld)
+        {
+            var groupRows = rows.Where(r => r[0] == d.Dimension && r[1] == g.Label).ToList();
+            Assert.Equal(Enum.GetValues<FairnessMetric>().Length, groupRows.Count);
+            Assert.All(groupRows, r => Assert.Equal("", r[3] + r[4] + r[5] + r[6] + r[7]));
+            Assert.All(groupRows, r => Assert.Contains(r[10], new[] { "too_few_territories", "too_few_cases", "complementary" }));
+            // Each withheld group's recorded count is nowhere on the page's group table.
+            var observed = before.Group(d.Dimension, g.Label).Sums.Observed.ToString("N0", CultureInfo.GetCultureInfo("fr-FR"));
+            Assert.DoesNotContain($"<td>{g.Territories}</td><td>{observed}</td>", html);
+        }
+        Assert.Throws<ArgumentException>(() => FairnessReportWriter.WriteHtml(view, new StringWriter(), map));
+    }
+
+    [Fact]
     public void the_csv_has_one_row_per_group_and_metric_and_reads_back_to_the_reports_numbers()
     {
-        var (report, _, _) = Sample();
+        var (report, _, _, _) = Sample();
         using var writer = new StringWriter();
 
-        FairnessReportWriter.WriteCsv(report, writer);
+        FairnessReportWriter.WriteCsv(FairnessView.Unrestricted(report), writer);
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(string.Join(';', FairnessReportWriter.CsvColumns), lines[0]);
@@ -152,7 +190,7 @@ public class FairnessReportWriterTests
     [Fact]
     public void the_json_carries_every_verdict_the_policy_and_undefined_values_as_null()
     {
-        var (report, _, _) = Sample();
+        var (report, _, _, _) = Sample();
 
         using var json = JsonDocument.Parse(FairnessReportWriter.ToJson(report));
 
@@ -177,7 +215,7 @@ public class FairnessReportWriterTests
     private static string FairnessPage(FairnessReport report, ResidualMap map, bool withComparison)
     {
         using var writer = new StringWriter();
-        FairnessReportWriter.WriteHtml(report, writer, map, withComparison ? FairnessComparison.Between(report, report) : null);
+        FairnessReportWriter.WriteHtml(FairnessView.Unrestricted(report), writer, map, withComparison ? FairnessComparison.Between(report, report) : null);
         return writer.ToString();
     }
 
