@@ -5,7 +5,7 @@ namespace Analytics.Api.Tests.Browser;
 
 /// <summary>
 /// The web app, Swagger UI and the job dashboard still work in Chromium under their Content-Security-Policy, the
-/// browser reports no violation, and the policy is really in force (the page cannot <c>eval</c>).
+/// browser reports no violation, and the policy is really in force (a script element inserted by the page does not run).
 /// </summary>
 public class ContentSecurityPolicyTests(KestrelApiFactory api) : IClassFixture<KestrelApiFactory>, IAsyncLifetime
 {
@@ -27,17 +27,32 @@ public class ContentSecurityPolicyTests(KestrelApiFactory api) : IClassFixture<K
         var violations = new List<string>();
         page.Console += (_, message) =>
         {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) && !message.Text.Contains(ProbeHash, StringComparison.Ordinal))
                 violations.Add(message.Text);
         };
         return (page, violations);
     }
 
-    private static Task<bool> CanEvalAsync(IPage page) =>
-        page.EvaluateAsync<bool>("() => { try { return eval('1 + 1') === 2; } catch { return false; } }");
+    // The probe: a script element the page's own code could insert. Chromium lets code evaluated through the
+    // DevTools protocol call eval whatever the policy, but an inserted inline script runs only if the policy allows it.
+    private const string Probe = "window.inlineScriptRan = true";
+
+    /// <summary>The policy's refusal of the probe, as Chromium reports it (the hash of the refused script).</summary>
+    private static readonly string ProbeHash =
+        "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Probe)));
+
+    private static Task<bool> CanRunInlineScriptAsync(IPage page) =>
+        page.EvaluateAsync<bool>($$"""
+            () => {
+              const script = document.createElement('script');
+              script.textContent = '{{Probe}}';
+              document.head.appendChild(script);
+              return window.inlineScriptRan === true;
+            }
+            """);
 
     [Fact]
-    public async Task an_admin_signs_in_and_opens_swagger_and_the_job_dashboard_without_any_violation_and_no_page_can_eval()
+    public async Task an_admin_signs_in_and_opens_swagger_and_the_job_dashboard_without_any_violation_and_no_page_can_run_an_inserted_inline_script()
     {
         var account = await api.NewAccountAsync([Role.Admin]);
         var (page, violations) = await OpenAsync();
@@ -52,16 +67,18 @@ public class ContentSecurityPolicyTests(KestrelApiFactory api) : IClassFixture<K
         Assert.Contains(Role.Admin, await page.TextContentAsync("#roles"));
         await page.ClickAsync("#language");
         await page.WaitForSelectorAsync("html[lang=en]");
-        Assert.False(await CanEvalAsync(page));
+        Assert.False(await CanRunInlineScriptAsync(page));
 
         await page.GotoAsync(api.Address + "/swagger/index.html");
         await page.WaitForSelectorAsync(".swagger-ui .information-container .title");
         await page.WaitForSelectorAsync(".opblock-summary-path");
-        Assert.False(await CanEvalAsync(page));
+        Assert.False(await CanRunInlineScriptAsync(page));
 
         await page.GotoAsync(api.Address + "/hangfire");
-        await page.WaitForSelectorAsync("#stats");
-        Assert.False(await CanEvalAsync(page));
+        await page.WaitForSelectorAsync(".page-header");
+        // The realtime chart is drawn by the dashboard's own scripts: they run under the policy.
+        await page.WaitForSelectorAsync("canvas.chartjs-render-monitor", new() { State = WaitForSelectorState.Attached });
+        Assert.False(await CanRunInlineScriptAsync(page));
 
         Assert.Empty(violations);
     }
