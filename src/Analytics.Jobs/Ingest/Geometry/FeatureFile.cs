@@ -41,7 +41,6 @@ public sealed class FeatureFile
     {
         var options = new JsonSerializerOptions();
         options.Converters.Add(new GeoJsonConverterFactory());
-        FeatureCollection? collection;
         int? srid = 4326; // RFC 7946: longitude/latitude on WGS 84 unless an old-style "crs" member says otherwise
         try
         {
@@ -53,7 +52,12 @@ public sealed class FeatureFile
                 if (document.RootElement.TryGetProperty("crs", out var crs))
                     srid = SridFromCrsMember(crs, fileName);
             }
-            collection = JsonSerializer.Deserialize<FeatureCollection>(bytes, options);
+            var collection = JsonSerializer.Deserialize<FeatureCollection>(bytes, options);
+            if (collection is null)
+                throw new IngestException(fileName, null, null, "not a GeoJSON FeatureCollection");
+            // Inside the try: attribute values are converted here, and a 100,000-digit number fails here.
+            var features = collection.Select((f, i) => new SourceFeature(i + 1, AttributesOf(f.Attributes), f.Geometry)).ToList();
+            return new FeatureFile { FileName = fileName, Srid = srid, Features = features };
         }
         catch (JsonException e)
         {
@@ -62,12 +66,8 @@ public sealed class FeatureFile
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException or NotSupportedException)
         {
             // A number the JSON reader cannot hold (100,000 digits), coordinates NTS cannot build…
-            throw new IngestException(fileName, null, null, $"not valid GeoJSON geometry: {Text.Columns.Truncate(e.Message)}");
+            throw new IngestException(fileName, null, null, $"not valid GeoJSON: {Text.Columns.Truncate(e.Message)}");
         }
-        if (collection is null)
-            throw new IngestException(fileName, null, null, "not a GeoJSON FeatureCollection");
-        var features = collection.Select((f, i) => new SourceFeature(i + 1, AttributesOf(f.Attributes), f.Geometry)).ToList();
-        return new FeatureFile { FileName = fileName, Srid = srid, Features = features };
     }
 
     private static int SridFromCrsMember(JsonElement crs, string fileName)
@@ -168,7 +168,8 @@ public sealed class FeatureFile
         {
             return geoReader.Read(blob);
         }
-        catch (Exception e) when (e is not IngestException and not OutOfMemoryException)
+        // Out of memory too: a count of 2^31 rings fails its one array allocation, the process is fine.
+        catch (Exception e) when (e is not IngestException)
         {
             throw new IngestException(fileName, index, column, $"the geometry blob is malformed and cannot be read ({e.GetType().Name})");
         }
