@@ -63,11 +63,12 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             long? release = outcome.FailedChecks.Count == 0 ? await releases.CreateAsync(runId, cancellationToken) : null;
             return outcome with { ReleaseId = release };
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Every way out ends the run with its reason; a killed process is the reaper's to end.
             await using var command = dataSource.CreateCommand("UPDATE ml.model_run SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1");
             command.Parameters.Add(new() { Value = runId });
-            command.Parameters.Add(new() { Value = e.Message });
+            command.Parameters.Add(new() { Value = e is OperationCanceledException ? "interrupted: the run was cancelled (the process was stopping)" : e.Message });
             command.Parameters.Add(new() { Value = clock.GetUtcNow() });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
