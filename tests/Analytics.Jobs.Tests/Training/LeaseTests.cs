@@ -64,6 +64,9 @@ public class LeaseTests(DemoPipeline pipeline)
             Assert.StartsWith("interrupted:", await pipeline.Database.ScalarAsync<string>("SELECT error FROM ml.model_run WHERE id = $1", deadRun));
             Assert.True(await pipeline.Database.ScalarAsync<bool>("SELECT finished_at IS NOT NULL FROM ml.model_run WHERE id = $1", deadRun));
             Assert.Equal("running", await pipeline.Database.ScalarAsync<string>("SELECT status FROM ml.model_run WHERE id = $1", liveRun));
+            // The run trained for real held its lease from this process, and ended by itself.
+            Assert.Equal(Leases.Worker, await pipeline.Database.ScalarAsync<string>("SELECT worker FROM ml.model_run WHERE id = $1", trained.RunId));
+            Assert.True(await pipeline.Database.ScalarAsync<bool>("SELECT heartbeat_at IS NOT NULL AND status = 'succeeded' FROM ml.model_run WHERE id = $1", trained.RunId));
         }
         finally
         {
