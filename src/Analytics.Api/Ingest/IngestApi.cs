@@ -65,8 +65,9 @@ public static class IngestApi
             var loadId = Guid.NewGuid();
             var path = Path.Combine(options.Value.UploadFolder, $"{loadId:N}.upload");
             long written = 0;
-            await using (var target = File.Create(path))
+            try
             {
+                await using var target = File.Create(path);
                 // Streamed to disk with the size checked as it comes: an oversized upload never sits in memory.
                 var buffer = new byte[81920];
                 int read;
@@ -82,9 +83,23 @@ public static class IngestApi
                     await target.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 }
             }
+            catch
+            {
+                // An aborted or failed upload leaves no partial file behind.
+                File.Delete(path);
+                throw;
+            }
             var request = new IngestRequest(ingestKind, path, fileName, context.User.Identity!.Name!, OptionsFrom(query)) { LoadId = loadId };
-            await ingest.QueueAsync(request, context.RequestAborted);
-            jobs.Enqueue<IngestJob>(job => job.RunAsync(request, CancellationToken.None));
+            try
+            {
+                await ingest.QueueAsync(request, context.RequestAborted);
+                jobs.Enqueue<IngestJob>(job => job.RunAsync(request, CancellationToken.None));
+            }
+            catch
+            {
+                File.Delete(path);
+                throw;
+            }
             return TypedResults.Accepted($"/api/ingest/loads/{loadId}", new UploadAccepted(loadId, $"/api/ingest/loads/{loadId}"));
         }
         return ApiProblems.Create(StatusCodes.Status400BadRequest, "The request holds no file part.");

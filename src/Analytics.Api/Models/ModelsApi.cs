@@ -204,7 +204,8 @@ public static class ModelsApi
         if (specifications.Find(code) is null)
             return ApiProblems.Create(StatusCodes.Status404NotFound, $"Aucun modèle « {code} ». / No model '{code}'.");
         var user = UserName(context);
-        var job = jobs.Enqueue<TrainingJob>(j => j.RunAsync(code, user, CancellationToken.None));
+        var jobKey = Guid.NewGuid();
+        var job = jobs.Enqueue<TrainingJob>(j => j.RunAsync(code, user, jobKey, CancellationToken.None));
         return TypedResults.Accepted((string?)null, new RunQueued(job, code));
     }
 

@@ -22,10 +22,15 @@ namespace Analytics.Jobs.Ingest;
 /// <remarks>
 /// The same file (same kind, same SHA-256) loaded twice is a no-op the second time; concurrent
 /// loads of one file are serialised by an advisory lock. Used alike by the command line, the
-/// Hangfire job and the upload endpoint.
+/// Hangfire job and the upload endpoint. Every exception ends the load with an outcome: a refusal
+/// naming file, line, field and why, or — for what is not the file's fault (the database lost…) —
+/// the progress row marked failed with its reason before the exception goes on to the caller.
 /// </remarks>
-public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<IngestService> logger, AuditTrail.AuditLog? audit = null)
+public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<IngestService> logger, AuditTrail.AuditLog? audit = null, IngestLimits? limits = null)
 {
+    /// <summary>Options as stored with the batch; a non-finite number (refused below) must still be recordable.</summary>
+    private static readonly JsonSerializerOptions OptionsJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public async Task<IngestResult> LoadAsync(IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var result = await LoadOnceAsync(request, progress, cancellationToken);
@@ -63,21 +68,41 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         }
 
         await tracker.StartAsync();
+        try
+        {
+            return await RunLoaderAsync(connection, transaction, request, hash, bytes, started, tracker, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Not the file's fault (cancelled, database lost): no batch can be recorded, but the load
+            // must not show "running" for ever. Nothing of it was written: the transaction is rolled back.
+            await tracker.FinishAsync("failed", null, $"{request.FileName}: the load was interrupted ({e.GetType().Name}); nothing of it was written. Load the file again.");
+            throw;
+        }
+        finally
+        {
+            await tracker.DisposeAsync();
+        }
+    }
+
+    private async Task<IngestResult> RunLoaderAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestRequest request, string hash, long bytes,
+        DateTimeOffset started, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
         var batchId = await InsertBatchAsync(connection, transaction, request, hash, bytes, started, cancellationToken);
-        var context = new LoadContext(connection, transaction, batchId, request, tracker.Report, clock);
+        var context = new LoadContext(connection, transaction, batchId, request, tracker.Report, clock) { Limits = limits ?? IngestLimits.Default };
         var watch = Stopwatch.StartNew();
         try
         {
+            CheckOptions(request);
             await LoaderFor(request).LoadAsync(context, cancellationToken);
             CheckRejectedShare(context);
             await WriteQuarantineAsync(connection, transaction, batchId, context.Quarantined, cancellationToken);
             await FinishBatchAsync(connection, transaction, batchId, context, context.RowsLoaded, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IngestException || IsDataError(e))
+        catch (Exception e) when (RefusalOf(e, request.FileName) is { } message)
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            var message = e is IngestException ? e.Message : $"{request.FileName}: the database refused the data ({((PostgresException)e).MessageText})";
             var failedId = await RecordFailureAsync(request, hash, bytes, started, message, context);
             var failed = new IngestResult(IngestOutcome.Failed, failedId, request.FileName, context.RowsRead, 0, context.QuarantineCount,
                 context.GeometriesRepaired, message, context.Quarantined.Take(20).ToList(), context.Notes);
@@ -107,9 +132,30 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "unknown kind"),
     };
 
-    /// <summary>Data errors fail the batch at once with their reason; anything else (a lost connection…) is for the caller to retry.</summary>
-    private static bool IsDataError(Exception e) =>
-        e is PostgresException p && (p.SqlState.StartsWith("22", StringComparison.Ordinal) || p.SqlState.StartsWith("23", StringComparison.Ordinal) || p.SqlState == "XX000");
+    /// <summary>
+    /// The refusal an exception stands for, or null when it is not the file's doing (cancelled, the
+    /// database unreachable): those go on to the caller. A reader's unexpected exception on a hostile
+    /// file is a refusal too — the file could not be read — rather than a load left running.
+    /// </summary>
+    private static string? RefusalOf(Exception e, string fileName) => e switch
+    {
+        IngestException => e.Message,
+        PostgresException p when p.SqlState.StartsWith("22", StringComparison.Ordinal) || p.SqlState.StartsWith("23", StringComparison.Ordinal) || p.SqlState == "XX000" =>
+            $"{fileName}: the database refused the data ({p.MessageText})",
+        OperationCanceledException or NpgsqlException or OutOfMemoryException => null,
+        _ => $"{fileName}: the file cannot be read ({e.GetType().Name}: {Text.Columns.Truncate(e.Message)})",
+    };
+
+    /// <summary>Options that are numbers must be real numbers: NaN or ±Infinity would reach the geometry and the database.</summary>
+    private static void CheckOptions(IngestRequest request)
+    {
+        var options = request.Options;
+        if (!(double.IsFinite(options.MaxRejectedShare) && options.MaxRejectedShare is >= 0 and <= 1))
+            throw new IngestException(request.FileName, null, "maxRejectedShare",
+                FormattableString.Invariant($"the share of rejected rows allowed must be a number between 0 and 1 (got {options.MaxRejectedShare})"));
+        if (options.CellSize is { } size && !double.IsFinite(size))
+            throw new IngestException(request.FileName, null, "cellSize", FormattableString.Invariant($"the grid cell size must be a finite number of metres (got {size})"));
+    }
 
     private static void CheckRejectedShare(LoadContext context)
     {
@@ -156,7 +202,7 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new() { Value = (object?)request.Options.Source ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)request.Options.Licence ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = request.LoadedBy });
-        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(request.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(request.Options, OptionsJson), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new() { Value = started });
         command.Parameters.Add(new() { Value = status });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

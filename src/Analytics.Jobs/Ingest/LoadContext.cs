@@ -22,6 +22,9 @@ public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction t
     public IngestOptions Options => Request.Options;
     public TimeProvider Clock { get; } = clock;
 
+    /// <summary>What a file may cost to read (decompressed size…).</summary>
+    public IngestLimits Limits { get; init; } = IngestLimits.Default;
+
     public long RowsRead { get; set; }
     public long RowsLoaded { get; set; }
     public long GeometriesRepaired { get; set; }

@@ -22,6 +22,11 @@ public static class JobScheduling
             .ValidateOnStart();
         services.AddTransient<HeartbeatJob>();
         services.AddTransient<Ingest.IngestJob>();
+        services.AddOptions<Ingest.IngestLimits>()
+            .Bind(configuration.GetSection(Ingest.IngestLimits.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<Ingest.IngestLimits>>().Value);
         services.AddSingleton<Ingest.IngestService>();
         services.AddOptions<Training.TrainingOptions>().Bind(configuration.GetSection(Training.TrainingOptions.Section));
         services.AddSingleton<Training.ModelSpecifications>();
@@ -42,6 +47,11 @@ public static class JobScheduling
                 // The migrator installs the schema before anything starts; a worker never alters it.
                 PrepareSchemaIfNecessary = false,
                 QueuePollInterval = TimeSpan.FromSeconds(jobs.PollIntervalSeconds),
+                // A running job keeps its fetch alive (every fifth of the timeout); one whose worker
+                // died is handed out again after the lease timeout, not Hangfire's default 30 minutes.
+                // Loads and training are not retried (AutomaticRetry 0) and find their own outcome.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.LeaseTimeoutSeconds),
             };
             return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
         });
@@ -51,6 +61,7 @@ public static class JobScheduling
             .UseRecommendedSerializerSettings());
         if (withWorker)
         {
+            services.AddHostedService<LeaseReaper>();
             services.AddHangfireServer((sp, server) =>
             {
                 var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;

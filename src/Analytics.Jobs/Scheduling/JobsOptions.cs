@@ -20,4 +20,12 @@ public sealed class JobsOptions
     /// <summary>How often an idle worker looks for new jobs, in seconds (default 2).</summary>
     [Range(1, 60, ErrorMessage = "Jobs:PollIntervalSeconds must be between 1 and 60.")]
     public int PollIntervalSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds without a heartbeat after which a running load or training run is taken for dead and
+    /// marked failed (interrupted), and after which Hangfire hands a job whose worker died to another
+    /// (default 60; work beats every 3 s).
+    /// </summary>
+    [Range(15, 3600, ErrorMessage = "Jobs:LeaseTimeoutSeconds must be between 15 and 3600.")]
+    public int LeaseTimeoutSeconds { get; set; } = 60;
 }

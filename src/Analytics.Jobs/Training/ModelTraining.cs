@@ -46,21 +46,29 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
 
     public sealed record Outcome(long RunId, long? ReleaseId, string Champion, string Fairness, string FairnessAfterMitigation, IReadOnlyList<string> FailedChecks, string PredictionsSha256);
 
-    public async Task<Outcome> RunAsync(ModelSpecification spec, string launchedBy, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Trains one run. <paramref name="jobKey"/> is the launch request's key (null from the command
+    /// line): stored with the run, unique, so a second delivery of the same request cannot start a second run.
+    /// While it trains, the run holds a lease (<c>heartbeat_at</c>, see <see cref="Scheduling.Leases"/>).
+    /// </summary>
+    public async Task<Outcome> RunAsync(ModelSpecification spec, string launchedBy, CancellationToken cancellationToken = default, Guid? jobKey = null)
     {
         var matrix = await new FeatureMatrix(dataSource, clock).BuildAsync(spec, cancellationToken);
-        var runId = await StartAsync(spec, matrix, launchedBy, cancellationToken);
+        var runId = await StartAsync(spec, matrix, launchedBy, jobKey, cancellationToken);
+        await using var heartbeat = new Scheduling.Heartbeat(dataSource,
+            "UPDATE ml.model_run SET heartbeat_at = now(), worker = $2 WHERE id = $1 AND status = 'running'", runId);
         try
         {
             var outcome = await TrainAsync(spec, matrix, runId, cancellationToken);
             long? release = outcome.FailedChecks.Count == 0 ? await releases.CreateAsync(runId, cancellationToken) : null;
             return outcome with { ReleaseId = release };
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Every way out ends the run with its reason; a killed process is the reaper's to end.
             await using var command = dataSource.CreateCommand("UPDATE ml.model_run SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1");
             command.Parameters.Add(new() { Value = runId });
-            command.Parameters.Add(new() { Value = e.Message });
+            command.Parameters.Add(new() { Value = e is OperationCanceledException ? "interrupted: the run was cancelled (the process was stopping)" : e.Message });
             command.Parameters.Add(new() { Value = clock.GetUtcNow() });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
@@ -195,13 +203,21 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private async Task<long> StartAsync(ModelSpecification spec, FeatureMatrix.Data matrix, string launchedBy, CancellationToken cancellationToken)
+    /// <summary>The run of the launch request <paramref name="jobKey"/>, if it started already (whatever became of it).</summary>
+    public async Task<long?> RunOfJobAsync(Guid jobKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM ml.model_run WHERE job_key = $1");
+        command.Parameters.Add(new() { Value = jobKey });
+        return await command.ExecuteScalarAsync(cancellationToken) as long?;
+    }
+
+    private async Task<long> StartAsync(ModelSpecification spec, FeatureMatrix.Data matrix, string launchedBy, Guid? jobKey, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            INSERT INTO ml.model_run (spec_code, specification, matrix_id, dataset_version, seed, code_version, launched_by, started_at, status)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id
+            INSERT INTO ml.model_run (spec_code, specification, matrix_id, dataset_version, seed, code_version, launched_by, started_at, status, job_key, heartbeat_at, worker)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9, now(), $10) RETURNING id
             """, connection, transaction);
         command.Parameters.Add(new() { Value = spec.Code });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(spec), NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -211,6 +227,8 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new() { Value = CodeVersion });
         command.Parameters.Add(new() { Value = launchedBy });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new() { Value = (object?)jobKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = Scheduling.Leases.Worker });
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         await audit.AppendAsync(connection, transaction, new AuditEntry(launchedBy, AuditKinds.ModelRun, $"run:{id}",
             new JsonObject { ["model"] = spec.Code, ["datasetVersion"] = matrix.DatasetVersion, ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture) }), cancellationToken);

@@ -12,7 +12,7 @@ internal sealed class CatalogLoader : ILoader
 
     public async Task LoadAsync(LoadContext context, CancellationToken cancellationToken)
     {
-        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName);
+        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName, context.Limits.MaxDecompressedBytes);
         var columns = new Columns(context.Request.FileName, file.Header);
         int[] required =
         [

@@ -41,7 +41,6 @@ public sealed class FeatureFile
     {
         var options = new JsonSerializerOptions();
         options.Converters.Add(new GeoJsonConverterFactory());
-        FeatureCollection? collection;
         int? srid = 4326; // RFC 7946: longitude/latitude on WGS 84 unless an old-style "crs" member says otherwise
         try
         {
@@ -53,20 +52,22 @@ public sealed class FeatureFile
                 if (document.RootElement.TryGetProperty("crs", out var crs))
                     srid = SridFromCrsMember(crs, fileName);
             }
-            collection = JsonSerializer.Deserialize<FeatureCollection>(bytes, options);
+            var collection = JsonSerializer.Deserialize<FeatureCollection>(bytes, options);
+            if (collection is null)
+                throw new IngestException(fileName, null, null, "not a GeoJSON FeatureCollection");
+            // Inside the try: attribute values are converted here, and a 100,000-digit number fails here.
+            var features = collection.Select((f, i) => new SourceFeature(i + 1, AttributesOf(f.Attributes), f.Geometry)).ToList();
+            return new FeatureFile { FileName = fileName, Srid = srid, Features = features };
         }
         catch (JsonException e)
         {
             throw new IngestException(fileName, e.LineNumber + 1, null, $"not valid GeoJSON: {e.Message.Split(" Path:")[0]}");
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException or NotSupportedException)
         {
-            throw new IngestException(fileName, null, null, $"not valid GeoJSON geometry: {e.Message}");
+            // A number the JSON reader cannot hold (100,000 digits), coordinates NTS cannot build…
+            throw new IngestException(fileName, null, null, $"not valid GeoJSON: {Text.Columns.Truncate(e.Message)}");
         }
-        if (collection is null)
-            throw new IngestException(fileName, null, null, "not a GeoJSON FeatureCollection");
-        var features = collection.Select((f, i) => new SourceFeature(i + 1, AttributesOf(f.Attributes), f.Geometry)).ToList();
-        return new FeatureFile { FileName = fileName, Srid = srid, Features = features };
     }
 
     private static int SridFromCrsMember(JsonElement crs, string fileName)
@@ -90,10 +91,23 @@ public sealed class FeatureFile
             var layers = new List<(string Table, string Column, int Srs)>();
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features' ORDER BY c.table_name";
+                // Only real tables: a layer that is a view runs whatever query the file's author wrote
+                // (a recursive view producing rows without end) each time it is read.
+                command.CommandText = """
+                    SELECT c.table_name, g.column_name, g.srs_id, (SELECT m.type FROM sqlite_master m WHERE m.name = c.table_name)
+                    FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+                    WHERE c.data_type = 'features' ORDER BY c.table_name
+                    """;
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
+                {
+                    var type = reader.IsDBNull(3) ? null : reader.GetString(3);
+                    if (type != "table")
+                        throw new IngestException(fileName, null, null, type == "view"
+                            ? $"the layer '{Text.Columns.Truncate(reader.GetString(0))}' is a view, not a table: only feature tables are read from a GeoPackage"
+                            : $"the layer '{Text.Columns.Truncate(reader.GetString(0))}' listed in gpkg_contents has no table");
                     layers.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+                }
             }
             if (layers.Count == 0)
                 throw new IngestException(fileName, null, null, "the GeoPackage has no feature layer");
@@ -129,7 +143,7 @@ public sealed class FeatureFile
                         if (string.Equals(name, layer.Column, StringComparison.OrdinalIgnoreCase))
                         {
                             if (!reader.IsDBNull(i))
-                                geometry = geoReader.Read((byte[])reader.GetValue(i));
+                                geometry = ReadGeometryBlob(geoReader, reader.GetValue(i), fileName, index, name);
                         }
                         else
                             attributes[name] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
@@ -142,6 +156,22 @@ public sealed class FeatureFile
         catch (SqliteException e)
         {
             throw new IngestException(fileName, null, null, $"not a readable GeoPackage: {e.Message}");
+        }
+    }
+
+    /// <summary>One GeoPackage geometry blob; a malformed one (cut short, wrong header, absurd counts) is refused by feature and column.</summary>
+    private static NtsGeometry ReadGeometryBlob(GeoPackageGeoReader geoReader, object value, string fileName, int index, string column)
+    {
+        if (value is not byte[] blob)
+            throw new IngestException(fileName, index, column, "the geometry is not a GeoPackage geometry blob");
+        try
+        {
+            return geoReader.Read(blob);
+        }
+        // Out of memory too: a count of 2^31 rings fails its one array allocation, the process is fine.
+        catch (Exception e) when (e is not IngestException)
+        {
+            throw new IngestException(fileName, index, column, $"the geometry blob is malformed and cannot be read ({e.GetType().Name})");
         }
     }
 

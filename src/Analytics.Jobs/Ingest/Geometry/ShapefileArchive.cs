@@ -49,6 +49,15 @@ public static class ShapefileArchive
         }
     }
 
+    /// <summary>Refuses an entry whose path climbs out (<c>..</c>), is absolute, or names a drive: a crafted archive, never a Shapefile.</summary>
+    private static void CheckEntryPath(string entryPath, string fileName)
+    {
+        var segments = entryPath.Split('/', '\\');
+        if (entryPath.StartsWith('/') || entryPath.StartsWith('\\') || entryPath.Contains(':', StringComparison.Ordinal) || segments.Contains(".."))
+            throw new IngestException(fileName, null, null,
+                $"the archive entry '{Text.Columns.Truncate(entryPath)}' has a path that is absolute or climbs out with '..': refused as a crafted archive");
+    }
+
     private static void Unpack(string path, string fileName, string folder)
     {
         ZipArchive archive;
@@ -70,10 +79,15 @@ public static class ShapefileArchive
             var compressed = Math.Max(1, archive.Entries.Sum(e => e.CompressedLength));
             if ((double)declared / compressed > MaxCompressionRatio)
                 throw new IngestException(fileName, null, null, $"the archive is compressed {declared / compressed:N0} to 1, beyond the {MaxCompressionRatio:N0} allowed: refused as a possible zip bomb");
+            foreach (var entry in archive.Entries)
+                CheckEntryPath(entry.FullName, fileName);
             long written = 0;
+            // Directory entries ("shp/") hold nothing; files are unpacked flat under their own name.
             foreach (var entry in archive.Entries.Where(e => e.Name.Length > 0))
             {
                 var target = Path.GetFullPath(Path.Combine(folder, entry.Name));
+                if (!target.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    throw new IngestException(fileName, null, null, $"the archive entry '{Text.Columns.Truncate(entry.FullName)}' would be written outside the unpacking folder");
                 using var input = entry.Open();
                 using var output = File.Create(target);
                 var buffer = new byte[81920];

@@ -76,7 +76,7 @@ internal sealed class HealthLoader : ILoader
     {
         var keys = new KeySet();
         var repeated = new List<RepeatedKey>();
-        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName);
+        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName, context.Limits.MaxDecompressedBytes);
         var columns = new Columns(context.Request.FileName, file.Header);
         var code = columns.Require("territory_code", "code", "code_geo", "codgeo", "code_insee", "insee_com", "code_commune", "depcom", "com", "territoire");
         var level = columns.Find("level", "niveau", "niveau_geo", "niv_geo", "type_territoire");

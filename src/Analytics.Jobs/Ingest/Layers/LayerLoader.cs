@@ -43,6 +43,9 @@ internal sealed partial class LayerLoader : ILoader
             srid = context.Options.Srid ?? 2154;
             if (kind == "grid")
                 cellSize = context.Options.CellSize ?? 1000;
+            if (cellSize is { } size && !(double.IsFinite(size) && size > 0 && size <= 100_000))
+                throw new IngestException(context.Request.FileName, null, "cellSize",
+                    FormattableString.Invariant($"the grid cell size must be a number of metres between 0 and 100,000 (got {size})"));
             values = ReadPointTable(context, indicators, kind, features);
         }
         else
@@ -100,7 +103,7 @@ internal sealed partial class LayerLoader : ILoader
         var fileName = context.Request.FileName;
         var rejected = new HashSet<long>();
         PointTable table;
-        using (var file = CsvFile.Open(context.Request.FilePath, fileName))
+        using (var file = CsvFile.Open(context.Request.FilePath, fileName, context.Limits.MaxDecompressedBytes))
         {
             var columns = new Columns(fileName, file.Header);
             table = Plan(context, indicators, kind, columns);
@@ -153,7 +156,7 @@ internal sealed partial class LayerLoader : ILoader
 
     private static IEnumerable<Value> StreamValues(LoadContext context, PointTable table, HashSet<long> rejected)
     {
-        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName);
+        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName, context.Limits.MaxDecompressedBytes);
         var columns = new Columns(context.Request.FileName, file.Header);
         var records = 0L;
         while (file.TryRead(out var record))

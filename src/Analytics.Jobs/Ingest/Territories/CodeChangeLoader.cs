@@ -12,7 +12,7 @@ internal sealed class CodeChangeLoader : ILoader
 {
     public async Task LoadAsync(LoadContext context, CancellationToken cancellationToken)
     {
-        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName);
+        using var file = CsvFile.Open(context.Request.FilePath, context.Request.FileName, context.Limits.MaxDecompressedBytes);
         var columns = new Columns(context.Request.FileName, file.Header);
         var oldCode = columns.Require("old_code", "code_avant", "com_av", "ancien_code", "code_ancien");
         var newCode = columns.Require("new_code", "code_apres", "com_ap", "nouveau_code", "code_nouveau");

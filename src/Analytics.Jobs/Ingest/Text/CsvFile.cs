@@ -10,12 +10,18 @@ namespace Analytics.Jobs.Ingest.Text;
 /// </summary>
 /// <remarks>
 /// Problems with the file as a whole (not text, unterminated quote, a line too long to be CSV, a
-/// compressed file cut short) throw <see cref="IngestException"/>; problems with one record are the caller's to judge.
+/// compressed file cut short or decompressing beyond its limit) throw <see cref="IngestException"/>;
+/// problems with one record are the caller's to judge. Limits are checked while reading: a line is
+/// refused as soon as it passes <see cref="MaxRecordChars"/>, never built whole first (a 300 MB line
+/// in a 300 KB gzip would otherwise cost gigabytes).
 /// </remarks>
 public sealed class CsvFile : IDisposable
 {
     /// <summary>No legitimate aggregate record is this long; a longer one means a wrong format or a broken file.</summary>
     public const int MaxRecordChars = 64 * 1024;
+
+    /// <summary>Decompressed size refused by default (4 GiB); <c>Ingest:MaxDecompressedBytes</c> changes it.</summary>
+    public const long DefaultMaxDecompressedBytes = 4L * 1024 * 1024 * 1024;
 
     private const int SniffBytes = 1 << 20;
 
@@ -25,6 +31,10 @@ public sealed class CsvFile : IDisposable
     private readonly CountingStream counted;
     private readonly TextReader reader;
     private readonly StringBuilder field = new();
+    private readonly StringBuilder lineBuilder = new();
+    private readonly char[] chars = new char[1 << 16];
+    private int charsStart;
+    private int charsEnd;
     private long nextLine = 1;
     private bool atEnd;
 
@@ -40,7 +50,7 @@ public sealed class CsvFile : IDisposable
 
     static CsvFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    private CsvFile(string path, string fileName)
+    private CsvFile(string path, string fileName, long maxDecompressedBytes)
     {
         FileName = fileName;
         raw = File.OpenRead(path);
@@ -53,7 +63,7 @@ public sealed class CsvFile : IDisposable
         if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
             IsCompressed = true;
-            content = new WholeGzipStream(counted, ReadAnnouncedSize(raw), fileName);
+            content = new WholeGzipStream(counted, ReadAnnouncedSize(raw), maxDecompressedBytes, fileName);
         }
         var sniff = ReadUpTo(content, SniffBytes);
         Encoding = DetectEncoding(sniff, fileName);
@@ -66,11 +76,11 @@ public sealed class CsvFile : IDisposable
     }
 
     /// <summary>Opens <paramref name="path"/>; <paramref name="fileName"/> is the name used in messages (the user's, not a temporary path).</summary>
-    public static CsvFile Open(string path, string? fileName = null)
+    public static CsvFile Open(string path, string? fileName = null, long maxDecompressedBytes = DefaultMaxDecompressedBytes)
     {
         try
         {
-            return new CsvFile(path, fileName ?? Path.GetFileName(path));
+            return new CsvFile(path, fileName ?? Path.GetFileName(path), maxDecompressedBytes);
         }
         catch (InvalidDataException e)
         {
@@ -118,12 +128,9 @@ public sealed class CsvFile : IDisposable
 
     private string? ReadLineBounded()
     {
-        var line = reader.ReadLine();
+        var line = ReadLineUpTo(MaxRecordChars);
         if (line is null)
             return null;
-        if (line.Length > MaxRecordChars)
-            throw new IngestException(FileName, nextLine, null,
-                $"line {nextLine} is longer than {MaxRecordChars / 1024} KiB: this is not a CSV file of aggregates, or its line endings are broken");
         if (line.Contains('\0'))
             throw new IngestException(FileName, nextLine, null, "the file contains NUL bytes: it is binary, not a text (CSV) file");
         // Checked line by line rather than by a throwing decoder: the reader decodes 64 KiB ahead, so
@@ -132,6 +139,50 @@ public sealed class CsvFile : IDisposable
             throw new IngestException(FileName, nextLine, null,
                 $"the text is not valid {Encoding.WebName} here: the file mixes encodings. Save it as UTF-8 and load it again");
         return line;
+    }
+
+    /// <summary>
+    /// Reads one line (ended by LF, CRLF or CR, as <see cref="TextReader.ReadLine"/> does), refusing
+    /// it as soon as it holds more than <paramref name="max"/> characters: memory stays bounded
+    /// whatever the line's true length.
+    /// </summary>
+    private string? ReadLineUpTo(int max)
+    {
+        lineBuilder.Clear();
+        var any = false;
+        while (true)
+        {
+            if (charsStart == charsEnd)
+            {
+                charsStart = 0;
+                charsEnd = reader.Read(chars, 0, chars.Length);
+                if (charsEnd == 0)
+                    return any ? lineBuilder.ToString() : null;
+            }
+            any = true;
+            var span = chars.AsSpan(charsStart, charsEnd - charsStart);
+            var end = span.IndexOfAny('\r', '\n');
+            var take = end < 0 ? span.Length : end;
+            if (lineBuilder.Length + take > max)
+                throw new IngestException(FileName, nextLine, null,
+                    $"line {nextLine} is longer than {max / 1024} KiB: this is not a CSV file of aggregates, or its line endings are broken");
+            lineBuilder.Append(span[..take]);
+            charsStart += take;
+            if (end < 0)
+                continue;
+            var ending = chars[charsStart++];
+            if (ending == '\r')
+            {
+                if (charsStart == charsEnd)
+                {
+                    charsStart = 0;
+                    charsEnd = reader.Read(chars, 0, chars.Length);
+                }
+                if (charsStart < charsEnd && chars[charsStart] == '\n')
+                    charsStart++;
+            }
+            return lineBuilder.ToString();
+        }
     }
 
     /// <summary>Splits one record, reading further physical lines while a quoted field stays open.</summary>
@@ -280,7 +331,8 @@ public sealed class CsvFile : IDisposable
     /// if it ended there, so a truncated file would load as a shorter one; the size its trailer announces
     /// tells: a file that ends anywhere but after its trailer does not match it.
     /// </summary>
-    private sealed class WholeGzipStream(Stream compressed, uint announcedSize, string fileName) : Stream
+    /// <remarks>Also refuses a file that decompresses beyond <paramref name="maxBytes"/>, counted as it comes (the trailer can lie).</remarks>
+    private sealed class WholeGzipStream(Stream compressed, uint announcedSize, long maxBytes, string fileName) : Stream
     {
         private readonly GZipStream inner = new(compressed, CompressionMode.Decompress);
         private long length;
@@ -293,6 +345,9 @@ public sealed class CsvFile : IDisposable
         {
             var n = inner.Read(buffer, offset, count);
             length += n;
+            if (length > maxBytes)
+                throw new IngestException(fileName, null, null,
+                    $"the compressed file decompresses to more than {maxBytes:N0} bytes, the limit set by Ingest:MaxDecompressedBytes: refused as a possible decompression bomb");
             if (n == 0 && count > 0 && (uint)length != announcedSize)
                 throw new IngestException(fileName, null, null,
                     $"the compressed file is damaged or truncated: it decompresses to {length:N0} bytes where its gzip trailer announces {announcedSize:N0} " +

@@ -17,7 +17,7 @@ internal sealed class TerritoryValueLoader : ILoader
     {
         var fileName = context.Request.FileName;
         var indicators = await CatalogIndicators.LoadAsync(context, cancellationToken);
-        using var file = CsvFile.Open(context.Request.FilePath, fileName);
+        using var file = CsvFile.Open(context.Request.FilePath, fileName, context.Limits.MaxDecompressedBytes);
         var columns = new Columns(fileName, file.Header);
         var code = columns.Require("territory_code", "code", "codgeo", "code_geo", "commune_code", "code_commune", "code_insee", "insee_com", "depcom", "com");
         var levelColumn = columns.Find("level", "niveau");

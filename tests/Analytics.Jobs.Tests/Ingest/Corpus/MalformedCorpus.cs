@@ -27,7 +27,7 @@ public static class MalformedCorpus
     private const string Nir = "2 55 08 14 168 025 38";
 
     public static IReadOnlyList<BadInput> All { get; } =
-        [.. HealthFiles(), .. TerritoryFiles(), .. Archives(), .. ValueFiles(), .. CatalogueFiles(), .. CodeChangeFiles(), .. LayerFiles()];
+        [.. HealthFiles(), .. TerritoryFiles(), .. Archives(), .. ValueFiles(), .. CatalogueFiles(), .. CodeChangeFiles(), .. LayerFiles(), .. HostileFiles()];
 
     public static BadInput Get(string name) => All.Single(i => i.Name == name);
 
@@ -330,6 +330,108 @@ public static class MalformedCorpus
         yield return L("a phone number in a property of feature 3", "zones.geojson",
             Text(FeatureCollection(Enumerable.Range(1, 3).Select(i => Feature($"P{i}", Square(-1.70 + 0.02 * i, 48.1), i == 3 ? ",\"contact\":\"02 99 12 34 56\"" : ",\"contact\":\"\"")).ToArray())),
             new RefusedWhole("a value here is a phone number, a direct identifier", 3, "contact"), polygons, secret: "02 99 12 34 56");
+    }
+
+    /// <summary>
+    /// Files crafted to hang, exhaust or escape the loader rather than merely wrong: each must end in
+    /// a named refusal, quickly and in bounded memory (the big ones are generated while streaming).
+    /// </summary>
+    private static IEnumerable<BadInput> HostileFiles()
+    {
+        var custom = new IngestOptions { Level = "custom", Vintage = 2024 };
+        var grid = new IngestOptions { Layer = "grid", CellSize = 1000, Srid = 2154, Columns = new Dictionary<string, string> { ["pm25_ugm3"] = "pm25_annual" } };
+        var polygons = new IngestOptions { Layer = "polygons", Period = "2022", Columns = new Dictionary<string, string> { ["pm25"] = "pm25_annual" } };
+        BadInput X(string name, IngestKind kind, string fileName, Action<string> write, Refusal expected, IngestOptions? options = null) =>
+            new("hostile: " + name, kind, fileName, write, expected) { Options = options ?? IngestOptions.Default };
+        const string climbsOut = "has a path that is absolute or climbs out with '..': refused as a crafted archive";
+
+        yield return X("a zip entry named dir/..", IngestKind.Territories, "zones.zip", Zip([.. ShapefileParts("zones"), ("dir/..", Utf8.GetBytes("x"))]),
+            new RefusedWhole("the archive entry 'dir/..' " + climbsOut), custom);
+        yield return X("a zip entry climbing out with ../", IngestKind.Territories, "zones.zip", Zip([.. ShapefileParts("zones"), ("../../evil.prj", Utf8.GetBytes("x"))]),
+            new RefusedWhole("the archive entry '../../evil.prj' " + climbsOut), custom);
+        yield return X("a zip entry with an absolute path", IngestKind.Territories, "zones.zip", Zip([.. ShapefileParts("zones"), ("/tmp/evil.prj", Utf8.GetBytes("x"))]),
+            new RefusedWhole("the archive entry '/tmp/evil.prj' " + climbsOut), custom);
+        yield return X("a GeoJSON coordinate of 100,000 digits", IngestKind.Territories, "zones.geojson",
+            Text(ZonesWith(2, "{\"type\":\"Polygon\",\"coordinates\":[[[-1.66,48.1],[" + new string('9', 100_000) + ",48.1],[-1.65,48.11],[-1.66,48.1]]]}")),
+            new TooManyRejected(new Rejected(2, "geometry", "coordinates outside longitude/latitude ranges")), custom);
+        yield return X("a value of 100,000 digits in a polygon layer", IngestKind.Environment, "zones.geojson",
+            Text(FeatureCollection(Enumerable.Range(1, 3).Select(i => Feature($"P{i}", Square(-1.70 + 0.02 * i, 48.1), i == 2 ? ",\"pm25\":" + new string('7', 100_000) : ",\"pm25\":8.5")).ToArray())),
+            new RefusedWhole("not valid GeoJSON: Number value cannot be boxed"), polygons);
+        yield return X("a count of 60,000 digits in a CSV", IngestKind.Health, "health.csv", Text(HealthWith(4, "cases", new string('9', 60_000))),
+            OneRejected(4, "cases", "is not a whole number of cases"));
+        yield return X("a value of NaN in a numeric field", IngestKind.Socio, "socio.csv", Text(SocioWith(5, "unemployment_rate", "NaN")),
+            OneRejected(5, "unemployment_rate", "text in a numeric field: 'NaN' is not a number"), SocioOptions);
+        yield return X("a value of -Infinity in a numeric field", IngestKind.Socio, "socio.csv", Text(SocioWith(6, "unemployment_rate", "-Infinity")),
+            OneRejected(6, "unemployment_rate", "text in a numeric field: '-Infinity' is not a number"), SocioOptions);
+        foreach (var size in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+            yield return X($"a grid cellSize of {size}", IngestKind.Environment, "grid.csv", Text("x_l93;y_l93;year;pm25_ugm3\n350500;6790500;2022;9.9\n"),
+                new RefusedWhole("the grid cell size must be a finite number of metres", null, "cellSize"), grid with { CellSize = size });
+        yield return X("a maxRejectedShare of NaN", IngestKind.Health, "health.csv", Text(HealthCsv() + "\n"),
+            new RefusedWhole("the share of rejected rows allowed must be a number between 0 and 1", null, "maxRejectedShare"), new IngestOptions { MaxRejectedShare = double.NaN });
+        yield return X("a GeoPackage geometry blob cut short", IngestKind.Territories, "zones.gpkg",
+            GeoPackage("zones", [0x47, 0x50, 0x00, 0x01, 0xE6, 0x10, 0x00, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00]),
+            new RefusedWhole("the geometry blob is malformed and cannot be read", 1, "geom"), custom);
+        yield return X("a GeoPackage geometry blob announcing 2^31 rings", IngestKind.Territories, "zones.gpkg",
+            GeoPackage("zones", [0x47, 0x50, 0x00, 0x01, 0xE6, 0x10, 0x00, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x7F]),
+            new RefusedWhole("the geometry blob is malformed and cannot be read", 1, "geom"), custom);
+        yield return X("a GeoPackage geometry that is text", IngestKind.Territories, "zones.gpkg", GeoPackage("zones", null),
+            new RefusedWhole("the geometry is not a GeoPackage geometry blob", 1, "geom"), custom);
+        yield return X("a GeoPackage layer that is a recursive view without end", IngestKind.Territories, "zones.gpkg", RecursiveViewGeoPackage,
+            new RefusedWhole("the layer 'zones' is a view, not a table: only feature tables are read from a GeoPackage"), custom);
+        yield return X("a gzip of one 64 MiB line", IngestKind.Health, "health.csv.gz", path => GzipOfOneHugeLine(path, HealthHeader, 64 << 20),
+            new RefusedWhole("line 2 is longer than 64 KiB", 2));
+    }
+
+    private static TooManyRejected OneRejected(long line, string? field, string reason) => new(new Rejected(line, field, reason));
+
+    /// <summary>A gzip file holding <paramref name="header"/> then one line of <paramref name="chars"/> characters, streamed (never in memory).</summary>
+    public static void GzipOfOneHugeLine(string path, string header, long chars)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        gzip.Write(Utf8.GetBytes(header + "\n"));
+        var block = new byte[1 << 20];
+        Array.Fill(block, (byte)'7');
+        for (long written = 0; written < chars; written += block.Length)
+            gzip.Write(block, 0, (int)Math.Min(block.Length, chars - written));
+        gzip.Write("\n"u8);
+    }
+
+    /// <summary>A one-layer GeoPackage (EPSG:4326) whose single feature has <paramref name="blob"/> as geometry (text when null).</summary>
+    private static Action<string> GeoPackage(string layer, byte[]? blob) => path =>
+    {
+        using var connection = OpenGeoPackage(path, layer);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE TABLE {layer} (fid INTEGER PRIMARY KEY, code TEXT, geom BLOB); INSERT INTO {layer} (code, geom) VALUES ('Y1', $geom);";
+        command.Parameters.AddWithValue("$geom", (object?)blob ?? "POLYGON((0 0, 1 0, 1 1, 0 0))");
+        command.ExecuteNonQuery();
+    };
+
+    /// <summary>A GeoPackage whose only feature layer is a view that recurses without end: reading it would never finish.</summary>
+    private static void RecursiveViewGeoPackage(string path)
+    {
+        using var connection = OpenGeoPackage(path, "zones");
+        using var command = connection.CreateCommand();
+        command.CommandText = "CREATE VIEW zones AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n AS fid, 'Y' || n AS code, zeroblob(1000) AS geom FROM r;";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The GeoPackage metadata tables listing <paramref name="layer"/> as a feature layer in EPSG:4326.</summary>
+    private static SqliteConnection OpenGeoPackage(string path, string layer)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+            INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, '', '');
+            CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, identifier TEXT, description TEXT, last_change TEXT, min_x REAL, min_y REAL, max_x REAL, max_y REAL, srs_id INTEGER);
+            INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('{layer}', 'features', 4326);
+            CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
+            INSERT INTO gpkg_geometry_columns VALUES ('{layer}', 'geom', 'POLYGON', 4326, 0, 0);
+            """;
+        command.ExecuteNonQuery();
+        return connection;
     }
 
     // Writers.
