@@ -140,4 +140,49 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
         Assert.Equal("lifetimeDays", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, "x", 366, "tests"))).Field);
         Assert.Equal("name", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, " ", 1, "tests"))).Field);
     }
+
+    [Fact]
+    public async Task a_change_whose_audit_event_cannot_be_written_is_not_made()
+    {
+        var account = await Store.CreateAsync(Unique("atomic"), "", "long enough password", ["analyst"], "tests");
+        var token = await Store.IssueTokenAsync(account.Id, "script", 5, "tests");
+        // An actor the audit log refuses (a NUL): the event fails inside the change's transaction.
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetRolesAsync(account.UserName, ["admin"], "bad\0actor"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetPasswordAsync(account.UserName, "another long password", "bad\0actor"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IssueTokenAsync(account.Id, "other", 5, "bad\0actor"));
+        Assert.Equal(["analyst"], (await Store.FindByIdAsync(account.Id))!.Roles);
+        Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
+        Assert.NotNull(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Single(await Store.ListTokensAsync(account.Id));
+    }
+
+    [Fact]
+    public async Task a_new_password_revokes_every_live_token_and_ends_every_session()
+    {
+        var account = await Store.CreateAsync(Unique("leak"), "", "long enough password", ["analyst"], "tests");
+        var token = await Store.IssueTokenAsync(account.Id, "script", 5, "tests");
+        var sessions = new SessionStore(db.DataSource, clock, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+        var session = await sessions.OpenAsync(account, secondFactorPassed: false);
+        Assert.NotNull(await sessions.FindAsync(session));
+        await Store.SetPasswordAsync(account.UserName, "another long password", "admin-on-duty");
+        Assert.Null(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Null(await sessions.FindAsync(session));
+    }
+
+    [Fact]
+    public async Task a_session_ends_at_sign_out_and_after_its_lifetime_whatever_the_activity()
+    {
+        var account = await Store.CreateAsync(Unique("sess"), "", "long enough password", ["analyst"], "tests");
+        var sessions = new SessionStore(db.DataSource, clock, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+        var signedOut = await sessions.OpenAsync(account, secondFactorPassed: false);
+        Assert.True(await sessions.EndAsync(signedOut));
+        Assert.Null(await sessions.FindAsync(signedOut));
+        Assert.False(await sessions.EndAsync(signedOut));
+
+        var expiring = await sessions.OpenAsync(account, secondFactorPassed: true);
+        clock.Advance(SessionStore.Lifetime - TimeSpan.FromSeconds(1));
+        Assert.True((await sessions.FindAsync(expiring))!.SecondFactorPassed);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await sessions.FindAsync(expiring));
+    }
 }

@@ -98,6 +98,24 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     }
 
     [Fact]
+    public async Task account_changes_from_the_command_line_are_logged_with_the_person_given_by_as_or_the_os_user()
+    {
+        var (added, _, addError) = await RunAsync("a long enough password", Database, "user", "add", "cli-audited", "--roles", "analyst", "--as", "jdupont");
+        Assert.True(added == 0, addError);
+        var (changed, _, rolesError) = await RunAsync(null, Database, "user", "roles", "cli-audited", "analyst,planner", "--as", "mmartin");
+        Assert.True(changed == 0, rolesError);
+        var (issued, _, issueError) = await RunAsync(null, Database, "user", "token", "cli-audited", "--name", "script", "--days", "7");
+        Assert.True(issued == 0, issueError);
+
+        var actors = new List<string>();
+        await using (var command = db.DataSource.CreateCommand("SELECT actor || ' ' || kind FROM audit.event WHERE subject = 'account:cli-audited' ORDER BY seq"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                actors.Add(reader.GetString(0));
+        Assert.Equal(["jdupont account.change", "mmartin account.change", $"cli:{Environment.UserName} auth.token_issue"], actors);
+    }
+
+    [Fact]
     public async Task a_second_factor_reset_from_the_command_line_sends_the_person_back_to_enrolment()
     {
         var account = await Store.CreateAsync("cli-lost-phone", "", "a long enough password", ["reviewer"], "tests");
