@@ -7,7 +7,7 @@ namespace Analytics.Api.Access;
 /// <summary>The claims a caller carries, whatever the way they signed in.</summary>
 public static class AccessClaims
 {
-    /// <summary>The account's security stamp when the session opened; a session whose stamp no longer matches is over.</summary>
+    /// <summary>The account's security stamp when the password was accepted; a sign-in step whose stamp no longer matches is over (sessions end with their row).</summary>
     public const string SecurityStamp = "oh:stamp";
 
     public const string DisplayName = "oh:display_name";
