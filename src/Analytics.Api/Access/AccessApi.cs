@@ -83,7 +83,7 @@ public static class AccessApi
             return await OpenSessionAsync(context, account, secondFactorPassed: false);
         // A session already open in this browser must not outlive a new, half-done sign-in.
         if (context.User.Identity?.AuthenticationType == AccessSetup.SessionScheme)
-            await context.SignOutAsync(AccessSetup.SessionScheme);
+            await EndSessionAsync(context);
         await context.SignInAsync(AccessSetup.SignInStepScheme,
             AccessClaims.PendingPrincipalFor(account, account.SecondFactor, AccessSetup.SignInStepScheme));
         return TypedResults.Ok(new SignInProgress(AccessClaims.StepName(account.SecondFactor)));
@@ -144,13 +144,18 @@ public static class AccessApi
         return TypedResults.Ok(new AntiforgeryToken(tokens.HeaderName!, tokens.RequestToken!));
     }
 
-    /// <summary>Deletes the session's row (recorded as a sign-out), so the cookie is worth nothing even if a copy survives; then clears it.</summary>
     private static async Task<NoContent> SignOutAsync(HttpContext context)
+    {
+        await EndSessionAsync(context);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Deletes the session's row (recorded as a sign-out), so the cookie is worth nothing even if a copy survives; then clears it.</summary>
+    private static async Task EndSessionAsync(HttpContext context)
     {
         if (context.User.FindFirst(AccessClaims.Session)?.Value is { } sessionId)
             await context.RequestServices.GetRequiredService<SessionStore>().EndAsync(sessionId, context.RequestAborted);
         await context.SignOutAsync(AccessSetup.SessionScheme);
-        return TypedResults.NoContent();
     }
 
     private static Ok<Me> GetMe(HttpContext context) =>

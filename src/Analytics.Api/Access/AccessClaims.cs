@@ -41,7 +41,7 @@ public static class AccessClaims
 
     /// <summary>Whether the caller is a web session opened with the second factor — not a token, not a password-only session.</summary>
     public static bool HasSecondFactorSession(this ClaimsPrincipal user) =>
-        user.Identity?.AuthenticationType == Access.AccessSetup.SessionScheme && user.HasClaim(SecondFactorPassed, "true");
+        user.Identity?.AuthenticationType == AccessSetup.SessionScheme && user.HasClaim(SecondFactorPassed, "true");
 
     /// <summary>A password accepted, a second-factor step to go: no role, so it opens nothing but that step.</summary>
     public static ClaimsPrincipal PendingPrincipalFor(Account account, SecondFactorStep step, string scheme) =>

@@ -81,6 +81,18 @@ public class AccountAttackTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task a_new_sign_in_from_the_same_browser_ends_the_open_session_on_the_server()
+    {
+        var account = await api.NewAccountAsync([Role.Auditor]);
+        var browser = api.CreateBrowser();
+        await api.SignInAsync(browser, account);
+        Assert.Equal(1, await api.Database.ScalarAsync<long>("SELECT count(*) FROM auth.session WHERE account_id = $1", account.Id));
+        var again = await browser.PostAsJsonAsync("/api/auth/sign-in", new { userName = account.UserName, password = account.Password });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(0, await api.Database.ScalarAsync<long>("SELECT count(*) FROM auth.session WHERE account_id = $1", account.Id));
+    }
+
+    [Fact]
     public async Task a_token_cannot_mint_a_token()
     {
         var account = await api.NewAccountAsync([Role.Auditor]);
