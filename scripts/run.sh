@@ -95,7 +95,8 @@ One Health territorial analytics is running.
 $accounts
   (kept in .local/demo-accounts.txt with the TOTP keys and otpauth:// URIs; current codes:
    dotnet $app/jobs/analytics-jobs.dll demo code --passwords-file .local/demo-accounts.txt;
-   for scripts, issue a token: POST /api/me/tokens)
+   for scripts, issue a token: POST /api/me/tokens from a session signed in with a code,
+   or dotnet $app/jobs/analytics-jobs.dll user token NAME --name WHAT)
 
 Stop everything with: scripts/run.sh stop
 MSG

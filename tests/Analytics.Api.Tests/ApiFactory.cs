@@ -76,7 +76,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<TestAccount> NewAccountAsync(string[] roles, bool enrolTotp = true)
     {
         var name = $"t-{string.Join("-", roles)}-{Guid.NewGuid():N}"[..40].TrimEnd('-');
-        var account = await Accounts.CreateAsync(name, name, Password, roles);
+        var account = await Accounts.CreateAsync(name, name, Password, roles, "tests");
         if (!enrolTotp || !Role.RequireSecondFactor(roles))
             return new TestAccount(account.Id, name, Password, null);
         var enrolment = await Accounts.BeginTotpEnrolmentAsync(account.Id);
@@ -113,7 +113,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client signed in with a new personal API token of <paramref name="account"/>.</summary>
     public async Task<HttpClient> ClientForAsync(TestAccount account)
     {
-        var token = await Accounts.IssueTokenAsync(account.Id, "tests", TimeSpan.FromDays(1));
+        var token = await Accounts.IssueTokenAsync(account.Id, "tests", 1, "tests");
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
         return client;

@@ -24,6 +24,11 @@ public static class AccessApi
     public sealed record NewToken(ApiTokenInfo Token, string Secret);
 
     private const string WrongPassword = "Identifiant ou mot de passe incorrect, ou compte bloqué un moment après trop d'échecs. / Wrong user name or password, or account locked for a while after too many failures.";
+    private const string NeedsSecondFactorSession =
+        "Pour créer un jeton, connectez-vous au site avec votre mot de passe et un code à usage unique (second facteur) ; un jeton ne peut pas créer d'autre jeton. " +
+        "Un administrateur peut aussi en délivrer un (analytics-jobs user token). / " +
+        "Issuing a token needs a web session opened with a password and a one-time code (second factor); a token cannot issue tokens. " +
+        "An administrator can also issue one (analytics-jobs user token).";
     private const string WrongCode = "Code incorrect, expiré ou déjà utilisé. / Wrong, expired or already used code.";
 
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
@@ -43,12 +48,13 @@ public static class AccessApi
         auth.MapGet("/antiforgery", GetAntiforgeryToken).WithName("GetAntiforgeryToken").AllowRoles([.. Role.All])
             .WithSummary("The token a session must send in the X-CSRF-TOKEN header of every POST, PUT, PATCH and DELETE.");
         auth.MapPost("/sign-out", (Func<HttpContext, Task<NoContent>>)SignOutAsync).WithName("SignOut")
-            .WithSummary("Close the cookie session (déconnexion).").AllowRoles([.. Role.All]);
+            .WithSummary("End the web session on the server and clear its cookie (déconnexion).").AllowRoles([.. Role.All]);
 
         var me = app.MapGroup("/api/me").WithTags("Access").AllowRoles([.. Role.All]);
         me.MapGet("/", GetMe).WithName("GetMe").WithSummary("The signed-in person and their roles.");
         me.MapGet("/tokens", ListTokensAsync).WithName("ListMyTokens").WithSummary("My personal API tokens (never their secrets).");
-        me.MapPost("/tokens", IssueTokenAsync).WithName("IssueMyToken").WithSummary("Issue a personal API token; the secret is in this response only.");
+        me.MapPost("/tokens", IssueTokenAsync).WithName("IssueMyToken")
+            .WithSummary("Issue a personal API token (from a web session opened with the second factor only; 1 to 365 days); the secret is in this response only.");
         me.MapDelete("/tokens/{id:long}", RevokeTokenAsync).WithName("RevokeMyToken").WithSummary("Revoke one of my tokens at once.");
         return app;
     }
@@ -74,10 +80,10 @@ public static class AccessApi
             return TypedResults.Problem(title: WrongPassword, statusCode: StatusCodes.Status401Unauthorized);
         }
         if (account.SecondFactor == SecondFactorStep.None)
-            return await OpenSessionAsync(context, account);
+            return await OpenSessionAsync(context, account, secondFactorPassed: false);
         // A session already open in this browser must not outlive a new, half-done sign-in.
         if (context.User.Identity?.AuthenticationType == AccessSetup.SessionScheme)
-            await context.SignOutAsync(AccessSetup.SessionScheme);
+            await EndSessionAsync(context);
         await context.SignInAsync(AccessSetup.SignInStepScheme,
             AccessClaims.PendingPrincipalFor(account, account.SecondFactor, AccessSetup.SignInStepScheme));
         return TypedResults.Ok(new SignInProgress(AccessClaims.StepName(account.SecondFactor)));
@@ -93,7 +99,7 @@ public static class AccessApi
         var account = await accounts.VerifyTotpAsync(context.User.AccountId(), request.Code, context.RequestAborted);
         if (account is null)
             return TypedResults.Problem(title: WrongCode, statusCode: StatusCodes.Status401Unauthorized);
-        return await OpenSessionAsync(context, account);
+        return await OpenSessionAsync(context, account, secondFactorPassed: true);
     }
 
     private static async Task<Ok<TotpEnrolment>> BeginEnrolmentAsync(AccountStore accounts, HttpContext context)
@@ -113,16 +119,16 @@ public static class AccessApi
         var account = await accounts.ConfirmTotpEnrolmentAsync(context.User.AccountId(), request.Code, context.RequestAborted);
         if (account is null)
             return TypedResults.Problem(title: WrongCode, statusCode: StatusCodes.Status401Unauthorized);
-        return await OpenSessionAsync(context, account);
+        return await OpenSessionAsync(context, account, secondFactorPassed: true);
     }
 
-    private static async Task<Ok<SignInProgress>> OpenSessionAsync(HttpContext context, Account account)
+    /// <summary>Opens a server-side session (recorded as a sign-in) and gives the browser its cookie.</summary>
+    private static async Task<Ok<SignInProgress>> OpenSessionAsync(HttpContext context, Account account, bool secondFactorPassed)
     {
-        await context.RequestServices.GetRequiredService<AuditLog>().AppendAsync(
-            new AuditEntry(account.UserName, AuditKinds.SignIn, $"account:{account.UserName}", new JsonObject { ["secondFactor"] = account.HasTotp }), context.RequestAborted);
+        var sessionId = await context.RequestServices.GetRequiredService<SessionStore>().OpenAsync(account, secondFactorPassed, context.RequestAborted);
         if (context.User.Identity?.AuthenticationType == AccessSetup.SignInStepScheme)
             await context.SignOutAsync(AccessSetup.SignInStepScheme);
-        await context.SignInAsync(AccessSetup.SessionScheme, AccessClaims.PrincipalFor(account, AccessSetup.SessionScheme));
+        await context.SignInAsync(AccessSetup.SessionScheme, AccessClaims.PrincipalFor(account, AccessSetup.SessionScheme, sessionId, secondFactorPassed));
         return TypedResults.Ok(new SignInProgress(AccessClaims.StepName(SecondFactorStep.None)));
     }
 
@@ -140,8 +146,16 @@ public static class AccessApi
 
     private static async Task<NoContent> SignOutAsync(HttpContext context)
     {
-        await context.SignOutAsync(AccessSetup.SessionScheme);
+        await EndSessionAsync(context);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Deletes the session's row (recorded as a sign-out), so the cookie is worth nothing even if a copy survives; then clears it.</summary>
+    private static async Task EndSessionAsync(HttpContext context)
+    {
+        if (context.User.FindFirst(AccessClaims.Session)?.Value is { } sessionId)
+            await context.RequestServices.GetRequiredService<SessionStore>().EndAsync(sessionId, context.RequestAborted);
+        await context.SignOutAsync(AccessSetup.SessionScheme);
     }
 
     private static Ok<Me> GetMe(HttpContext context) =>
@@ -155,11 +169,18 @@ public static class AccessApi
             ? TypedResults.Ok(await accounts.ListTokensAsync(context.User.AccountId(), context.RequestAborted))
             : NoLocalAccount();
 
+    /// <summary>
+    /// Only a web session opened with the second factor issues tokens: a token (perhaps leaked) or a
+    /// password-only session cannot mint a long-lived credential. Name and lifetime are checked by
+    /// the store before anything is written (400 naming the field).
+    /// </summary>
     private static async Task<Results<Created<NewToken>, ProblemHttpResult>> IssueTokenAsync(NewTokenRequest request, HttpContext context, AccountStore accounts)
     {
         if (!context.User.HasLocalAccount())
             return NoLocalAccount();
-        var issued = await accounts.IssueTokenAsync(context.User.AccountId(), request.Name ?? "", TimeSpan.FromDays(request.LifetimeDays), context.RequestAborted);
+        if (!context.User.HasSecondFactorSession())
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: NeedsSecondFactorSession);
+        var issued = await accounts.IssueTokenAsync(context.User.AccountId(), request.Name ?? "", request.LifetimeDays, context.User.Identity!.Name!, context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/me/tokens/{issued.Info.Id}", new NewToken(issued.Info, issued.Secret));
     }
@@ -168,7 +189,7 @@ public static class AccessApi
     {
         if (!context.User.HasLocalAccount())
             return NoLocalAccount();
-        return await accounts.RevokeTokenAsync(context.User.AccountId(), id, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return await accounts.RevokeTokenAsync(context.User.AccountId(), id, context.User.Identity!.Name!, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static ProblemHttpResult NoLocalAccount() =>

@@ -7,16 +7,22 @@ namespace Analytics.Api.Access;
 /// <summary>The claims a caller carries, whatever the way they signed in.</summary>
 public static class AccessClaims
 {
-    /// <summary>The account's security stamp when the session opened; a session whose stamp no longer matches is over.</summary>
+    /// <summary>The account's security stamp when the password was accepted; a sign-in step whose stamp no longer matches is over (sessions end with their row).</summary>
     public const string SecurityStamp = "oh:stamp";
 
     public const string DisplayName = "oh:display_name";
 
+    /// <summary>On a web session: its id, whose row in <c>auth.session</c> must exist for the cookie to be worth anything.</summary>
+    public const string Session = "oh:session";
+
+    /// <summary>On a web session opened with a TOTP code: <c>true</c>. Only such sessions issue personal API tokens.</summary>
+    public const string SecondFactorPassed = "oh:second_factor";
+
     /// <summary>On a half-open sign-in (password accepted): the step still to take, <c>code</c> or <c>enrolment</c>.</summary>
     public const string SignInStep = "oh:sign_in_step";
 
-    /// <summary>A local account signed in completely: id, names, stamp and roles.</summary>
-    public static ClaimsPrincipal PrincipalFor(Account account, string scheme)
+    /// <summary>A local account signed in completely: id, names, stamp and roles; for a web session, its id and whether it passed the second factor.</summary>
+    public static ClaimsPrincipal PrincipalFor(Account account, string scheme, string? sessionId = null, bool secondFactorPassed = false)
     {
         var claims = new List<Claim>
         {
@@ -25,9 +31,17 @@ public static class AccessClaims
             new(DisplayName, account.DisplayName),
             new(SecurityStamp, account.SecurityStamp.ToString()),
         };
+        if (sessionId is not null)
+            claims.Add(new(Session, sessionId));
+        if (secondFactorPassed)
+            claims.Add(new(SecondFactorPassed, "true"));
         claims.AddRange(account.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
+
+    /// <summary>Whether the caller is a web session opened with the second factor — not a token, not a password-only session.</summary>
+    public static bool HasSecondFactorSession(this ClaimsPrincipal user) =>
+        user.Identity?.AuthenticationType == AccessSetup.SessionScheme && user.HasClaim(SecondFactorPassed, "true");
 
     /// <summary>A password accepted, a second-factor step to go: no role, so it opens nothing but that step.</summary>
     public static ClaimsPrincipal PendingPrincipalFor(Account account, SecondFactorStep step, string scheme) =>

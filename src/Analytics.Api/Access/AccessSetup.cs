@@ -18,8 +18,10 @@ namespace Analytics.Api.Access;
 /// <remarks>
 /// <para>Signing in: password, then for accounts with a second factor (or roles that need one) a
 /// short-lived "sign-in step" cookie that opens only the code or enrolment endpoints, then the session.</para>
-/// <para>Sessions are re-read from the account on every request: a changed security stamp (account
-/// disabled, password, roles or second factor changed) ends them at once.</para>
+/// <para>Sessions are kept on the server (<see cref="SessionStore"/>): the cookie carries a session id
+/// whose row is checked on every request, with the account behind it. Signing out deletes the row,
+/// and so do a new password, a role change, a second-factor reset and disabling the account: the
+/// old cookie then answers 401. A session lasts <see cref="SessionStore.Lifetime"/> at most.</para>
 /// <para>Anti-forgery: an unsafe request (POST, PUT, PATCH, DELETE) authenticated by the session
 /// cookie must carry the token of <c>GET /api/auth/antiforgery</c> in the <c>X-CSRF-TOKEN</c> header.
 /// Bearer tokens are not sent by browsers on their own, so they need none.</para>
@@ -63,8 +65,9 @@ public static class AccessSetup
         services.AddOptions<CookieAuthenticationOptions>(SessionScheme).Configure<IOptions<AccessOptions>>((o, access) =>
         {
             ConfigureCookie(o, "oh.session", access.Value);
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
+            // The server-side row decides; the cookie ends with it and is never extended past it.
+            o.ExpireTimeSpan = SessionStore.Lifetime;
+            o.SlidingExpiration = false;
             o.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
         services.AddOptions<CookieAuthenticationOptions>(SignInStepScheme).Configure<IOptions<AccessOptions>>((o, access) =>
@@ -173,19 +176,24 @@ public static class AccessSetup
     }
 
     /// <summary>
-    /// Re-reads the account behind a session cookie on every request: a disabled account or a
-    /// changed security stamp ends the session; otherwise the roles are refreshed.
+    /// Checks a session cookie against its row on every request: no row (signed out, ended by an
+    /// account change), an expired one, a disabled account, or a row of another account ends it;
+    /// otherwise the roles are refreshed from the account.
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var account = await CurrentAccountAsync(context);
-        if (account is null)
+        var principal = context.Principal;
+        var sessionId = principal?.FindFirst(AccessClaims.Session)?.Value;
+        var session = sessionId is null || !principal!.HasLocalAccount()
+            ? null
+            : await context.HttpContext.RequestServices.GetRequiredService<SessionStore>().FindAsync(sessionId, context.HttpContext.RequestAborted);
+        if (session is null || session.Account.Id != principal!.AccountId())
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(SessionScheme);
             return;
         }
-        context.ReplacePrincipal(AccessClaims.PrincipalFor(account, SessionScheme));
+        context.ReplacePrincipal(AccessClaims.PrincipalFor(session.Account, SessionScheme, sessionId, session.SecondFactorPassed));
     }
 
     private static async Task ValidateSignInStepAsync(CookieValidatePrincipalContext context)

@@ -40,14 +40,17 @@ public static class AdminApi
     private static async Task<Ok<IReadOnlyList<Account>>> ListAccountsAsync(AccountStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.ListAsync(ct));
 
-    private static async Task<Created<Account>> CreateAccountAsync(NewAccountRequest request, AccountStore store, CancellationToken ct)
+    private static async Task<Created<Account>> CreateAccountAsync(NewAccountRequest request, HttpContext context, AccountStore store, CancellationToken ct)
     {
-        var account = await store.CreateAsync(request.UserName ?? "", request.DisplayName ?? "", request.Password ?? "", request.Roles ?? [], ct);
+        var account = await store.CreateAsync(request.UserName ?? "", request.DisplayName ?? "", request.Password ?? "", request.Roles ?? [], Actor(context), ct);
         return TypedResults.Created($"/api/admin/accounts/{account.UserName}", account);
     }
 
-    private static async Task<Ok<Account>> SetRolesAsync(string userName, RolesRequest request, AccountStore store, CancellationToken ct) =>
-        TypedResults.Ok(await store.SetRolesAsync(userName, request.Roles ?? [], ct));
+    private static async Task<Ok<Account>> SetRolesAsync(string userName, RolesRequest request, HttpContext context, AccountStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.SetRolesAsync(userName, request.Roles ?? [], Actor(context), ct));
+
+    /// <summary>The administrator acting, as the audit log records them.</summary>
+    private static string Actor(HttpContext context) => context.User.Identity!.Name!;
 
     private static Accepted<JobAccepted> EnqueueHeartbeat(HttpContext context, IBackgroundJobClient jobs)
     {

@@ -7,7 +7,7 @@ namespace Analytics.Jobs.Accounts;
 /// A person who can sign in, with the roles they hold and whether a second factor (TOTP) is
 /// enrolled. Never carries the password hash or the TOTP secret out of the store. The security
 /// stamp changes whenever the account is disabled or its password, roles or second factor change;
-/// sessions carry it, and die when it no longer matches.
+/// a sign-in under way (password given, code to come) carries it, and dies when it no longer matches.
 /// </summary>
 public sealed record Account(
     long Id, string UserName, string DisplayName, IReadOnlyList<string> Roles, bool IsDisabled, bool HasTotp,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Jobs.Accounts;
 
-/// <summary>Registers the account store and its validated options, for the API and the command line alike.</summary>
+/// <summary>Registers the account and session stores and their validated options, for the API and the command line alike.</summary>
 public static class AccountsSetup
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -13,6 +13,7 @@ public static class AccountsSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<SessionStore>();
         return services;
     }
 }

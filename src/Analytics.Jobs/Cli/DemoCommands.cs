@@ -38,13 +38,13 @@ internal static class DemoCommands
                 var name = $"demo-{role}";
                 var account = await store.FindAsync(name, token);
                 if (account is null)
-                    account = await store.CreateAsync(name, $"Démo {role}", demo[role].Password, [role], token);
+                    account = await store.CreateAsync(name, $"Démo {role}", demo[role].Password, [role], UserCommands.DefaultActor, token);
                 else
-                    await store.SetPasswordAsync(name, demo[role].Password, token);
+                    await store.SetPasswordAsync(name, demo[role].Password, UserCommands.DefaultActor, token);
                 if (!Role.RequireSecondFactor([role]) || (account.HasTotp && demo[role].TotpSecret is not null))
                     continue;
                 if (account.HasTotp)
-                    await store.ResetTotpAsync(name, token); // the file lost its key: enrol a new one
+                    await store.ResetTotpAsync(name, UserCommands.DefaultActor, token); // the file lost its key: enrol a new one
                 demo[role] = demo[role] with { TotpSecret = await EnrolAsync(store, account.Id, clock, token) };
             }
             WriteAccountsFile(parse.GetValue(file)!, demo);

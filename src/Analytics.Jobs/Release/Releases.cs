@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json;
 using Analytics.Models.AuditTrail;
 using Analytics.Models.Review;
+using Analytics.Models.Text;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -182,8 +183,10 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
     /// <summary>An analyst's comment on a territory of a model: a review item the next approval waits for.</summary>
     public async Task<long> CommentAsync(string specCode, string territoryCode, string author, string comment, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(comment) || comment.Length > 4000)
-            throw new ReviewRefusedException([new Refusal("comment", "Le commentaire doit faire entre 1 et 4 000 caractères.", "The comment must be 1 to 4,000 characters long.")]);
+        if (!FreeText.HasContent(comment) || comment.Length > 4000)
+            throw new ReviewRefusedException([new Refusal("comment",
+                "Le commentaire doit faire entre 1 et 4 000 caractères, dont au moins un visible.",
+                "The comment must be 1 to 4,000 characters long, at least one of them visible.")]);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         long id;

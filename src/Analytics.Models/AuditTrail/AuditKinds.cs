@@ -14,14 +14,18 @@ public static partial class AuditKinds
     /// <summary>A sign-in was refused (wrong password, unknown or disabled account); the actor is the name given.</summary>
     public const string SignInRefused = "auth.sign_in_refused";
 
+    /// <summary>A session was ended by signing out; the actor is the account.</summary>
     public const string SignOut = "auth.sign_out";
+
+    /// <summary>A second-factor code was refused at sign-in or enrolment; details say whether it was wrong or replayed.</summary>
+    public const string SecondFactorRefused = "auth.second_factor_refused";
 
     /// <summary>A personal API token was issued (its id and display prefix, never its secret).</summary>
     public const string TokenIssue = "auth.token_issue";
 
     public const string TokenRevoke = "auth.token_revoke";
 
-    /// <summary>An account was created, changed roles or password, or was disabled; details say which.</summary>
+    /// <summary>An account was created, enabled or disabled, its roles (granted, revoked), password or second factor changed; details say which. The actor is who did it.</summary>
     public const string AccountChange = "account.change";
 
     /// <summary>A file was loaded or refused (batch id, file hash, rows loaded and quarantined).</summary>

@@ -1,3 +1,5 @@
+using Analytics.Models.Text;
+
 namespace Analytics.Models.Review;
 
 /// <summary>Where a release stands. <c>pending_review → approved → superseded | revoked</c>, or <c>pending_review → rejected</c>.</summary>
@@ -43,7 +45,7 @@ public sealed record Refusal(string Code, string Fr, string En)
 /// </summary>
 public static class ReviewRules
 {
-    /// <summary>Shortest justification or reason accepted: a sentence, not "ok".</summary>
+    /// <summary>Shortest justification or reason accepted, in visible characters (<see cref="FreeText"/>): a sentence, not "ok".</summary>
     public const int MinimumTextLength = 20;
 
     public static IReadOnlyList<Refusal> CheckApproval(ReleaseFacts release, Decision decision)
@@ -105,15 +107,15 @@ public static class ReviewRules
         return refusals;
     }
 
-    private static bool IsText(string? text) => text is not null && text.Trim().Length >= MinimumTextLength;
+    private static bool IsText(string? text) => FreeText.HasContent(text, MinimumTextLength);
 
     private static Refusal NotPending(ReleaseState state) => new("not_pending",
         $"Cette publication n'attend plus de revue (état : {state}).",
         $"This release is no longer awaiting review (state: {state}).");
 
     private static Refusal TextNeeded(string code, string fr, string en) => new(code,
-        $"Il faut {fr} d'au moins {MinimumTextLength} caractères.",
-        $"{char.ToUpperInvariant(en[0])}{en[1..]} of at least {MinimumTextLength} characters is required.");
+        $"Il faut {fr} d'au moins {MinimumTextLength} caractères visibles (espaces et caractères invisibles non comptés).",
+        $"{char.ToUpperInvariant(en[0])}{en[1..]} of at least {MinimumTextLength} visible characters is required (spaces and invisible characters do not count).");
 
     private static string FrenchVerdict(FairnessVerdict verdict) => verdict switch
     {

@@ -68,7 +68,8 @@ public class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task a_personal_token_is_shown_once_listed_without_its_secret_and_revocable()
     {
-        var client = await api.ClientWithRolesAsync("auditor");
+        // Issued from a web session opened with the second factor, the only caller allowed to.
+        var client = await api.BrowserWithRolesAsync("auditor");
         var created = await client.PostAsJsonAsync("/api/me/tokens", new { name = "notebook", lifetimeDays = 30 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("no-store", created.Headers.CacheControl?.ToString());
@@ -91,7 +92,7 @@ public class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task a_token_cannot_revoke_another_persons_token()
     {
-        var owner = await api.ClientWithRolesAsync("analyst");
+        var owner = await api.BrowserWithRolesAsync("auditor");
         var other = await api.ClientWithRolesAsync("analyst");
         var created = await (await owner.PostAsJsonAsync("/api/me/tokens", new { name = "mine" })).Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("token").GetProperty("id").GetInt64();

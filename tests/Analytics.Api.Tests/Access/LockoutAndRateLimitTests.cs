@@ -33,7 +33,7 @@ public class LockoutAndRateLimitTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.True(await api.Database.ScalarAsync<bool>("SELECT locked_until > now() + interval '14 minutes' FROM auth.account WHERE id = $1", account.Id));
 
         // An administrator setting a new password lifts the lockout.
-        await api.Accounts.SetPasswordAsync(account.UserName, ApiFactory.Password);
+        await api.Accounts.SetPasswordAsync(account.UserName, ApiFactory.Password, "tests");
         Assert.Equal(HttpStatusCode.OK, (await SignInAsync(browser, account.UserName, ApiFactory.Password)).Status);
     }
 

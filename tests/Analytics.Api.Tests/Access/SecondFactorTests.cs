@@ -147,16 +147,16 @@ public class SecondFactorTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task tokens_of_an_account_whose_roles_need_a_second_factor_work_only_while_one_is_enrolled()
     {
         var account = await api.NewAccountAsync(["analyst"]);
-        var token = await api.Accounts.IssueTokenAsync(account.Id, "notebook", TimeSpan.FromDays(1));
+        var token = await api.Accounts.IssueTokenAsync(account.Id, "notebook", 1, "tests");
         var notebook = api.CreateClient();
         notebook.DefaultRequestHeaders.Authorization = new("Bearer", token.Secret);
         Assert.Equal(HttpStatusCode.OK, (await notebook.GetAsync("/api/me")).StatusCode);
 
         // Promoted to admin without a second factor: the old token would open admin routes; it stops.
-        await api.Accounts.SetRolesAsync(account.UserName, ["analyst", "admin"]);
+        await api.Accounts.SetRolesAsync(account.UserName, ["analyst", "admin"], "tests");
         Assert.Equal(HttpStatusCode.Unauthorized, (await notebook.GetAsync("/api/me")).StatusCode);
         var refused = await Assert.ThrowsAsync<Analytics.Jobs.Accounts.AccountException>(() =>
-            api.Accounts.IssueTokenAsync(account.Id, "another", TimeSpan.FromDays(1)));
+            api.Accounts.IssueTokenAsync(account.Id, "another", 1, "tests"));
         Assert.Contains("only once their second factor (TOTP) is enrolled", refused.Message);
 
         var enrolment = await api.Accounts.BeginTotpEnrolmentAsync(account.Id);
@@ -173,7 +173,7 @@ public class SecondFactorTests(ApiFactory api) : IClassFixture<ApiFactory>
         await api.SignInAsync(browser, account);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/me")).StatusCode);
 
-        await api.Accounts.ResetTotpAsync(account.UserName);
+        await api.Accounts.ResetTotpAsync(account.UserName, "tests");
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me")).StatusCode);
         Assert.Equal("enrolment", await StepOf(await PostPasswordAsync(api.CreateBrowser(), account)));
     }

@@ -99,6 +99,8 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         var verdict = await api.Database.ScalarAsync<string>($"SELECT fairness_verdict FROM review.release WHERE id = {release}");
         Assert.Contains("four_eyes", await RefusalsAsync(await launcher.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification })));
         Assert.Contains("justification", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification = "ok" })));
+        // Twenty zero-width spaces are no justification (issue 11, finding 11; Models.Tests ReviewTextTests).
+        Assert.Contains("justification", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification = new string('\u200B', 20) })));
         if (verdict is "fail" or "insufficient_evidence")
             Assert.Contains("acknowledgement", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification })));
         Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(analyst, $"/api/reviews/{release}/approve", new { justification }));

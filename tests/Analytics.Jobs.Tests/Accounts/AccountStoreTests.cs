@@ -1,4 +1,5 @@
 using Analytics.Jobs.Accounts;
+using Analytics.Jobs.AuditTrail;
 using Analytics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly string keyFile = Path.Combine(Path.GetTempPath(), $"analytics-test-{Guid.NewGuid():N}.key");
 
-    private AccountStore Store => new(db.DataSource, clock, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance);
+    private AccountStore Store => new(db.DataSource, clock, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
 
     public void Dispose() => File.Delete(keyFile);
 
@@ -21,7 +22,7 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     public async Task an_account_signs_in_with_its_password_and_not_with_another()
     {
         var name = Unique("ana");
-        await Store.CreateAsync(name, "Ana Lyse", "correct horse battery", ["analyst"]);
+        await Store.CreateAsync(name, "Ana Lyse", "correct horse battery", ["analyst"], "tests");
         var signedIn = await Store.VerifyPasswordAsync(name.ToUpperInvariant(), "correct horse battery");
         Assert.NotNull(signedIn);
         Assert.Equal(["analyst"], signedIn.Roles);
@@ -34,8 +35,8 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     {
         var first = Unique("pw1");
         var second = Unique("pw2");
-        await Store.CreateAsync(first, "", "the same long password", ["planner"]);
-        await Store.CreateAsync(second, "", "the same long password", ["planner"]);
+        await Store.CreateAsync(first, "", "the same long password", ["planner"], "tests");
+        await Store.CreateAsync(second, "", "the same long password", ["planner"], "tests");
         var hashes = await db.ScalarAsync<string[]>("SELECT array_agg(password_hash ORDER BY user_name) FROM auth.account WHERE user_name IN ($1, $2)", first, second);
         Assert.All(hashes, h => Assert.DoesNotContain("the same long password", h));
         Assert.NotEqual(hashes[0], hashes[1]);
@@ -48,49 +49,49 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     public async Task roles_outside_the_six_are_refused(string roles)
     {
         var error = await Assert.ThrowsAsync<AccountException>(() =>
-            Store.CreateAsync(Unique("bad"), "", "long enough password", roles.Split(',')));
+            Store.CreateAsync(Unique("bad"), "", "long enough password", roles.Split(','), "tests"));
         Assert.Equal("roles", error.Field);
     }
 
     [Fact]
     public async Task role_names_are_normalised_to_lower_case()
     {
-        var account = await Store.CreateAsync(Unique("norm"), "", "long enough password", [" Admin ", "STEWARD"]);
+        var account = await Store.CreateAsync(Unique("norm"), "", "long enough password", [" Admin ", "STEWARD"], "tests");
         Assert.Equal(["admin", "steward"], account.Roles);
     }
 
     [Fact]
     public async Task short_passwords_and_duplicate_names_are_refused_with_the_field_named()
     {
-        var shortPassword = await Assert.ThrowsAsync<AccountException>(() => Store.CreateAsync(Unique("short"), "", "too short", ["analyst"]));
+        var shortPassword = await Assert.ThrowsAsync<AccountException>(() => Store.CreateAsync(Unique("short"), "", "too short", ["analyst"], "tests"));
         Assert.Equal("password", shortPassword.Field);
         var name = Unique("dup");
-        await Store.CreateAsync(name, "", "long enough password", ["analyst"]);
-        var duplicate = await Assert.ThrowsAsync<AccountException>(() => Store.CreateAsync(name, "", "long enough password", ["analyst"]));
+        await Store.CreateAsync(name, "", "long enough password", ["analyst"], "tests");
+        var duplicate = await Assert.ThrowsAsync<AccountException>(() => Store.CreateAsync(name, "", "long enough password", ["analyst"], "tests"));
         Assert.Equal("userName", duplicate.Field);
     }
 
     [Fact]
     public async Task a_token_authenticates_until_revoked_and_its_secret_is_never_stored()
     {
-        var account = await Store.CreateAsync(Unique("tok"), "", "long enough password", ["analyst"]);
-        var issued = await Store.IssueTokenAsync(account.Id, "notebook", TimeSpan.FromDays(30));
+        var account = await Store.CreateAsync(Unique("tok"), "", "long enough password", ["analyst"], "tests");
+        var issued = await Store.IssueTokenAsync(account.Id, "notebook", 30, "tests");
         Assert.StartsWith(ApiTokenSecret.Prefix, issued.Secret);
         Assert.Equal(account.Id, (await Store.AuthenticateTokenAsync(issued.Secret))?.Id);
 
         var stored = await db.ScalarAsync<long>("SELECT count(*) FROM auth.api_token WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%' OR prefix = $1", issued.Secret);
         Assert.Equal(0, stored);
 
-        Assert.True(await Store.RevokeTokenAsync(account.Id, issued.Info.Id));
+        Assert.True(await Store.RevokeTokenAsync(account.Id, issued.Info.Id, "tests"));
         Assert.Null(await Store.AuthenticateTokenAsync(issued.Secret));
-        Assert.False(await Store.RevokeTokenAsync(account.Id, issued.Info.Id));
+        Assert.False(await Store.RevokeTokenAsync(account.Id, issued.Info.Id, "tests"));
     }
 
     [Fact]
     public async Task a_token_stops_working_when_it_expires()
     {
-        var account = await Store.CreateAsync(Unique("exp"), "", "long enough password", ["analyst"]);
-        var issued = await Store.IssueTokenAsync(account.Id, "short-lived", TimeSpan.FromDays(1));
+        var account = await Store.CreateAsync(Unique("exp"), "", "long enough password", ["analyst"], "tests");
+        var issued = await Store.IssueTokenAsync(account.Id, "short-lived", 1, "tests");
         clock.Advance(TimeSpan.FromHours(23));
         Assert.NotNull(await Store.AuthenticateTokenAsync(issued.Secret));
         clock.Advance(TimeSpan.FromHours(2));
@@ -100,12 +101,12 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     [Fact]
     public async Task disabling_an_account_revokes_every_live_token_and_refuses_its_password()
     {
-        var account = await Store.CreateAsync(Unique("dis"), "", "long enough password", ["analyst"]);
-        var script = await Store.IssueTokenAsync(account.Id, "script", TimeSpan.FromDays(10));
-        var notebook = await Store.IssueTokenAsync(account.Id, "notebook", TimeSpan.FromDays(10));
-        Assert.True(await Store.RevokeTokenAsync(account.Id, notebook.Info.Id));
+        var account = await Store.CreateAsync(Unique("dis"), "", "long enough password", ["analyst"], "tests");
+        var script = await Store.IssueTokenAsync(account.Id, "script", 10, "tests");
+        var notebook = await Store.IssueTokenAsync(account.Id, "notebook", 10, "tests");
+        Assert.True(await Store.RevokeTokenAsync(account.Id, notebook.Info.Id, "tests"));
 
-        Assert.Equal(1, await Store.DisableAsync(account.UserName));
+        Assert.Equal(1, await Store.DisableAsync(account.UserName, "tests"));
 
         Assert.Null(await Store.AuthenticateTokenAsync(script.Secret));
         Assert.Null(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
@@ -114,29 +115,74 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
         Assert.True(disabled!.IsDisabled);
         Assert.NotEqual(account.SecurityStamp, disabled.SecurityStamp);
 
-        await Store.EnableAsync(account.UserName);
+        await Store.EnableAsync(account.UserName, "tests");
         Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
         Assert.Null(await Store.AuthenticateTokenAsync(script.Secret));
-        Assert.Equal("userName", (await Assert.ThrowsAsync<AccountException>(() => Store.DisableAsync("nobody-here"))).Field);
+        Assert.Equal("userName", (await Assert.ThrowsAsync<AccountException>(() => Store.DisableAsync("nobody-here", "tests"))).Field);
     }
 
     [Fact]
     public async Task the_security_stamp_changes_with_the_password_and_with_the_roles_but_not_when_the_same_roles_are_set_again()
     {
-        var account = await Store.CreateAsync(Unique("stamp"), "", "long enough password", ["analyst"]);
-        var sameRoles = await Store.SetRolesAsync(account.UserName, ["analyst"]);
+        var account = await Store.CreateAsync(Unique("stamp"), "", "long enough password", ["analyst"], "tests");
+        var sameRoles = await Store.SetRolesAsync(account.UserName, ["analyst"], "tests");
         Assert.Equal(account.SecurityStamp, sameRoles.SecurityStamp);
-        var newRoles = await Store.SetRolesAsync(account.UserName, ["analyst", "planner"]);
+        var newRoles = await Store.SetRolesAsync(account.UserName, ["analyst", "planner"], "tests");
         Assert.NotEqual(account.SecurityStamp, newRoles.SecurityStamp);
-        await Store.SetPasswordAsync(account.UserName, "another long password");
+        await Store.SetPasswordAsync(account.UserName, "another long password", "tests");
         Assert.NotEqual(newRoles.SecurityStamp, (await Store.FindByIdAsync(account.Id))!.SecurityStamp);
     }
 
     [Fact]
     public async Task token_lifetimes_beyond_a_year_and_nameless_tokens_are_refused()
     {
-        var account = await Store.CreateAsync(Unique("life"), "", "long enough password", ["analyst"]);
-        Assert.Equal("lifetimeDays", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, "x", TimeSpan.FromDays(366)))).Field);
-        Assert.Equal("name", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, " ", TimeSpan.FromDays(1)))).Field);
+        var account = await Store.CreateAsync(Unique("life"), "", "long enough password", ["analyst"], "tests");
+        Assert.Equal("lifetimeDays", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, "x", 366, "tests"))).Field);
+        Assert.Equal("name", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, " ", 1, "tests"))).Field);
+    }
+
+    [Fact]
+    public async Task a_change_whose_audit_event_cannot_be_written_is_not_made()
+    {
+        var account = await Store.CreateAsync(Unique("atomic"), "", "long enough password", ["analyst"], "tests");
+        var token = await Store.IssueTokenAsync(account.Id, "script", 5, "tests");
+        // An actor the audit log refuses (a NUL): the event fails inside the change's transaction.
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetRolesAsync(account.UserName, ["admin"], "bad\0actor"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetPasswordAsync(account.UserName, "another long password", "bad\0actor"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IssueTokenAsync(account.Id, "other", 5, "bad\0actor"));
+        Assert.Equal(["analyst"], (await Store.FindByIdAsync(account.Id))!.Roles);
+        Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
+        Assert.NotNull(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Single(await Store.ListTokensAsync(account.Id));
+    }
+
+    [Fact]
+    public async Task a_new_password_revokes_every_live_token_and_ends_every_session()
+    {
+        var account = await Store.CreateAsync(Unique("leak"), "", "long enough password", ["analyst"], "tests");
+        var token = await Store.IssueTokenAsync(account.Id, "script", 5, "tests");
+        var sessions = new SessionStore(db.DataSource, clock, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+        var session = await sessions.OpenAsync(account, secondFactorPassed: false);
+        Assert.NotNull(await sessions.FindAsync(session));
+        await Store.SetPasswordAsync(account.UserName, "another long password", "admin-on-duty");
+        Assert.Null(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Null(await sessions.FindAsync(session));
+    }
+
+    [Fact]
+    public async Task a_session_ends_at_sign_out_and_after_its_lifetime_whatever_the_activity()
+    {
+        var account = await Store.CreateAsync(Unique("sess"), "", "long enough password", ["analyst"], "tests");
+        var sessions = new SessionStore(db.DataSource, clock, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+        var signedOut = await sessions.OpenAsync(account, secondFactorPassed: false);
+        Assert.True(await sessions.EndAsync(signedOut));
+        Assert.Null(await sessions.FindAsync(signedOut));
+        Assert.False(await sessions.EndAsync(signedOut));
+
+        var expiring = await sessions.OpenAsync(account, secondFactorPassed: true);
+        clock.Advance(SessionStore.Lifetime - TimeSpan.FromSeconds(1));
+        Assert.True((await sessions.FindAsync(expiring))!.SecondFactorPassed);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await sessions.FindAsync(expiring));
     }
 }

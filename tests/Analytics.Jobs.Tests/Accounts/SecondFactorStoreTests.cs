@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Analytics.Jobs.Accounts;
+using Analytics.Jobs.AuditTrail;
 using Analytics.Models.Access;
 using Analytics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly string keyFile = Path.Combine(Path.GetTempPath(), $"analytics-test-{Guid.NewGuid():N}.key");
 
-    private AccountStore StoreWith(AccountOptions options) => new(db.DataSource, clock, Options.Create(options), NullLogger<AccountStore>.Instance);
+    private AccountStore StoreWith(AccountOptions options) => new(db.DataSource, clock, Options.Create(options), NullLogger<AccountStore>.Instance, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
 
     private AccountStore Store => StoreWith(new AccountOptions { SecretKeyFile = keyFile });
 
@@ -29,7 +30,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
 
     private async Task<(Account Account, byte[] Secret)> EnrolledAsync(string role)
     {
-        var account = await Store.CreateAsync(Unique(role), "", Password, [role]);
+        var account = await Store.CreateAsync(Unique(role), "", Password, [role], "tests");
         var enrolment = await Store.BeginTotpEnrolmentAsync(account.Id);
         Assert.True(Base32.TryDecode(enrolment.Secret, out var secret));
         Assert.NotNull(await Store.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(secret)));
@@ -46,8 +47,8 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     [Fact]
     public async Task what_follows_the_password_depends_on_the_roles_and_on_enrolment()
     {
-        var analyst = await Store.CreateAsync(Unique("ana"), "", Password, ["analyst"]);
-        var reviewer = await Store.CreateAsync(Unique("rev"), "", Password, ["reviewer"]);
+        var analyst = await Store.CreateAsync(Unique("ana"), "", Password, ["analyst"], "tests");
+        var reviewer = await Store.CreateAsync(Unique("rev"), "", Password, ["reviewer"], "tests");
         Assert.Equal(SecondFactorStep.None, (await Store.VerifyPasswordAsync(analyst.UserName, Password))!.SecondFactor);
         Assert.Equal(SecondFactorStep.Enrolment, (await Store.VerifyPasswordAsync(reviewer.UserName, Password))!.SecondFactor);
         var (enrolled, _) = await EnrolledAsync("reviewer");
@@ -105,7 +106,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     [Fact]
     public async Task an_enrolment_is_confirmed_only_with_a_code_of_the_latest_key_and_only_once()
     {
-        var account = await Store.CreateAsync(Unique("enr"), "", Password, ["reviewer"]);
+        var account = await Store.CreateAsync(Unique("enr"), "", Password, ["reviewer"], "tests");
         Base32.TryDecode((await Store.BeginTotpEnrolmentAsync(account.Id)).Secret, out var first);
         Base32.TryDecode((await Store.BeginTotpEnrolmentAsync(account.Id)).Secret, out var second);
         Assert.Null(await Store.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(first)));
@@ -119,7 +120,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     public async Task resetting_a_second_factor_clears_it_and_changes_the_stamp()
     {
         var (account, secret) = await EnrolledAsync("admin");
-        await Store.ResetTotpAsync(account.UserName);
+        await Store.ResetTotpAsync(account.UserName, "tests");
         var reset = (await Store.FindByIdAsync(account.Id))!;
         Assert.False(reset.HasTotp);
         Assert.Equal(SecondFactorStep.Enrolment, reset.SecondFactor);
@@ -132,7 +133,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     public async Task the_configured_number_of_failures_locks_for_the_configured_time_even_the_right_password()
     {
         var store = StoreWith(new AccountOptions { SecretKeyFile = keyFile, MaxFailedSignIns = 3, LockoutMinutes = 10 });
-        var account = await store.CreateAsync(Unique("lock"), "", Password, ["analyst"]);
+        var account = await store.CreateAsync(Unique("lock"), "", Password, ["analyst"], "tests");
         for (var attempt = 0; attempt < 3; attempt++)
             Assert.Null(await store.VerifyPasswordAsync(account.UserName, "wrong password " + attempt));
         Assert.Null(await store.VerifyPasswordAsync(account.UserName, Password));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Analytics.Jobs.Accounts;
+using Analytics.Jobs.AuditTrail;
 using Analytics.Jobs.Database;
 using Analytics.Jobs.Scheduling;
 using Analytics.Models.Access;
@@ -18,7 +19,7 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
 
     public void Dispose() => File.Delete(keyFile);
 
-    private AccountStore Store => new(db.DataSource, TimeProvider.System, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance);
+    private AccountStore Store => new(db.DataSource, TimeProvider.System, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance, new AuditLog(db.DataSource, TimeProvider.System, Options.Create(new AuditOptions())));
 
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? stdin, Dictionary<string, string?> environment, params string[] args)
     {
@@ -83,8 +84,8 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     [Fact]
     public async Task disabling_from_the_command_line_revokes_the_tokens_and_enabling_lets_the_password_in_again()
     {
-        var account = await Store.CreateAsync("cli-leaver", "", "a long enough password", ["analyst"]);
-        var token = await Store.IssueTokenAsync(account.Id, "script", TimeSpan.FromDays(7));
+        var account = await Store.CreateAsync("cli-leaver", "", "a long enough password", ["analyst"], "tests");
+        var token = await Store.IssueTokenAsync(account.Id, "script", 7, "tests");
         var (exit, output, error) = await RunAsync(null, Database, "user", "disable", "cli-leaver");
         Assert.True(exit == 0, error);
         Assert.Contains("1 API token(s) revoked", output);
@@ -97,9 +98,27 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     }
 
     [Fact]
+    public async Task account_changes_from_the_command_line_are_logged_with_the_person_given_by_as_or_the_os_user()
+    {
+        var (added, _, addError) = await RunAsync("a long enough password", Database, "user", "add", "cli-audited", "--roles", "analyst", "--as", "jdupont");
+        Assert.True(added == 0, addError);
+        var (changed, _, rolesError) = await RunAsync(null, Database, "user", "roles", "cli-audited", "analyst,planner", "--as", "mmartin");
+        Assert.True(changed == 0, rolesError);
+        var (issued, _, issueError) = await RunAsync(null, Database, "user", "token", "cli-audited", "--name", "script", "--days", "7");
+        Assert.True(issued == 0, issueError);
+
+        var actors = new List<string>();
+        await using (var command = db.DataSource.CreateCommand("SELECT actor || ' ' || kind FROM audit.event WHERE subject = 'account:cli-audited' ORDER BY seq"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                actors.Add(reader.GetString(0));
+        Assert.Equal(["jdupont account.change", "mmartin account.change", $"cli:{Environment.UserName} auth.token_issue"], actors);
+    }
+
+    [Fact]
     public async Task a_second_factor_reset_from_the_command_line_sends_the_person_back_to_enrolment()
     {
-        var account = await Store.CreateAsync("cli-lost-phone", "", "a long enough password", ["reviewer"]);
+        var account = await Store.CreateAsync("cli-lost-phone", "", "a long enough password", ["reviewer"], "tests");
         var enrolment = await Store.BeginTotpEnrolmentAsync(account.Id);
         Base32.TryDecode(enrolment.Secret, out var secret);
         Assert.NotNull(await Store.ConfirmTotpEnrolmentAsync(account.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
