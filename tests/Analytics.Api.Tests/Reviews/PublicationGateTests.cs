@@ -32,7 +32,10 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
 
     private const string Model = "asthma_commune";
 
-    /// <summary>Strings only a model output of the run can contain: predicted SIRs and counts at full precision, and the release's content hash.</summary>
+    /// <summary>
+    /// Strings only a model output of the run can contain: predicted SIRs and counts at full precision, the same pairs
+    /// as the priority CSV writes them (<c>;SIR to 3 decimals;count to 2 decimals;</c>), and the release's content hash.
+    /// </summary>
     private async Task<List<string>> SentinelsAsync()
     {
         var sentinels = new List<string> { await api.Database.ScalarAsync<string>($"SELECT predictions_sha256 FROM ml.model_run WHERE id = {api.Run.RunId}") };
@@ -42,10 +45,14 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         {
             sentinels.Add(reader.GetDouble(0).ToString("R", CultureInfo.InvariantCulture));
             sentinels.Add(reader.GetDouble(1).ToString("R", CultureInfo.InvariantCulture));
+            sentinels.Add(CsvSentinel(reader.GetDouble(0), reader.GetDouble(1)));
         }
-        Assert.Equal(21, sentinels.Count);
+        Assert.Equal(31, sentinels.Count);
         return sentinels;
     }
+
+    private static string CsvSentinel(double predictedSir, double predicted) =>
+        string.Create(CultureInfo.InvariantCulture, $";{predictedSir:F3};{predicted:F2};");
 
     /// <summary>Calls every GET endpoint of the route table as <paramref name="client"/>; returns each that served a sentinel.</summary>
     private async Task<List<string>> LeaksAsync(HttpClient client, IReadOnlyList<string> sentinels, string territory, long release)
@@ -136,6 +143,8 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         var csv = await planner.GetStringAsync($"/api/models/{Model}/priorities.csv");
         Assert.Contains($"publication={release};", csv);
         Assert.Contains("rang;code;nom;rsi_predit", csv);
+        // The CSV form of the sentinels is the export's own: the searches before approval and after revocation cover it.
+        Assert.Contains(sentinels, s => s.StartsWith(';') && csv.Contains(s, StringComparison.Ordinal));
 
         // 4. Revoked: gone on the next request, from every endpoint.
         Assert.Equal(HttpStatusCode.OK, await PostAsync(reviewer, $"/api/reviews/{release}/revoke", new { justification = "Erreur de géocodage découverte après la publication." }));
