@@ -1,4 +1,4 @@
-namespace Analytics.Jobs.Tests.Training;
+namespace Analytics.Jobs.Tests.Features;
 
 /// <summary>The communes' cumulative index, built by the features build of the demo world.</summary>
 [Collection(DemoPipelineCollection.Name)]

@@ -2,7 +2,7 @@ using System.Globalization;
 using Analytics.Jobs.Features;
 using Analytics.Testing;
 
-namespace Analytics.Jobs.Tests.Training;
+namespace Analytics.Jobs.Tests.Features;
 
 [Collection(DemoPipelineCollection.Name)]
 public class FeatureMatrixTests(DemoPipeline pipeline)

@@ -1,6 +1,6 @@
 using Analytics.Models.Randomness;
 
-namespace Analytics.Models.Tests.Modelling;
+namespace Analytics.Models.Tests.Randomness;
 
 public class SeededRandomTests
 {

@@ -4,7 +4,7 @@ using Analytics.Models.Specifications;
 using Analytics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Analytics.Jobs.Tests.Training;
+namespace Analytics.Jobs.Tests;
 
 /// <summary>The whole demo world loaded and its features built once, for every test of the modelling stages.</summary>
 public sealed class DemoPipeline : IAsyncLifetime

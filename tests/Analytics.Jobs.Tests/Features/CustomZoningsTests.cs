@@ -3,7 +3,7 @@ using Analytics.Jobs.Ingest;
 using Analytics.Models.Secrecy;
 using Analytics.Testing;
 
-namespace Analytics.Jobs.Tests.Training;
+namespace Analytics.Jobs.Tests.Features;
 
 /// <summary>Custom zonings on the demo world: which zones are accepted, and their figures rolled up under secrecy.</summary>
 [Collection(DemoPipelineCollection.Name)]
