@@ -48,18 +48,25 @@ public static partial class DirectIdentifiers
         return IdentifyingColumns.TryGetValue(key, out var kind) ? kind : null;
     }
 
-    /// <summary>What kind of direct identifier a value is, or null when it is none.</summary>
+    /// <summary>
+    /// What kind of direct identifier a text holds anywhere inside it ("NIR 185057800608491 Dupont", "contact
+    /// jean.dupont@example.fr"), or null when it holds none. Invisible characters (zero-width spaces and joiners,
+    /// word joiner, byte-order mark, soft hyphen) are removed and the text is NFKC-normalised first, so that neither
+    /// can split or disguise an identifier.
+    /// </summary>
     public static string? DescribeValue(string value)
     {
-        var text = value.Trim();
-        if (text.Length < 6 || !MayHoldIdentifier(text))
+        if (value.Length < 6)
+            return null;
+        var text = Visible(value);
+        if (!MayHoldIdentifier(text))
             return null;
         if (text.Contains('@') && EmailPattern().IsMatch(text))
             return "an e-mail address";
-        var compact = text.Replace(" ", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (IsNir(compact))
-            return "a NIR (social-security number)";
-        if (FrenchPhonePattern().IsMatch(compact))
+        foreach (Match candidate in NirCandidatePattern().Matches(text))
+            if (IsNir(Compact(candidate.Value)))
+                return "a NIR (social-security number)";
+        if (FrenchPhonePattern().IsMatch(text))
             return "a phone number";
         return null;
     }
@@ -80,6 +87,19 @@ public static partial class DirectIdentifiers
         }
         return false;
     }
+
+    /// <summary>The text without format characters (U+200B–U+200D, U+2060, U+FEFF…) and soft hyphens, NFKC-normalised (full-width digits become digits).</summary>
+    private static string Visible(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value.Normalize(NormalizationForm.FormKC))
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format && c != '\u00AD')
+                builder.Append(c);
+        return builder.ToString();
+    }
+
+    private static string Compact(string candidate) =>
+        candidate.Replace(" ", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>
     /// A French NIR: sex digit, birth year and month, département (2A/2B for Corsica) and commune,
@@ -111,14 +131,19 @@ public static partial class DirectIdentifiers
         return builder.ToString().Trim('_').Replace("__", "_", StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")]
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")]
     private static partial Regex EmailPattern();
+
+    // Anywhere in a text, not glued to other letters or digits: the NIR's groups (1 85 05 78 006 084 91), each
+    // optionally separated by a space, dot or dash; the longest form (with its key) is tried first.
+    [GeneratedRegex(@"(?<![0-9A-Za-z])[12378][ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?(?:\d{2}|2[ABab])[ .\-]?\d{3}[ .\-]?\d{3}(?:[ .\-]?\d{2})?(?![0-9A-Za-z])")]
+    private static partial Regex NirCandidatePattern();
 
     // Sex 1/2 (3, 7, 8 for special cases), year, month 01-12 or 20-99 (unknown month codes), département, commune, order, optional key.
     [GeneratedRegex(@"^[12378]\d{2}(0[1-9]|1[0-2]|[2-9]\d)(\d{2}|2[AB])\d{6}(\d{2})?$")]
     private static partial Regex NirPattern();
 
-    // 0X XX XX XX XX or +33 X XX XX XX XX, X ≠ 0.
-    [GeneratedRegex(@"^(\+33|0033|0)[1-9]\d{8}$")]
+    // Anywhere in a text: 0X XX XX XX XX or +33 X XX XX XX XX (X ≠ 0), groups optionally separated by a space, dot or dash.
+    [GeneratedRegex(@"(?<![0-9])(?:\+33|0033|0)[ .\-]?[1-9](?:[ .\-]?\d{2}){4}(?![0-9])")]
     private static partial Regex FrenchPhonePattern();
 }

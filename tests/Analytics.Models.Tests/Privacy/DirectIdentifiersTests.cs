@@ -59,6 +59,38 @@ public class DirectIdentifiersTests
         Assert.Equal("a phone number", DirectIdentifiers.DescribeValue(value));
 
     [Theory]
+    [InlineData("NIR 255081416802538 Dupont", "a NIR (social-security number)")]
+    [InlineData("Dupont 2 55 08 14 168 025 38", "a NIR (social-security number)")]
+    [InlineData("patient 1 85 05 2A 012 345 79, vu le 3 mars", "a NIR (social-security number)")]
+    [InlineData("contact jean.dupont@example.fr pour la saisie", "an e-mail address")]
+    [InlineData("Rappeler le 06 12 34 56 78 avant midi", "a phone number")]
+    [InlineData("tél.+33 6 12 34 56 78", "a phone number")]
+    public void an_identifier_inside_free_text_is_found(string value, string kind) =>
+        Assert.Equal(kind, DirectIdentifiers.DescribeValue(value));
+
+    [Theory]
+    // Zero-width space, zero-width joiner, word joiner, byte-order mark and soft hyphen inside the identifier.
+    [InlineData("NIR 2550814\u200B168025\u200D38")]
+    [InlineData("2\u2060550814168025\uFEFF38 Dupont")]
+    [InlineData("25508141\u00AD68025")]
+    // Full-width digits (NFKC makes them ASCII).
+    [InlineData("ＮＩＲ ２５５０８１４１６８０２５３８")]
+    public void invisible_characters_and_full_width_digits_do_not_hide_a_NIR(string value) =>
+        Assert.Equal("a NIR (social-security number)", DirectIdentifiers.DescribeValue(value));
+
+    [Fact]
+    public void an_e_mail_split_by_a_zero_width_space_is_still_found() =>
+        Assert.Equal("an e-mail address", DirectIdentifiers.DescribeValue("jean.dupont@\u200Bexample.fr"));
+
+    [Theory]
+    [InlineData("Commune 22001 (Saint-Brieuc), EPCI 200069409, 12 345 habitants")]
+    [InlineData("lot 255081416802539 du 2022-06-15")]   // 15 digits whose key does not check
+    [InlineData("IRIS 751010101 ; 2022-06-15 ; 0,068")]
+    [InlineData("Ajaccio 2A004 et Bastia 2B033")]
+    public void free_text_with_codes_dates_and_counts_holds_no_identifier(string value) =>
+        Assert.Null(DirectIdentifiers.DescribeValue(value));
+
+    [Theory]
     [InlineData("22001")]        // commune code
     [InlineData("2A004")]        // Corsican commune code
     [InlineData("240220001")]    // EPCI SIREN
