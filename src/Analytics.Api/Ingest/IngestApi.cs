@@ -18,7 +18,7 @@ public static class IngestApi
     public sealed record LoadProgress(Guid LoadId, string Kind, string FileName, string State, long RowsDone, long BytesDone, long BytesTotal, long? BatchId, string? Message, DateTimeOffset UpdatedAt);
     public sealed record Batch(long Id, string Kind, string FileName, string FileSha256, string Part, string? Source, string? Licence, string LoadedBy,
         DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Status, long RowsRead, long RowsLoaded, long RowsQuarantined, long GeometriesRepaired, IReadOnlyList<string> Notes, string? Error);
-    public sealed record Quarantined(long? Line, string? Field, string Reason, string? Raw);
+    public sealed record Quarantined(long? Line, string? Field, string Reason);
 
     /// <summary>How to read the uploaded file; the same options as the command line's.</summary>
     public sealed record UploadQuery(string? Source, string? Licence, string? Level, int? Vintage, string? CodeField, string? NameField,
@@ -146,13 +146,12 @@ public static class IngestApi
 
     private static async Task<Ok<List<Quarantined>>> ListQuarantineAsync(long id, NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT line, field, reason, raw FROM ingest.quarantine WHERE batch_id = $1 ORDER BY line NULLS LAST LIMIT 10000");
+        await using var command = db.CreateCommand("SELECT line, field, reason FROM ingest.quarantine WHERE batch_id = $1 ORDER BY line NULLS LAST LIMIT 10000");
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<Quarantined>();
         while (await reader.ReadAsync(ct))
-            rows.Add(new Quarantined(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3)));
+            rows.Add(new Quarantined(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
         return TypedResults.Ok(rows);
     }
 

@@ -244,7 +244,7 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         if (records.Count == 0)
             return;
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY ingest.quarantine (batch_id, line, field, reason, raw) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            "COPY ingest.quarantine (batch_id, line, field, reason) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var record in records)
         {
             await writer.StartRowAsync(cancellationToken);
@@ -252,7 +252,6 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
             await writer.WriteAsync(record.Line, NpgsqlDbType.Bigint, cancellationToken);
             await writer.WriteAsync(record.Field, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(record.Reason, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(record.Raw, NpgsqlDbType.Text, cancellationToken);
         }
         await writer.CompleteAsync(cancellationToken);
     }

@@ -36,12 +36,15 @@ public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction t
 
     public void Note(string note) => notes.Add(note);
 
-    /// <summary>Rejects one record; the batch still loads unless too large a share is rejected.</summary>
-    public void Reject(long? line, string? field, string reason, string? raw = null)
+    /// <summary>
+    /// Rejects one record; the batch still loads unless too large a share is rejected. Only where and why are kept,
+    /// never the record's text: a refused row may hold what the product must not store.
+    /// </summary>
+    public void Reject(long? line, string? field, string reason)
     {
         QuarantineCount++;
         if (quarantined.Count < MaxKeptQuarantine)
-            quarantined.Add(new QuarantinedRecord(line, field, reason, raw is { Length: > 500 } ? raw[..500] + "…" : raw));
+            quarantined.Add(new QuarantinedRecord(line, field, reason));
     }
 
     public void Progress(long rowsDone, long bytesDone) => reportProgress(rowsDone, bytesDone);
@@ -59,7 +62,7 @@ public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction t
         columns.ScreenForIdentifiers(record);
         if (record.Fields.Count == columns.Count)
             return true;
-        Reject(record.Line, null, $"wrong column count: {record.Fields.Count} fields where the header has {columns.Count}", string.Join(file.Separator, record.Fields));
+        Reject(record.Line, null, $"wrong column count: {record.Fields.Count} fields where the header has {columns.Count}");
         return false;
     }
 
@@ -67,4 +70,4 @@ public sealed class LoadContext(NpgsqlConnection connection, NpgsqlTransaction t
 }
 
 /// <summary>A record refused at load, with where and why.</summary>
-public sealed record QuarantinedRecord(long? Line, string? Field, string Reason, string? Raw);
+public sealed record QuarantinedRecord(long? Line, string? Field, string Reason);

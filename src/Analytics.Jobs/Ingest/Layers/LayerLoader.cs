@@ -145,7 +145,7 @@ internal sealed partial class LayerLoader : ILoader
                 if (problem is not null)
                 {
                     rejected.Add(record.Line);
-                    context.Reject(record.Line, problemColumn >= 0 ? columns.Header[problemColumn] : null, problem, string.Join(file.Separator, record.Fields));
+                    context.Reject(record.Line, problemColumn >= 0 ? columns.Header[problemColumn] : null, problem);
                     continue;
                 }
                 context.RowsLoaded++;

@@ -139,10 +139,10 @@ internal sealed class TerritoryLoader : ILoader
             existing.Parameters.Add(new() { Value = vintage });
             await existing.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var problems = context.Command("SELECT feature, problem_field, problem, code FROM territory_staging WHERE problem IS NOT NULL ORDER BY feature"))
+        await using (var problems = context.Command("SELECT feature, problem_field, problem FROM territory_staging WHERE problem IS NOT NULL ORDER BY feature"))
         await using (var reader = await problems.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
-                context.Reject(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                context.Reject(reader.GetInt32(0), reader.GetString(1), reader.GetString(2));
 
         await using (var repaired = context.Command("SELECT coalesce(array_agg(code ORDER BY feature), '{}') FROM territory_staging WHERE problem IS NULL AND repaired"))
         {

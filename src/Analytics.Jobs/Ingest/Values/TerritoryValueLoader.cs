@@ -84,7 +84,7 @@ internal sealed class TerritoryValueLoader : ILoader
                 problem = $"duplicate key: territory '{f[code].Trim()}', indicator {repeated.Indicator}, period {periodValue} already has a value";
             if (problem is not null)
             {
-                context.Reject(record.Line, columns.Header[problemColumn], problem, string.Join(file.Separator, f));
+                context.Reject(record.Line, columns.Header[problemColumn], problem);
                 continue;
             }
             foreach (var (indicator, number, label) in pending)

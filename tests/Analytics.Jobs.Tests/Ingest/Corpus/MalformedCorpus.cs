@@ -104,6 +104,16 @@ public static class MalformedCorpus
         yield return H("an international phone number on line 11", Text(HealthWithExtraColumn("contact", 11, "+33 6 12 34 56 78")),
             new RefusedWhole("a value here is a phone number, a direct identifier", 11, "contact"), secret: "+33 6 12 34 56 78");
 
+        // Inside free text, split by invisible characters, or in a row that would be quarantined: still the whole file.
+        yield return H("a NIR inside a note's free text on line 6", Text(HealthWithExtraColumn("note", 6, "NIR 185057800608491 Dupont")),
+            new RefusedWhole("a value here is a NIR (social-security number), a direct identifier", 6, "note"), secret: "185057800608491");
+        yield return H("an e-mail address inside free text on line 8", Text(HealthWithExtraColumn("note", 8, "contact jean.dupont@example.fr")),
+            new RefusedWhole("a value here is an e-mail address, a direct identifier", 8, "note"), secret: "jean.dupont@example.fr");
+        yield return H("a NIR split by zero-width spaces on line 2", Text(HealthWithExtraColumn("note", 2, "1850578\u200B00608491")),
+            new RefusedWhole("a value here is a NIR (social-security number), a direct identifier", 2, "note"), secret: "00608491");
+        yield return H("a NIR in a record with a field too many on line 5", Text(HealthWithRow(5, HealthRows[3] + ";NIR 185057800608491")),
+            new RefusedWhole("a value here is a NIR (social-security number), a direct identifier", 5, "#9"), secret: "185057800608491");
+
         // Record faults: one bad record of ten is more than the 5% allowed.
         yield return H("text in the cases field", Text(HealthWith(4, "cases", "douze")), One(4, "cases", "'douze' is not a whole number of cases"));
         yield return H("a negative count", Text(HealthWith(5, "cases", "-3")), One(5, "cases", "negative count of cases"));
@@ -140,8 +150,8 @@ public static class MalformedCorpus
     private static IEnumerable<BadInput> TerritoryFiles()
     {
         var custom = new IngestOptions { Level = "custom", Vintage = 2024 };
-        BadInput T(string name, Action<string> write, Refusal expected, IngestOptions? options = null) =>
-            new("territories: " + name, IngestKind.Territories, "zones.geojson", write, expected) { Options = options ?? custom };
+        BadInput T(string name, Action<string> write, Refusal expected, IngestOptions? options = null, string? secret = null) =>
+            new("territories: " + name, IngestKind.Territories, "zones.geojson", write, expected) { Options = options ?? custom, Secret = secret };
         TooManyRejected One(long line, string field, string reason) => new(new Rejected(line, field, reason));
         var zones = ZonesGeoJson("Y");
 
@@ -177,6 +187,9 @@ public static class MalformedCorpus
             new RefusedWhole("no territory code property found (properties: ident)", null, "code"));
         yield return T("a code with spaces and a slash", Text(zones.Replace("\"Y2\"", "\"Y 2/3\"", StringComparison.Ordinal)),
             One(2, "code", "'Y 2/3' is not a territory code"));
+        yield return T("a territory name holding a NIR in feature 2",
+            Text(FeatureCollection(Feature("Y1", Square(-1.68, 48.1)), Feature("Y2", Square(-1.66, 48.1), ",\"name\":\"Dupont 185057800608491\""), Feature("Y3", Square(-1.64, 48.1)))),
+            new RefusedWhole("a value here is a NIR (social-security number), a direct identifier", 2, "name"), secret: "185057800608491");
         yield return T("territories already loaded for this level and vintage", Copy(DemoWorld.File("territories_departement.geojson")),
             new TooManyRejected(Enumerable.Range(1, 5).Select(i => new Rejected(i, "code", "already loaded for this level and vintage")).ToArray()),
             new IngestOptions { Level = "departement", Vintage = 2024, ParentLevel = "region" });
