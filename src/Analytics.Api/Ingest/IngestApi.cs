@@ -61,6 +61,15 @@ public static class IngestApi
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
                 continue;
             var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileName.HasValue ? disposition.FileName : disposition.FileNameStar).Value ?? "upload");
+            try
+            {
+                IngestRequest.ScreenForIdentifiers(fileName, OptionsFrom(query));
+            }
+            catch (IngestException e)
+            {
+                // Refused before a byte is written: the name and the options go nowhere, the answer does not repeat them.
+                return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Identifiant direct refusé ({e.Field}). / {e.Message}");
+            }
             Directory.CreateDirectory(options.Value.UploadFolder);
             var loadId = Guid.NewGuid();
             var path = Path.Combine(options.Value.UploadFolder, $"{loadId:N}.upload");

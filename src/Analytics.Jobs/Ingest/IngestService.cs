@@ -33,6 +33,7 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
 
     public async Task<IngestResult> LoadAsync(IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        IngestRequest.ScreenForIdentifiers(request.FileName, request.Options);
         var result = await LoadOnceAsync(request, progress, cancellationToken);
         if (audit is not null)
             await audit.AppendAsync(new AuditEntry(request.LoadedBy, AuditKinds.IngestLoad, result.BatchId is long batch ? $"batch:{batch}" : "", new System.Text.Json.Nodes.JsonObject
@@ -118,8 +119,11 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     /// <summary>Makes a load visible (state queued) from the moment it is accepted, before a worker picks it up.</summary>
-    public async Task QueueAsync(IngestRequest request, CancellationToken cancellationToken = default) =>
+    public async Task QueueAsync(IngestRequest request, CancellationToken cancellationToken = default)
+    {
+        IngestRequest.ScreenForIdentifiers(request.FileName, request.Options);
         await new ProgressTracker(dataSource, request, new FileInfo(request.FilePath).Length, null, clock).QueueAsync();
+    }
 
     private static ILoader LoaderFor(IngestRequest request) => request.Kind switch
     {

@@ -87,6 +87,32 @@ public class IngestApiTests(UploadLimitApiFactory api) : IClassFixture<UploadLim
         Assert.Equal(0L, await api.Database.ScalarAsync<long>("SELECT count(*) FROM catalog.indicator WHERE code LIKE 'x\\_%'"));
     }
 
+    [Theory]
+    [InlineData("contact jean.dupont@example.fr.csv", "", "file name", "jean.dupont@example.fr")]
+    [InlineData("indicators.csv", "?source=NIR%20185057800608491%20Dupont", "source", "185057800608491")]
+    [InlineData("indicators.csv", "?licence=appeler%20le%2006%2012%2034%2056%2078", "licence", "06 12 34 56 78")]
+    public async Task a_file_name_or_an_option_holding_a_direct_identifier_is_refused_with_400_before_anything_is_stored(
+        string fileName, string query, string field, string identifier)
+    {
+        var steward = await api.ClientWithRolesAsync("steward");
+        var bytes = await File.ReadAllBytesAsync(RepositoryFiles.PathOf("data/catalog/indicators.csv"));
+        const string traces = """
+            SELECT (SELECT count(*) FROM ingest.progress) + (SELECT count(*) FROM ingest.batch)
+                 + (SELECT count(*) FROM audit.event e WHERE strpos(e::text, $1) > 0)
+            """;
+        var before = await api.Database.ScalarAsync<long>(traces, identifier);
+
+        var response = await steward.PostAsync("/api/ingest/catalog" + query, FileContent(bytes, fileName));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains(field, body);
+        Assert.Contains("direct identifier", body);
+        Assert.DoesNotContain(identifier, body);
+        Assert.DoesNotContain(identifier.Replace(" ", ""), body);
+        Assert.Equal(before, await api.Database.ScalarAsync<long>(traces, identifier));
+    }
+
     [Fact]
     public async Task an_upload_over_the_size_limit_is_refused_with_413_and_leaves_no_file()
     {

@@ -61,6 +61,41 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     }
 
     [Fact]
+    public async Task a_load_whose_file_name_or_source_holds_a_direct_identifier_is_refused_without_repeating_it_and_leaves_no_trace()
+    {
+        var folder = Directory.CreateTempSubdirectory("analytics-cli-");
+        try
+        {
+            var named = Path.Combine(folder.FullName, "dupont 185057800608491.csv");
+            File.Copy(RepositoryFiles.PathOf("data/catalog/indicators.csv"), named);
+            var plain = Path.Combine(folder.FullName, "indicators.csv");
+            File.Copy(RepositoryFiles.PathOf("data/catalog/indicators.csv"), plain);
+            const string traces = "SELECT (SELECT count(*) FROM ingest.progress) + (SELECT count(*) FROM ingest.batch) + (SELECT count(*) FROM audit.event e WHERE strpos(e::text, '185057800608491') > 0 OR strpos(e::text, 'jean.dupont') > 0)";
+            var before = await db.ScalarAsync<long>(traces);
+
+            var byName = await RunAsync(null, Database, "ingest", "catalog", named);
+            var bySource = await RunAsync(null, Database, "ingest", "catalog", plain, "--source", "contact jean.dupont@example.fr");
+
+            Assert.Equal(65, byName.ExitCode);
+            Assert.Contains("file name", byName.Error);
+            Assert.Contains("a NIR (social-security number), a direct identifier", byName.Error);
+            Assert.Equal(65, bySource.ExitCode);
+            Assert.Contains("'source'", bySource.Error);
+            Assert.Contains("an e-mail address, a direct identifier", bySource.Error);
+            foreach (var run in new[] { byName, bySource })
+            {
+                Assert.DoesNotContain("185057800608491", run.Output + run.Error);
+                Assert.DoesNotContain("jean.dupont", run.Output + run.Error);
+            }
+            Assert.Equal(before, await db.ScalarAsync<long>(traces));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task a_user_added_from_the_command_line_gets_a_working_token()
     {
         var (added, _, addError) = await RunAsync("a long enough password", Database, "user", "add", "cli-analyst", "--roles", "analyst,planner");
