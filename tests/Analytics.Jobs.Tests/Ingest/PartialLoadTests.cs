@@ -50,8 +50,10 @@ public class PartialLoadTests(ReferenceWorld world) : IClassFixture<ReferenceWor
         Assert.Equal((100L, 96L, 4L), (result.RowsRead, result.RowsLoaded, result.RowsQuarantined));
         Assert.Equal(96L, await world.Db.ScalarAsync<long>("SELECT count(*) FROM facts.health_count WHERE batch_id = $1", result.BatchId!.Value));
         Assert.Equal(SixQuarantined.Take(4), await QuarantineAsync(result.BatchId.Value));
-        Assert.Equal("22009;commune;2021;J44;M;65-74;1;509;extra",
-            await world.Db.ScalarAsync<string>("SELECT raw FROM ingest.quarantine WHERE batch_id = $1 AND line = 10", result.BatchId.Value));
+        // Where and why only: nothing of the record's text (22009;commune;2021;J44;M;65-74;1;509;extra) is kept.
+        var kept = await world.Db.ScalarAsync<string>("SELECT q::text FROM ingest.quarantine q WHERE batch_id = $1 AND line = 10", result.BatchId.Value);
+        Assert.DoesNotContain("509", kept);
+        Assert.DoesNotContain("extra", kept);
         Assert.Equal((4L, 96L), (await world.Db.ScalarAsync<long>("SELECT rows_quarantined FROM ingest.batch WHERE id = $1 AND status = 'loaded'", result.BatchId.Value),
             await world.Db.ScalarAsync<long>("SELECT rows_loaded FROM ingest.batch WHERE id = $1", result.BatchId.Value)));
     }
