@@ -23,6 +23,10 @@ public sealed class Columns
         normalised = header.Select(Normalise).ToList();
         for (var i = 0; i < header.Count; i++)
         {
+            // A header cell holding an identifier is named by its position: header names are echoed in refusals.
+            if (DirectIdentifiers.DescribeValue(header[i]) is { } held)
+                throw new IngestException(fileName, 1, $"#{i + 1}",
+                    $"this header cell holds {held}, a direct identifier: only pseudonymised aggregates are accepted, so the whole file is refused");
             var kind = DirectIdentifiers.DescribeColumn(header[i]);
             if (kind is not null)
                 throw new IngestException(fileName, 1, header[i],

@@ -97,6 +97,8 @@ public static class MalformedCorpus
             new RefusedWhole("a value here is a NIR (social-security number), a direct identifier", 4, "note"), secret: "185052A01234579");
         yield return H("a NIR instead of a territory code on line 5", Text(HealthWith(5, "territory_code", "255081416802538")),
             new RefusedWhole("a value here is a NIR (social-security number), a direct identifier", 5, "territory_code"), secret: "255081416802538");
+        yield return H("an e-mail address as a column name", Text(HealthWithExtraColumn("jean.dupont@example.fr", 0, "")),
+            new RefusedWhole("this header cell holds an e-mail address, a direct identifier", 1, "#9"), secret: "jean.dupont@example.fr");
         yield return H("an e-mail address on line 9", Text(HealthWithExtraColumn("contact", 9, "jeanne.martin@example.fr")),
             new RefusedWhole("a value here is an e-mail address, a direct identifier", 9, "contact"), secret: "jeanne.martin@example.fr");
         yield return H("a phone number on line 3", Text(HealthWithExtraColumn("contact", 3, "06 12 34 56 78")),
