@@ -234,10 +234,7 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The release of <paramref name="specCode"/> in force: the latest approved, not revoked. Null when none.</summary>
-    public async Task<ReleaseSummary?> InForceAsync(string specCode, CancellationToken cancellationToken = default) =>
-        (await ListAsync("r.spec_code = $1 AND r.state = 'approved'", specCode, cancellationToken)).FirstOrDefault();
-
+    /// <summary>The release <paramref name="releaseId"/>, in whatever state. Null when none.</summary>
     public async Task<ReleaseSummary?> FindAsync(long releaseId, CancellationToken cancellationToken = default) =>
         (await ListAsync("r.id = $1", releaseId, cancellationToken)).FirstOrDefault();
 
