@@ -21,6 +21,10 @@ public static class AccessClaims
     /// <summary>On a half-open sign-in (password accepted): the step still to take, <c>code</c> or <c>enrolment</c>.</summary>
     public const string SignInStep = "oh:sign_in_step";
 
+    /// <summary>The signed-in account's name, as the audit log and the review records write it (every route that acts requires a signed-in caller).</summary>
+    public static string UserName(ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.Name) ?? throw new InvalidOperationException("an authenticated caller carries a name claim");
+
     /// <summary>A local account signed in completely: id, names, stamp and roles; for a web session, its id and whether it passed the second factor.</summary>
     public static ClaimsPrincipal PrincipalFor(Account account, string scheme, string? sessionId = null, bool secondFactorPassed = false)
     {

@@ -4,7 +4,6 @@ using Analytics.Jobs.Scheduling;
 using Analytics.Models.Access;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace Analytics.Api.Admin;
 
@@ -14,7 +13,6 @@ public static class AdminApi
     public sealed record NewAccountRequest(string? UserName, string? DisplayName, string? Password, IReadOnlyList<string>? Roles);
     public sealed record RolesRequest(IReadOnlyList<string>? Roles);
     public sealed record JobAccepted(string JobId);
-    public sealed record HeartbeatRun(long Id, string RequestedBy, DateTimeOffset RanAt, string Worker);
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
@@ -50,22 +48,15 @@ public static class AdminApi
         TypedResults.Ok(await store.SetRolesAsync(userName, request.Roles ?? [], Actor(context), ct));
 
     /// <summary>The administrator acting, as the audit log records them.</summary>
-    private static string Actor(HttpContext context) => context.User.Identity!.Name!;
+    private static string Actor(HttpContext context) => AccessClaims.UserName(context.User);
 
     private static Accepted<JobAccepted> EnqueueHeartbeat(HttpContext context, IBackgroundJobClient jobs)
     {
-        var requestedBy = context.User.Identity!.Name!;
+        var requestedBy = AccessClaims.UserName(context.User);
         var id = jobs.Enqueue<HeartbeatJob>(job => job.RunAsync(requestedBy));
         return TypedResults.Accepted("/api/admin/jobs/heartbeat", new JobAccepted(id));
     }
 
-    private static async Task<Ok<List<HeartbeatRun>>> ListHeartbeatsAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT id, requested_by, ran_at, worker FROM ops.heartbeat ORDER BY id DESC LIMIT 20");
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var runs = new List<HeartbeatRun>();
-        while (await reader.ReadAsync(ct))
-            runs.Add(new HeartbeatRun(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3)));
-        return TypedResults.Ok(runs);
-    }
+    private static async Task<Ok<List<HeartbeatRun>>> ListHeartbeatsAsync(Heartbeats heartbeats, CancellationToken ct) =>
+        TypedResults.Ok(await heartbeats.LatestAsync(ct));
 }

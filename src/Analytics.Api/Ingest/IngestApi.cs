@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Npgsql;
 
 namespace Analytics.Api.Ingest;
 
@@ -15,10 +14,6 @@ namespace Analytics.Api.Ingest;
 public static class IngestApi
 {
     public sealed record UploadAccepted(Guid LoadId, string Progress);
-    public sealed record LoadProgress(Guid LoadId, string Kind, string FileName, string State, long RowsDone, long BytesDone, long BytesTotal, long? BatchId, string? Message, DateTimeOffset UpdatedAt);
-    public sealed record Batch(long Id, string Kind, string FileName, string FileSha256, string Part, string? Source, string? Licence, string LoadedBy,
-        DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Status, long RowsRead, long RowsLoaded, long RowsQuarantined, long GeometriesRepaired, IReadOnlyList<string> Notes, string? Error);
-    public sealed record Quarantined(long? Line, string? Field, string Reason);
 
     /// <summary>How to read the uploaded file; the same options as the command line's.</summary>
     public sealed record UploadQuery(string? Source, string? Licence, string? Level, int? Vintage, string? CodeField, string? NameField,
@@ -98,7 +93,7 @@ public static class IngestApi
                 File.Delete(path);
                 throw;
             }
-            var request = new IngestRequest(ingestKind, path, fileName, context.User.Identity!.Name!, OptionsFrom(query)) { LoadId = loadId };
+            var request = new IngestRequest(ingestKind, path, fileName, AccessClaims.UserName(context.User), OptionsFrom(query)) { LoadId = loadId };
             try
             {
                 await ingest.QueueAsync(request, context.RequestAborted);
@@ -121,47 +116,12 @@ public static class IngestApi
         CellSize = q.CellSize, MaxRejectedShare = q.MaxRejectedShare ?? IngestOptions.Default.MaxRejectedShare,
     };
 
-    private static async Task<Results<Ok<LoadProgress>, NotFound>> GetLoadAsync(Guid loadId, NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT load_id, kind, file_name, state, rows_done, bytes_done, bytes_total, batch_id, message, updated_at FROM ingest.progress WHERE load_id = $1
-            """);
-        command.Parameters.Add(new() { Value = loadId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return TypedResults.NotFound();
-        return TypedResults.Ok(new LoadProgress(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
-            reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-            reader.GetFieldValue<DateTimeOffset>(9)));
-    }
+    private static async Task<Results<Ok<LoadProgress>, NotFound>> GetLoadAsync(Guid loadId, LoadHistory history, CancellationToken ct) =>
+        await history.ProgressAsync(loadId, ct) is { } progress ? TypedResults.Ok(progress) : TypedResults.NotFound();
 
-    private static async Task<Ok<List<Batch>>> ListBatchesAsync(NpgsqlDataSource db, CancellationToken ct, int limit = 100)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT id, kind, file_name, file_sha256, part, source, licence, loaded_by, started_at, finished_at, status,
-                   rows_read, rows_loaded, rows_quarantined, geometries_repaired, notes, error
-            FROM ingest.batch ORDER BY id DESC LIMIT $1
-            """);
-        command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 1000) });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var batches = new List<Batch>();
-        while (await reader.ReadAsync(ct))
-            batches.Add(new Batch(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7),
-                reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9), reader.GetString(10), reader.GetInt64(11),
-                reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(14), reader.GetFieldValue<string[]>(15), reader.IsDBNull(16) ? null : reader.GetString(16)));
-        return TypedResults.Ok(batches);
-    }
+    private static async Task<Ok<List<Batch>>> ListBatchesAsync(LoadHistory history, CancellationToken ct, int limit = 100) =>
+        TypedResults.Ok(await history.BatchesAsync(limit, ct));
 
-    private static async Task<Ok<List<Quarantined>>> ListQuarantineAsync(long id, NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT line, field, reason FROM ingest.quarantine WHERE batch_id = $1 ORDER BY line NULLS LAST LIMIT 10000");
-        command.Parameters.Add(new() { Value = id });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<Quarantined>();
-        while (await reader.ReadAsync(ct))
-            rows.Add(new Quarantined(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
-        return TypedResults.Ok(rows);
-    }
-
+    private static async Task<Ok<List<Quarantined>>> ListQuarantineAsync(long id, LoadHistory history, CancellationToken ct) =>
+        TypedResults.Ok(await history.QuarantineAsync(id, ct));
 }

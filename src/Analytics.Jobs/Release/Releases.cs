@@ -71,7 +71,7 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
             FROM ml.model_run m JOIN features.feature_matrix f ON f.id = m.matrix_id WHERE m.id = $1
             """, runId, cancellationToken);
         var diff = await JsonAsync(connection, transaction, """
-            WITH current AS (SELECT r.run_id FROM review.release r WHERE r.spec_code = (SELECT spec_code FROM ml.model_run WHERE id = $1) AND r.state = 'approved'),
+            WITH current AS (SELECT f.run_id FROM review.release_in_force f WHERE f.spec_code = (SELECT spec_code FROM ml.model_run WHERE id = $1)),
             latest AS (SELECT max(period) AS period FROM ml.prediction WHERE run_id = $1),
             now AS (SELECT territory_id, predicted_sir, priority_rank FROM ml.prediction WHERE run_id = $1 AND period = (SELECT period FROM latest)),
             before AS (SELECT p.territory_id, p.predicted_sir, p.priority_rank FROM ml.prediction p JOIN current c ON c.run_id = p.run_id

@@ -33,6 +33,10 @@ public static class JobScheduling
         services.AddSingleton<Training.ModelTraining>();
         services.AddTransient<Training.TrainingJob>();
         services.AddSingleton<Release.Releases>();
+        services.AddSingleton<Release.PublishedReleases>();
+        services.AddSingleton<Release.ReleaseFiles>();
+        services.AddSingleton<Ingest.LoadHistory>();
+        services.AddSingleton<Scheduling.Heartbeats>();
         AuditTrail.AuditTrailSetup.AddAuditTrail(services, configuration);
         // The storage is this process's own singleton, not Hangfire's global JobStorage.Current:
         // two hosts in one process (the HTTP tests run several) would otherwise race for the global
