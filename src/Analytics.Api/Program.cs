@@ -22,6 +22,7 @@ app.MapModelsApi();
 app.MapReviewsApi();
 app.MapAdminApi();
 app.MapAuditApi();
+app.MapWebAppApi();
 
 app.Run();
 

@@ -22,7 +22,7 @@ const texts = {
     columns: ["Rang", "Commune", "Code", "RSI prédit", "Intervalle à 90 % (cas)"],
     noPending: "Aucune publication n'attend de relecture.",
     releaseHeading: (r) => `${r.specCode} — publication ${r.id}`,
-    releaseFacts: (r) => `Audit d'équité : ${({ pass: "conforme", warn: "à surveiller", fail: "non conforme", insufficient_evidence: "preuves insuffisantes" })[r.fairnessVerdict]} · lancée par ${r.launchedBy}`,
+    releaseFacts: (r) => `Audit d'équité : ${verdictName(r.fairnessVerdict)} · lancée par ${r.launchedBy}`,
     fairnessLink: "Rapport d'équité (nouvel onglet)", justification: "Justification écrite (au moins 20 caractères)",
     acknowledgement: "Reconnaissance du verdict d'équité (obligatoire s'il n'est pas conforme)",
     approve: "Approuver la publication", reject: "Rejeter", decided: "Décision enregistrée.",
@@ -47,7 +47,7 @@ const texts = {
     columns: ["Rank", "Commune", "Code", "Predicted SIR", "90% interval (cases)"],
     noPending: "No release awaits review.",
     releaseHeading: (r) => `${r.specCode} — release ${r.id}`,
-    releaseFacts: (r) => `Fairness audit: ${({ pass: "pass", warn: "warn", fail: "fail", insufficient_evidence: "insufficient evidence" })[r.fairnessVerdict]} · launched by ${r.launchedBy}`,
+    releaseFacts: (r) => `Fairness audit: ${verdictName(r.fairnessVerdict)} · launched by ${r.launchedBy}`,
     fairnessLink: "Fairness report (new tab)", justification: "Written justification (at least 20 characters)",
     acknowledgement: "Acknowledgement of the fairness verdict (required unless it passed)",
     approve: "Approve the release", reject: "Reject", decided: "Decision recorded.",
@@ -55,6 +55,13 @@ const texts = {
 };
 let language = localStorage.getItem("language") || "fr";
 let antiforgery = null; // { headerName, token } of the open session
+let shell = { screens: [], verdicts: [] }; // the screens open to the caller and the verdicts' names, from /api/app
+
+/** A verdict's words as the server names them, in the page's language. */
+function verdictName(id) {
+  const verdict = shell.verdicts.find(v => v.id === id);
+  return verdict ? verdict[language] : id;
+}
 
 function applyLanguage() {
   const t = texts[language];
@@ -78,15 +85,17 @@ async function showSession() {
   const me = await response.json();
   document.getElementById("who").textContent = me.displayName;
   document.getElementById("roles").textContent = me.roles.join(", ");
-  document.getElementById("jobs-link").hidden = !me.roles.some(r => r === "admin" || r === "steward");
+  // Which screens open is the server's answer from its route table: the page repeats no role.
+  shell = await (await fetch("/api/app", { credentials: "same-origin" })).json();
+  const opens = (screen) => shell.screens.includes(screen);
+  document.getElementById("jobs-link").hidden = !opens("jobs");
   // Every POST, PUT, PATCH and DELETE of the session carries this token.
   antiforgery = await (await fetch("/api/auth/antiforgery", { credentials: "same-origin" })).json();
   show("session");
-  const reads = me.roles.some(r => ["analyst", "planner", "reviewer", "auditor"].includes(r));
-  document.getElementById("publications").hidden = !reads;
-  document.getElementById("reviews").hidden = !me.roles.some(r => r === "reviewer" || r === "auditor");
-  if (reads) await showPublications();
-  if (me.roles.some(r => r === "reviewer" || r === "auditor")) await showReviews(me.roles.includes("reviewer"));
+  document.getElementById("publications").hidden = !opens("publications");
+  document.getElementById("reviews").hidden = !opens("reviews");
+  if (opens("publications")) await showPublications();
+  if (opens("reviews")) await showReviews(opens("decide"));
 }
 
 /** Builds an element with text; the page never inserts HTML it did not write. */

@@ -69,7 +69,7 @@ public static class FairnessReportWriter
                     csv.Row(dimension.Dimension, group.Label, FrenchLabels.MetricId(m.Metric),
                         Number(m.Value), Number(m.ReferenceValue), Number(m.Ratio),
                         Number(m.RatioInterval?.Lower), Number(m.RatioInterval?.Upper),
-                        FrenchLabels.VerdictId(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall), FrenchLabels.WithholdingId(group.Withheld));
+                        Verdicts.Id(m.Verdict), FrenchLabels.ShortfallId(m.Shortfall), FrenchLabels.WithholdingId(group.Withheld));
     }
 
     /// <summary>The self-contained French HTML page.</summary>
@@ -257,7 +257,7 @@ public static class FairnessReportWriter
         figcaption{font-size:0.9rem;color:#1f2328}
         svg{max-width:100%;height:auto}
         .badge{font-weight:600}
-        .pass{color:#1a7f37}.warn{color:#8a5a00}.fail{color:#b3261e}.insufficient{color:#57606a}.notjudged{color:#0550ae}
+        .pass{color:#1a7f37}.warn{color:#8a5a00}.fail{color:#b3261e}.insufficient_evidence{color:#57606a}.not_judged{color:#0550ae}
         .withheld{font-style:italic;color:#57606a}.note{border-left:4px solid #0550ae;padding-left:0.5rem}
         .swatch{display:inline-block;width:1em;height:1em;border:1px solid #57606a;vertical-align:middle}
         dt{font-weight:600}
@@ -289,15 +289,7 @@ public static class FairnessReportWriter
 
     private static string Badge(Verdict verdict)
     {
-        var css = verdict switch
-        {
-            Verdict.Pass => "pass",
-            Verdict.Warn => "warn",
-            Verdict.Fail => "fail",
-            Verdict.InsufficientEvidence => "insufficient",
-            _ => "notjudged",
-        };
-        return $"<span class=\"badge {css}\">{Html.Text(FrenchLabels.Verdict(verdict))}</span>";
+        return $"<span class=\"badge {Verdicts.Id(verdict)}\">{Html.Text(FrenchLabels.Verdict(verdict))}</span>";
     }
 
     private static string Integer(long value) => value.ToString("N0", French);

@@ -22,15 +22,10 @@ internal static class FrenchLabels
     public static string Compared(FairnessMetric metric) =>
         metric == FairnessMetric.Bias ? "ratio des rapports prédit / observé" : "ratio au groupe de référence";
 
-    public static string Verdict(Verdict verdict) => verdict switch
-    {
-        Models.Fairness.Verdict.Pass => "Conforme",
-        Models.Fairness.Verdict.Warn => "À surveiller",
-        Models.Fairness.Verdict.Fail => "Non conforme",
-        Models.Fairness.Verdict.InsufficientEvidence => "Preuves insuffisantes",
-        Models.Fairness.Verdict.NotJudged => "Non évalué",
-        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
-    };
+    /// <summary>A verdict's French words, as a heading or badge writes them (capitalised).</summary>
+    public static string Verdict(Verdict verdict) => Capitalised(Verdicts.Label(verdict).Fr);
+
+    private static string Capitalised(string words) => string.Concat(char.ToUpper(words[0], System.Globalization.CultureInfo.GetCultureInfo("fr-FR")).ToString(), words[1..]);
 
     public static string Shortfall(EvidenceShortfall shortfall) => shortfall switch
     {
@@ -88,17 +83,6 @@ internal static class FrenchLabels
         FairnessMetric.FalsePositiveRate => "false_positive_rate",
         FairnessMetric.Precision => "precision",
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
-    };
-
-    /// <summary>Stable English identifier of a verdict for CSV (snake_case).</summary>
-    public static string VerdictId(Verdict verdict) => verdict switch
-    {
-        Models.Fairness.Verdict.Pass => "pass",
-        Models.Fairness.Verdict.Warn => "warn",
-        Models.Fairness.Verdict.Fail => "fail",
-        Models.Fairness.Verdict.InsufficientEvidence => "insufficient_evidence",
-        Models.Fairness.Verdict.NotJudged => "not_judged",
-        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
 
     /// <summary>Stable English identifier of a shortfall for CSV (snake_case; empty for none).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using Analytics.Models.AuditTrail;
+using Analytics.Models.Fairness;
 using Analytics.Models.Review;
 using Analytics.Models.Text;
 using Npgsql;
@@ -270,7 +271,7 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             throw new KeyNotFoundException($"release {releaseId} does not exist");
-        return new ReleaseFacts(ParseState(reader.GetString(0)), reader.GetString(1), ParseVerdict(reader.GetString(2)), reader.GetInt32(3));
+        return new ReleaseFacts(ParseState(reader.GetString(0)), reader.GetString(1), Verdicts.Parse(reader.GetString(2)), reader.GetInt32(3));
     }
 
     public static ReleaseState ParseState(string state) => state switch
@@ -281,15 +282,6 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         "revoked" => ReleaseState.Revoked,
         "superseded" => ReleaseState.Superseded,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown release state"),
-    };
-
-    public static FairnessVerdict ParseVerdict(string verdict) => verdict switch
-    {
-        "pass" => FairnessVerdict.Pass,
-        "warn" => FairnessVerdict.Warn,
-        "fail" => FairnessVerdict.Fail,
-        "insufficient_evidence" => FairnessVerdict.InsufficientEvidence,
-        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "unknown fairness verdict"),
     };
 
     private static async Task<string> JsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long runId, CancellationToken cancellationToken)

@@ -59,7 +59,7 @@ public static class ModelCard
                     "Exposures are interpolated commune means: people's exposure varies within a commune."),
             ],
             new Section(
-                $"Verdict d'équité : {FrenchLabels.Verdict(report.Overall).ToLower(fr)} ; après repondération : {FrenchLabels.Verdict(mitigated.Overall).ToLower(fr)}."
+                $"Verdict d'équité : {Verdicts.Label(report.Overall).Fr} ; après repondération : {Verdicts.Label(mitigated.Overall).Fr}."
                     + (failing.Count > 0 ? $" Groupes non conformes : {string.Join(" ; ", failing)}." : "")
                     + (inconclusive.Count > 0 ? $" Preuves insuffisantes : {string.Join(" ; ", inconclusive)}." : ""),
                 $"Fairness verdict: {report.Overall}; after reweighting: {mitigated.Overall}."

@@ -147,7 +147,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var checks = Checks(predictions, poissonCv, boostedCv).ToList();
         var predictionsSha = PredictionsHash(predictions);
         await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, published, checks, predictionsSha, cancellationToken);
-        return new Outcome(runId, null, Name(decision.Champion), FrenchLabels.VerdictId(report.Overall), FrenchLabels.VerdictId(mitigatedReport.Overall), checks, predictionsSha);
+        return new Outcome(runId, null, Name(decision.Champion), Verdicts.Id(report.Overall), Verdicts.Id(mitigatedReport.Overall), checks, predictionsSha);
     }
 
     /// <summary>The specification's rows as the trainers take them; <paramref name="weights"/> per territory id, 1 when null.</summary>
@@ -308,7 +308,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
                 """, connection, transaction);
             insert.Parameters.Add(new() { Value = runId });
             insert.Parameters.Add(new() { Value = variant });
-            insert.Parameters.Add(new() { Value = FrenchLabels.VerdictId(audited.Overall) });
+            insert.Parameters.Add(new() { Value = Verdicts.Id(audited.Overall) });
             insert.Parameters.Add(new() { Value = FairnessReportWriter.ToJson(audited), NpgsqlDbType = NpgsqlDbType.Jsonb });
             insert.Parameters.Add(new() { Value = Html(full, map, reweighted ? comparison : null) });
             insert.Parameters.Add(new() { Value = Csv(full) });

@@ -1,3 +1,5 @@
+using Analytics.Models.Specifications;
+
 namespace Analytics.Models.Fairness;
 
 /// <summary>
@@ -22,9 +24,31 @@ public enum Verdict
     NotJudged,
 }
 
-/// <summary>How verdicts combine.</summary>
+/// <summary>How verdicts are named and how they combine: the one place their identifiers and words are written.</summary>
 public static class Verdicts
 {
+    private static readonly (Verdict Verdict, string Id, LocalisedText Label)[] Names =
+    [
+        (Verdict.Pass, "pass", new("conforme", "pass")),
+        (Verdict.Warn, "warn", new("à surveiller", "watch")),
+        (Verdict.Fail, "fail", new("non conforme", "fail")),
+        (Verdict.InsufficientEvidence, "insufficient_evidence", new("preuves insuffisantes", "insufficient evidence")),
+        (Verdict.NotJudged, "not_judged", new("non évalué", "not judged")),
+    ];
+
+    /// <summary>Every verdict with its identifier and words, for the web app to show rather than repeat.</summary>
+    public static IReadOnlyList<(Verdict Verdict, string Id, LocalisedText Label)> All => Names;
+
+    /// <summary>The stable identifier stored in the database, CSV and JSON (snake_case).</summary>
+    public static string Id(Verdict verdict) => Names.Single(n => n.Verdict == verdict).Id;
+
+    /// <summary>The words for a verdict, lower case, French and English.</summary>
+    public static LocalisedText Label(Verdict verdict) => Names.Single(n => n.Verdict == verdict).Label;
+
+    public static Verdict Parse(string id) => Names.FirstOrDefault(n => n.Id == id) is { Id: not null } name
+        ? name.Verdict
+        : throw new ArgumentOutOfRangeException(nameof(id), id, "unknown fairness verdict");
+
     /// <summary>
     /// The overall verdict of several: <see cref="Verdict.Fail"/> &gt; <see cref="Verdict.InsufficientEvidence"/>
     /// &gt; <see cref="Verdict.Warn"/> &gt; <see cref="Verdict.Pass"/>; <see cref="Verdict.NotJudged"/> is ignored,

@@ -1,3 +1,4 @@
+using Analytics.Models.Fairness;
 using Analytics.Models.Text;
 
 namespace Analytics.Models.Review;
@@ -12,21 +13,12 @@ public enum ReleaseState
     Superseded,
 }
 
-/// <summary>The overall verdict of a fairness report, as the reviewer sees it.</summary>
-public enum FairnessVerdict
-{
-    Pass,
-    Warn,
-    Fail,
-    InsufficientEvidence,
-}
-
 /// <summary>What the rules need to know about a release to judge a decision on it.</summary>
 /// <param name="State">Its state now.</param>
 /// <param name="LaunchedBy">Who launched the training run it comes from.</param>
 /// <param name="Fairness">The overall fairness verdict of its model as trained.</param>
 /// <param name="OpenReviewItems">Analyst comments on the model's territories not yet answered.</param>
-public sealed record ReleaseFacts(ReleaseState State, string LaunchedBy, FairnessVerdict Fairness, int OpenReviewItems);
+public sealed record ReleaseFacts(ReleaseState State, string LaunchedBy, Verdict Fairness, int OpenReviewItems);
 
 /// <summary>A reviewer's decision: who, and the texts given.</summary>
 public sealed record Decision(string Reviewer, string? Justification, string? Acknowledgement = null);
@@ -59,9 +51,9 @@ public static class ReviewRules
                 "The person who launched the training run cannot approve its release."));
         if (!IsText(decision.Justification))
             refusals.Add(TextNeeded("justification", "une justification écrite", "a written justification"));
-        if (release.Fairness is FairnessVerdict.Fail or FairnessVerdict.InsufficientEvidence && !IsText(decision.Acknowledgement))
+        if (release.Fairness is Verdict.Fail or Verdict.InsufficientEvidence && !IsText(decision.Acknowledgement))
             refusals.Add(new Refusal("acknowledgement",
-                $"L'audit d'équité conclut « {FrenchVerdict(release.Fairness)} » : une reconnaissance explicite d'au moins {MinimumTextLength} caractères est requise.",
+                $"L'audit d'équité conclut « {Verdicts.Label(release.Fairness).Fr} » : une reconnaissance explicite d'au moins {MinimumTextLength} caractères est requise.",
                 $"The fairness audit says '{release.Fairness}': an explicit acknowledgement of at least {MinimumTextLength} characters is required."));
         if (release.OpenReviewItems > 0)
             refusals.Add(new Refusal("open_review_items",
@@ -116,12 +108,4 @@ public static class ReviewRules
     private static Refusal TextNeeded(string code, string fr, string en) => new(code,
         $"Il faut {fr} d'au moins {MinimumTextLength} caractères visibles (espaces et caractères invisibles non comptés).",
         $"{char.ToUpperInvariant(en[0])}{en[1..]} of at least {MinimumTextLength} visible characters is required (spaces and invisible characters do not count).");
-
-    private static string FrenchVerdict(FairnessVerdict verdict) => verdict switch
-    {
-        FairnessVerdict.Pass => "conforme",
-        FairnessVerdict.Warn => "à surveiller",
-        FairnessVerdict.Fail => "non conforme",
-        _ => "preuves insuffisantes",
-    };
 }

@@ -1,3 +1,4 @@
+using Analytics.Models.Fairness;
 using Analytics.Models.Review;
 
 namespace Analytics.Models.Tests.Review;
@@ -5,7 +6,7 @@ namespace Analytics.Models.Tests.Review;
 public class ReviewRulesTests
 {
     private const string Justification = "Coefficients plausibles, carte cohérente avec la surveillance.";
-    private static readonly ReleaseFacts Pending = new(ReleaseState.PendingReview, "alice", FairnessVerdict.Pass, OpenReviewItems: 0);
+    private static readonly ReleaseFacts Pending = new(ReleaseState.PendingReview, "alice", Verdict.Pass, OpenReviewItems: 0);
 
     private static IEnumerable<string> Codes(IEnumerable<Refusal> refusals) => refusals.Select(r => r.Code);
 
@@ -26,9 +27,9 @@ public class ReviewRulesTests
         Assert.Equal(["justification"], Codes(ReviewRules.CheckApproval(Pending, new Decision("bob", justification))));
 
     [Theory]
-    [InlineData(FairnessVerdict.Fail)]
-    [InlineData(FairnessVerdict.InsufficientEvidence)]
-    public void a_failed_or_inconclusive_fairness_audit_needs_an_explicit_acknowledgement(FairnessVerdict verdict)
+    [InlineData(Verdict.Fail)]
+    [InlineData(Verdict.InsufficientEvidence)]
+    public void a_failed_or_inconclusive_fairness_audit_needs_an_explicit_acknowledgement(Verdict verdict)
     {
         var release = Pending with { Fairness = verdict };
 
@@ -39,7 +40,7 @@ public class ReviewRulesTests
 
     [Fact]
     public void a_warning_needs_no_acknowledgement() =>
-        Assert.Empty(ReviewRules.CheckApproval(Pending with { Fairness = FairnessVerdict.Warn }, new Decision("bob", Justification)));
+        Assert.Empty(ReviewRules.CheckApproval(Pending with { Fairness = Verdict.Warn }, new Decision("bob", Justification)));
 
     [Fact]
     public void unanswered_analyst_comments_block_approval_but_not_rejection()

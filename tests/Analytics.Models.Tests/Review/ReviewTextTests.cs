@@ -1,3 +1,4 @@
+using Analytics.Models.Fairness;
 using Analytics.Models.Review;
 using Analytics.Models.Text;
 
@@ -6,7 +7,7 @@ namespace Analytics.Models.Tests.Review;
 /// <summary>Free texts are judged by what a reader sees: invisible and whitespace characters never make a justification.</summary>
 public class ReviewTextTests
 {
-    private static readonly ReleaseFacts Pending = new(ReleaseState.PendingReview, "alice", FairnessVerdict.Pass, OpenReviewItems: 0);
+    private static readonly ReleaseFacts Pending = new(ReleaseState.PendingReview, "alice", Verdict.Pass, OpenReviewItems: 0);
 
     public static TheoryData<string> InvisibleTexts => new()
     {
