@@ -1,8 +1,8 @@
 using Analytics.Api.Access;
 using Analytics.Api.Admin;
-using Analytics.Api.Audit;
+using Analytics.Api.AuditTrail;
 using Analytics.Api.Ingest;
-using Analytics.Api.Models;
+using Analytics.Api.RiskModels;
 using Analytics.Api.Platform;
 using Analytics.Api.Reviews;
 
@@ -18,7 +18,7 @@ app.UsePlatform();
 app.MapHealthApi();
 app.MapAccessApi();
 app.MapIngestApi();
-app.MapModelsApi();
+app.MapRiskModelsApi();
 app.MapReviewsApi();
 app.MapAdminApi();
 app.MapAuditApi();

@@ -187,14 +187,14 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
             .Select(g => LinearRelation.Sum($"{g.Key} = Σ children", index[g.Key], g.Select(c => index[c.TerritoryId]))).ToList();
         for (var round = 0; round < zones.Count + 1; round++)
         {
-            var cells = table.Select(c => new AuditCell(c.TerritoryId.ToString(CultureInfo.InvariantCulture), c.Suppressed ? Published<long>.Suppressed : Published.Of(c.Cases), (long)c.Population)).ToList();
+            var cells = table.Select(c => new DisclosureCell(c.TerritoryId.ToString(CultureInfo.InvariantCulture), c.Suppressed ? Published<long>.Suppressed : Published.Of(c.Cases), (long)c.Population)).ToList();
             var all = new List<LinearRelation>(relations);
             for (var z = 0; z < zones.Count; z++)
             {
-                cells.Add(new AuditCell($"zone {z}", hidden.Contains(z) ? Published<long>.Suppressed : Published.Of(zones[z].Cases)));
+                cells.Add(new DisclosureCell($"zone {z}", hidden.Contains(z) ? Published<long>.Suppressed : Published.Of(zones[z].Cases)));
                 all.Add(LinearRelation.Sum($"zone {z}", cells.Count - 1, zones[z].Members.Where(index.ContainsKey).Select(m => index[m])));
             }
-            var report = AttackAuditor.Audit(cells, all, secrecy);
+            var report = DisclosureAuditor.Audit(cells, all, secrecy);
             if (report.IsClean)
                 return hidden;
             var used = report.Disclosures.SelectMany(d => d.Steps.Select(s => s.Relation.Label))

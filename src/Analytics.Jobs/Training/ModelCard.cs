@@ -1,5 +1,5 @@
 using System.Globalization;
-using Analytics.Jobs.Audit;
+using Analytics.Jobs.FairnessReports;
 using Analytics.Jobs.Features;
 using Analytics.Models.Fairness;
 using Analytics.Models.Modelling;

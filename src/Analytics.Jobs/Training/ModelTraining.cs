@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using System.Text;
-using Analytics.Jobs.Audit;
+using Analytics.Jobs.FairnessReports;
 using Analytics.Jobs.Features;
 using Analytics.Models.AuditTrail;
 using Analytics.Models.Epidemiology;

@@ -2,7 +2,7 @@ namespace Analytics.Models.Secrecy;
 
 /// <summary>
 /// Primary and secondary (complementary) suppression over one or several linked tables, given as
-/// cells and the published equations between them, checked by the attack auditor until no
+/// cells and the published equations between them, checked by the disclosure auditor until no
 /// primary cell can be computed or narrowly bounded.
 /// </summary>
 /// <remarks>
@@ -21,7 +21,7 @@ namespace Analytics.Models.Secrecy;
 /// their published population already says they are zero.</item>
 /// <item><b>Audit.</b> A singleton-free pattern can still be undone by combining equations (two
 /// 2×2 rectangles joined by one cell, a suppressed total that opens equations at the level
-/// below, the same cell in two tables). The <see cref="AttackAuditor"/> engine decides exact
+/// below, the same cell in two tables). The <see cref="DisclosureAuditor"/> engine decides exact
 /// derivability (rational elimination) and bounds every withheld cell (propagation). For each
 /// primary cell still derivable, one more cell is withheld among the published cells with a
 /// non-zero multiplier in the equations that derive it; for each primary cell bounded to an
@@ -34,7 +34,7 @@ namespace Analytics.Models.Secrecy;
 /// protects nothing and costs information.</item>
 /// </list>
 /// <para>Limits: greedy, so not minimal (more cells are withheld than an optimal pattern would need);
-/// interval protection is as strong as bounds propagation (see <see cref="AttackAuditor"/>); a
+/// interval protection is as strong as bounds propagation (see <see cref="DisclosureAuditor"/>); a
 /// primary cell whose own published population is below the threshold cannot be protected by
 /// suppressing counts, and is reported in <see cref="SuppressionOutcome.Unresolved"/> when the
 /// tables bound it more tightly than its population does.</para>
@@ -49,7 +49,7 @@ public static class SecondarySuppression
         var state = new PatternState(cells, relations, rule);
         state.SingletonPass();
         var rounds = 0;
-        AuditEngine.Result audit;
+        DisclosureEngine.Result audit;
         List<Leak> leaks;
         while (true)
         {
@@ -75,9 +75,9 @@ public static class SecondarySuppression
 
     private abstract record Leak(int Cell);
 
-    private sealed record DerivableLeak(AuditEngine.Determined Determined) : Leak(Determined.Cell);
+    private sealed record DerivableLeak(DisclosureEngine.Determined Determined) : Leak(Determined.Cell);
 
-    private sealed record NarrowLeak(AuditEngine.Bounds Bounds) : Leak(Bounds.Cell);
+    private sealed record NarrowLeak(DisclosureEngine.Bounds Bounds) : Leak(Bounds.Cell);
 
     private sealed class PatternState
     {
@@ -133,13 +133,13 @@ public static class SecondarySuppression
             }
         }
 
-        public AuditEngine.Result Audit() => AuditEngine.Run(
+        public DisclosureEngine.Result Audit() => DisclosureEngine.Run(
             Status.Select(s => !s.IsSuppressed()).ToArray(),
             _cells.Select(c => c.Cases).ToArray(),
             _cells.Select(c => c.Population).ToArray(),
             _relations);
 
-        public List<Leak> LeaksOnPrimaryCells(AuditEngine.Result audit)
+        public List<Leak> LeaksOnPrimaryCells(DisclosureEngine.Result audit)
         {
             var leaks = new List<Leak>();
             var determined = new HashSet<int>();
@@ -150,7 +150,7 @@ public static class SecondarySuppression
                     leaks.Add(new DerivableLeak(d));
             }
             foreach (var b in audit.Intervals)
-                if (Status[b.Cell].IsSensitive() && !determined.Contains(b.Cell) && AttackAuditor.IsNarrow(b, _cells[b.Cell].Population, _rule))
+                if (Status[b.Cell].IsSensitive() && !determined.Contains(b.Cell) && DisclosureAuditor.IsNarrow(b, _cells[b.Cell].Population, _rule))
                     leaks.Add(new NarrowLeak(b));
             return leaks;
         }
@@ -180,7 +180,7 @@ public static class SecondarySuppression
             }
         }
 
-        public void GiveBackDeterminedSecondaries(AuditEngine.Result audit)
+        public void GiveBackDeterminedSecondaries(DisclosureEngine.Result audit)
         {
             foreach (var d in audit.DeterminedCells)
                 if (Status[d.Cell] == CellStatus.Secondary)
@@ -190,8 +190,8 @@ public static class SecondarySuppression
                     Status[b.Cell] = CellStatus.Published;
         }
 
-        public AuditReport Report(List<Leak> leaks) => new(
-            leaks.OfType<DerivableLeak>().Select(l => AttackAuditor.ToDisclosure(l.Determined, _cells[l.Cell].Label, _relations)).ToList(),
+        public DisclosureReport Report(List<Leak> leaks) => new(
+            leaks.OfType<DerivableLeak>().Select(l => DisclosureAuditor.ToDisclosure(l.Determined, _cells[l.Cell].Label, _relations)).ToList(),
             leaks.OfType<NarrowLeak>().Select(l => new NarrowInterval(l.Cell, _cells[l.Cell].Label, (long)l.Bounds.Lower, (long)l.Bounds.Upper,
                 new[] { l.Bounds.LowerReason, l.Bounds.UpperReason }.Where(r => r >= 0).Distinct().Select(r => _relations[r]).ToList())).ToList());
 

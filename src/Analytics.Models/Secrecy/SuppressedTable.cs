@@ -31,7 +31,7 @@ public sealed class SuppressedTable
             ? DerivedRates.Rate(Cases(cell), Published.Of(population), perPopulation)
             : Published<double>.Missing;
 
-    /// <summary>The table as a reader receives it, ready for <see cref="AttackAuditor.Audit"/> with <see cref="CountTable.Relations"/>.</summary>
-    public IReadOnlyList<AuditCell> AsPublished() =>
-        Enumerable.Range(0, Table.CellCount).Select(c => new AuditCell(Table.Label(c), Cases(c), Table.Population(c))).ToList();
+    /// <summary>The table as a reader receives it, ready for <see cref="DisclosureAuditor.Audit"/> with <see cref="CountTable.Relations"/>.</summary>
+    public IReadOnlyList<DisclosureCell> AsPublished() =>
+        Enumerable.Range(0, Table.CellCount).Select(c => new DisclosureCell(Table.Label(c), Cases(c), Table.Population(c))).ToList();
 }

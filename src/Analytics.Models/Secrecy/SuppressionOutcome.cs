@@ -8,7 +8,7 @@ namespace Analytics.Models.Secrecy;
 /// protection succeeded; otherwise those tables must not be published as they are.
 /// </param>
 /// <param name="Rounds">Audit rounds run.</param>
-public sealed record SuppressionOutcome(IReadOnlyList<CellStatus> Status, AuditReport Unresolved, int Rounds)
+public sealed record SuppressionOutcome(IReadOnlyList<CellStatus> Status, DisclosureReport Unresolved, int Rounds)
 {
     public bool IsProtected => Unresolved.IsClean;
 

@@ -88,7 +88,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
     {
         foreach (var table in await PublishedTablesAsync())
         {
-            var report = AttackAuditor.Audit(table.Published, table.Relations, SecrecyRule.Default);
+            var report = DisclosureAuditor.Audit(table.Published, table.Relations, SecrecyRule.Default);
             Assert.True(report.IsClean, $"{table.Period} {table.Condition}: {report}");
         }
     }
@@ -219,7 +219,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
                 Assert.Equal(5 * members.Count, parts.Count);
                 var truth = parts.Sum(p => joint.Truth[p]);
                 joint.Relations.Add(LinearRelation.Sum($"scan cluster {condition.Key} #{cluster.Rank} = its communes over the years", joint.Published.Count, parts));
-                joint.Published.Add(new AuditCell($"scan cluster {condition.Key} #{cluster.Rank}", cluster.Cases is { } n ? Published.Of(n) : Published<long>.Suppressed));
+                joint.Published.Add(new DisclosureCell($"scan cluster {condition.Key} #{cluster.Rank}", cluster.Cases is { } n ? Published.Of(n) : Published<long>.Suppressed));
                 joint.Truth.Add(truth);
                 if (cluster.Cases is { } shown)
                 {
@@ -235,7 +235,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
                 .First(w => w.Count == 1 && SecrecyRule.Default.IsSmall(joint.Truth[w[0].Index]));
             var commune = joint.Cells.Where(c => c.Territory == lone[0].Territory).Select(c => c.Index).ToList();
             var pinned = FeasibilityIntervals.Compute(
-                [.. joint.Published, new AuditCell("one-commune cluster", Published.Of(commune.Sum(c => joint.Truth[c])))],
+                [.. joint.Published, new DisclosureCell("one-commune cluster", Published.Of(commune.Sum(c => joint.Truth[c])))],
                 [.. joint.Relations, LinearRelation.Sum("one-commune cluster = the commune over the years", joint.Published.Count, commune)],
                 [lone[0].Index])[lone[0].Index];
             Assert.Equal(new FeasibleInterval(joint.Truth[lone[0].Index], joint.Truth[lone[0].Index]), pinned);
@@ -291,7 +291,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
     }
 
     /// <summary>One published table of counts (a period × condition): the cells as a reader has them, the true counts behind them, the hierarchy's equations.</summary>
-    private sealed record CountsTable(string Period, string Condition, List<long> Territories, List<AuditCell> Published, List<long> Truth, List<LinearRelation> Relations);
+    private sealed record CountsTable(string Period, string Condition, List<long> Territories, List<DisclosureCell> Published, List<long> Truth, List<LinearRelation> Relations);
 
     /// <summary>Every published table of counts of the batch, with the communes' true counts and populations summed up the hierarchy from the batch's strata.</summary>
     private async Task<List<CountsTable>> PublishedTablesAsync()
@@ -311,7 +311,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
             var cells = table.ToList();
             var index = cells.Select((c, i) => (c.Territory, i)).ToDictionary(p => p.Territory, p => p.i);
             var real = cells.Select(c => truth.GetValueOrDefault((c.Territory, c.Period, c.Condition))).ToList();
-            var published = cells.Select((c, i) => new AuditCell($"{c.Period} {c.Condition} territory {c.Territory}",
+            var published = cells.Select((c, i) => new DisclosureCell($"{c.Period} {c.Condition} territory {c.Territory}",
                 c.State == "suppressed" ? Published<long>.Suppressed : Published.Of((long)c.Value!.Value), real[i].Population)).ToList();
             // The reading is right: every published count is the true one.
             Assert.All(cells.Select((c, i) => (c, i)).Where(p => p.c.State != "suppressed"), p => Assert.Equal(real[p.i].Cases, (long)p.c.Value!.Value));
@@ -323,9 +323,9 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
     }
 
     /// <summary>Several tables side by side as one system of cells and equations (cell positions shifted), each cell with its territory.</summary>
-    private static (List<AuditCell> Published, List<long> Truth, List<LinearRelation> Relations, List<(int Index, long Territory)> Cells) Join(List<CountsTable> tables)
+    private static (List<DisclosureCell> Published, List<long> Truth, List<LinearRelation> Relations, List<(int Index, long Territory)> Cells) Join(List<CountsTable> tables)
     {
-        var published = new List<AuditCell>();
+        var published = new List<DisclosureCell>();
         var truth = new List<long>();
         var relations = new List<LinearRelation>();
         var cells = new List<(int, long)>();

@@ -94,10 +94,10 @@ public class CustomZoneTests
     {
         // The zone is accepted geographically, but its total adds the equation zone = A + B: with
         // A withheld (4 cases) and B published (36), the zone's 40 gives A away.
-        var cells = new List<AuditCell> { new("zone", Published.Of(40L)), new("A", Published<long>.Suppressed), new("B", Published.Of(36L)) };
+        var cells = new List<DisclosureCell> { new("zone", Published.Of(40L)), new("A", Published<long>.Suppressed), new("B", Published.Of(36L)) };
         var relations = new[] { LinearRelation.Sum("zone = A + B", 0, [1, 2]) };
 
-        var leak = Assert.Single(AttackAuditor.Audit(cells, relations, SecrecyRule.Default).Disclosures);
+        var leak = Assert.Single(DisclosureAuditor.Audit(cells, relations, SecrecyRule.Default).Disclosures);
         Assert.Equal(("A", 4L), (leak.Label, leak.Value));
 
         var outcome = SecondarySuppression.Protect(

@@ -11,11 +11,11 @@ public class FeasibilityOracleTests
         [Dimension.Flat("row", "all", "r1", "r2"), Dimension.Flat("column", "all", "k1", "k2")],
         c => (c[0], c[1]) switch { ("r1", "k1") => 3, ("r1", "k2") => 5, ("r2", "k1") => 9, _ => 11 });
 
-    private static List<AuditCell> Withholding(CountTable table, params (string, string)[] withheld)
+    private static List<DisclosureCell> Withholding(CountTable table, params (string, string)[] withheld)
     {
         var hidden = withheld.Select(w => table.CellAt(w.Item1, w.Item2)).ToHashSet();
         return Enumerable.Range(0, table.CellCount)
-            .Select(c => new AuditCell(table.Label(c), hidden.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c)), table.Population(c)))
+            .Select(c => new DisclosureCell(table.Label(c), hidden.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c)), table.Population(c)))
             .ToList();
     }
 
@@ -54,7 +54,7 @@ public class FeasibilityOracleTests
     public void a_published_population_bounds_the_cell_and_one_below_the_threshold_is_protected_when_the_tables_add_nothing()
     {
         // total 40 = a + b, both withheld; a has 6 residents (2 cases), b has 1,000 (38 cases).
-        var cells = new List<AuditCell>
+        var cells = new List<DisclosureCell>
         {
             new("total", Published.Of(40L), 1006), new("a", Published<long>.Suppressed, 6), new("b", Published<long>.Suppressed, 1000),
         };
@@ -83,7 +83,7 @@ public class FeasibilityOracleTests
     [Fact]
     public void linear_programming_finds_the_exact_interval_where_bounds_propagation_stops_short()
     {
-        var cells = new List<AuditCell>
+        var cells = new List<DisclosureCell>
         {
             new("T1", Published.Of(10L)), new("T2", Published.Of(10L)), new("T3", Published.Of(4L)),
             new("x", Published<long>.Suppressed), new("y", Published<long>.Suppressed), new("z", Published<long>.Suppressed), new("u", Published<long>.Suppressed),
@@ -109,7 +109,7 @@ public class FeasibilityOracleTests
     [Fact]
     public void published_figures_that_do_not_add_up_are_refused()
     {
-        var cells = new List<AuditCell> { new("total", Published.Of(10L)), new("a", Published.Of(4L)), new("b", Published.Of(5L)) };
+        var cells = new List<DisclosureCell> { new("total", Published.Of(10L)), new("a", Published.Of(4L)), new("b", Published.Of(5L)) };
 
         var error = Assert.Throws<ArgumentException>(() => FeasibilityIntervals.Compute(cells, [LinearRelation.Sum("total = a + b", 0, [1, 2])]));
 

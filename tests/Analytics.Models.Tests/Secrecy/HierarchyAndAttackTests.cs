@@ -23,7 +23,7 @@ public class HierarchyAndAttackTests
         Assert.True(result.Status("E2").IsSuppressed());
         Assert.True(result.Status("c3").IsSuppressed() || result.Status("c4").IsSuppressed());
         Assert.Equal(CellStatus.Published, result.Status("D"));
-        Assert.True(AttackAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
+        Assert.True(DisclosureAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
     }
 
     [Fact]
@@ -32,10 +32,10 @@ public class HierarchyAndAttackTests
         var table = CountTable.FromLeaves([Territory], c => c[0] switch { "c1" => 3, "c2" => 4, "c3" => 60, _ => 70 });
         var withheld = new[] { "c1", "c2", "E1", "E2" }.Select(n => table.CellAt(n)).ToHashSet();
         var published = Enumerable.Range(0, table.CellCount)
-            .Select(c => new AuditCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
+            .Select(c => new DisclosureCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
             .ToList();
 
-        var report = AttackAuditor.Audit(published, table.Relations(), SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(published, table.Relations(), SecrecyRule.Default);
 
         // E2 = c3 + c4 gives E2 = 130, then D − E2 gives E1 = 7.
         var e1 = Assert.Single(report.Disclosures, d => d.Label == "territory=E1");
@@ -65,12 +65,12 @@ public class HierarchyAndAttackTests
         var withheld = new[] { ("r1", "k1"), ("r1", "k2"), ("r2", "k1"), ("r2", "k2"), ("r3", "k3"), ("r3", "k4"), ("r4", "k3"), ("r4", "k4"), ("r1", "k3") }
             .Select(p => table.CellAt(p.Item1, p.Item2)).ToHashSet();
         var published = Enumerable.Range(0, table.CellCount)
-            .Select(c => new AuditCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
+            .Select(c => new DisclosureCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
             .ToList();
         var relations = table.Relations();
         Assert.All(relations, r => Assert.NotEqual(1, r.Terms.Count(t => withheld.Contains(t.Cell))));
 
-        var report = AttackAuditor.Audit(published, relations, SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(published, relations, SecrecyRule.Default);
 
         var bridge = Assert.Single(report.Disclosures);
         Assert.Equal(table.CellAt("r1", "k3"), bridge.Cell);
@@ -98,7 +98,7 @@ public class HierarchyAndAttackTests
         var result = table.Suppress(SecrecyRule.Default);
 
         Assert.True(result.Outcome.IsProtected, result.Outcome.Unresolved.ToString());
-        Assert.True(AttackAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
+        Assert.True(DisclosureAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
         foreach (var cell in Enumerable.Range(0, table.CellCount))
             if (SecrecyRule.Default.IsSmall(table.Cases(cell)))
                 Assert.Equal(PublicationState.Suppressed, result.Cases(cell).State);
@@ -123,7 +123,7 @@ public class HierarchyAndAttackTests
 
         Assert.Equal(CellStatus.Primary, outcome.Status[1]);
         Assert.True(outcome.IsProtected);
-        var published = cells.Select((c, i) => new AuditCell(c.Label, outcome.Status[i].IsSuppressed() ? Published<long>.Suppressed : Published.Of(c.Cases))).ToList();
-        Assert.True(AttackAuditor.Audit(published, relations, SecrecyRule.Default).IsClean);
+        var published = cells.Select((c, i) => new DisclosureCell(c.Label, outcome.Status[i].IsSuppressed() ? Published<long>.Suppressed : Published.Of(c.Cases))).ToList();
+        Assert.True(DisclosureAuditor.Audit(published, relations, SecrecyRule.Default).IsClean);
     }
 }

@@ -8,7 +8,7 @@ namespace Analytics.Models.Tests.Secrecy;
 /// The suppression checked by an engine it does not share: on seeded random tables of several
 /// shapes, the linear-programming oracle (<see cref="FeasibilityIntervals"/>) computes the exact
 /// interval of every withheld cell and judges it by <see cref="ProtectionRequirement"/>, and compares
-/// it with the interval the product's <see cref="AttackAuditor"/> finds.
+/// it with the interval the product's <see cref="DisclosureAuditor"/> finds.
 /// </summary>
 public class SecrecyOracleTests(ITestOutputHelper output)
 {
@@ -45,8 +45,8 @@ public class SecrecyOracleTests(ITestOutputHelper output)
         return data;
     }
 
-    private static List<AuditCell> Publish(Tables tables, Func<int, bool> withheld) =>
-        tables.Cells.Select((c, i) => new AuditCell(c.Label, withheld(i) ? Published<long>.Suppressed : Published.Of(c.Cases), c.Population)).ToList();
+    private static List<DisclosureCell> Publish(Tables tables, Func<int, bool> withheld) =>
+        tables.Cells.Select((c, i) => new DisclosureCell(c.Label, withheld(i) ? Published<long>.Suppressed : Published.Of(c.Cases), c.Population)).ToList();
 
     [Theory]
     [MemberData(nameof(Shapes))]

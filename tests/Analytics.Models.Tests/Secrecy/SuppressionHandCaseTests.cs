@@ -40,7 +40,7 @@ public class SuppressionHandCaseTests
     public void the_auditor_finds_nothing_in_the_protected_two_by_two_table()
     {
         var table = TwoByTwo();
-        var report = AttackAuditor.Audit(table.Suppress(SecrecyRule.Default).AsPublished(), table.Relations(), SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(table.Suppress(SecrecyRule.Default).AsPublished(), table.Relations(), SecrecyRule.Default);
 
         Assert.True(report.IsClean, report.ToString());
     }
@@ -51,10 +51,10 @@ public class SuppressionHandCaseTests
         var table = TwoByTwo();
         var withheld = new[] { table.CellAt("F", "0-64"), table.CellAt("F", "65+") };
         var published = Enumerable.Range(0, table.CellCount)
-            .Select(c => new AuditCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
+            .Select(c => new DisclosureCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
             .ToList();
 
-        var report = AttackAuditor.Audit(published, table.Relations(), SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(published, table.Relations(), SecrecyRule.Default);
 
         var leak = Assert.Single(report.Disclosures, d => d.Cell == table.CellAt("F", "0-64"));
         Assert.Equal(3, leak.Value);
@@ -77,7 +77,7 @@ public class SuppressionHandCaseTests
         Assert.Equal(PublicationState.Suppressed, result.Rate(table.CellAt("A")).State);
         Assert.Equal(PublicationState.Suppressed, result.Rate(table.CellAt("B")).State);
         Assert.Equal(Published.Of(52L * 100_000 / 1_015.0), result.Rate(table.CellAt("EPCI")));
-        Assert.True(AttackAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
+        Assert.True(DisclosureAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class SuppressionHandCaseTests
         // total 20 = A + B, both withheld. Alone that says A ∈ [0, 20]; but B's published population
         // is 8, so B ≤ 8 and A ≥ 12: with A's population of 15, A ∈ [12, 15] — "at most 3 residents
         // of A are not cases".
-        var cells = new List<AuditCell>
+        var cells = new List<DisclosureCell>
         {
             new("EPCI", Published.Of(20L), 23),
             new("A", Published<long>.Suppressed, 15),
@@ -105,7 +105,7 @@ public class SuppressionHandCaseTests
         };
         var relations = new[] { LinearRelation.Sum("territory: EPCI = A + B", 0, [1, 2]) };
 
-        var report = AttackAuditor.Audit(cells, relations, SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(cells, relations, SecrecyRule.Default);
 
         Assert.Empty(report.Disclosures);
         var narrow = Assert.Single(report.NarrowIntervals, n => n.Label == "A");
@@ -116,14 +116,14 @@ public class SuppressionHandCaseTests
     [Fact]
     public void the_same_cells_without_published_populations_leave_no_narrow_interval()
     {
-        var cells = new List<AuditCell>
+        var cells = new List<DisclosureCell>
         {
             new("EPCI", Published.Of(20L)),
             new("A", Published<long>.Suppressed),
             new("B", Published<long>.Suppressed),
         };
 
-        var report = AttackAuditor.Audit(cells, [LinearRelation.Sum("EPCI = A + B", 0, [1, 2])], SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(cells, [LinearRelation.Sum("EPCI = A + B", 0, [1, 2])], SecrecyRule.Default);
 
         Assert.True(report.IsClean, report.ToString());
     }

@@ -38,7 +38,7 @@ public class SuppressionPropertyTests
             Assert.False(cases > 0 && rule.IsSmall(population - cases),
                 $"seed {seed}: {table.Label(cell)} published with a complement of {population - cases}");
         }
-        var report = AttackAuditor.Audit(result.AsPublished(), table.Relations(), rule);
+        var report = DisclosureAuditor.Audit(result.AsPublished(), table.Relations(), rule);
         Assert.True(report.Disclosures.Count == 0, $"seed {seed}: {report}");
         Assert.All(report.NarrowIntervals, n => Assert.False(result.Status(n.Cell).IsSensitive(), $"seed {seed}: {n}"));
         for (var cell = 0; cell < table.CellCount; cell++)
@@ -55,13 +55,13 @@ public class SuppressionPropertyTests
             .Where(c => rule.PrimaryStatus(table.Cases(c), table.Population(c)).IsSuppressed())
             .ToHashSet();
         var published = Enumerable.Range(0, table.CellCount)
-            .Select(c => new AuditCell(table.Label(c), primary.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c)), table.Population(c)))
+            .Select(c => new DisclosureCell(table.Label(c), primary.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c)), table.Population(c)))
             .ToList();
         var relations = table.Relations();
         var alone = relations.Select(r => r.Terms.Where(t => primary.Contains(t.Cell)).Select(t => t.Cell).ToList())
             .Where(cells => cells.Count == 1).Select(cells => cells[0]).ToHashSet();
 
-        var report = AttackAuditor.Audit(published, relations, rule);
+        var report = DisclosureAuditor.Audit(published, relations, rule);
 
         var derived = report.Disclosures.ToDictionary(d => d.Cell, d => d.Value);
         Assert.All(alone, cell => Assert.True(derived.TryGetValue(cell, out var v) && v == table.Cases(cell),

@@ -25,10 +25,10 @@ public class ZoningStructureTests
         var table = Table();
         var withheld = new[] { table.CellAt("c1"), table.CellAt("c2") };
         var published = Enumerable.Range(0, table.CellCount)
-            .Select(c => new AuditCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
+            .Select(c => new DisclosureCell(table.Label(c), withheld.Contains(c) ? Published<long>.Suppressed : Published.Of(table.Cases(c))))
             .ToList();
 
-        var report = AttackAuditor.Audit(published, table.Relations(), SecrecyRule.Default);
+        var report = DisclosureAuditor.Audit(published, table.Relations(), SecrecyRule.Default);
 
         var c2 = Assert.Single(report.Disclosures, d => d.Label == "territory=c2");
         Assert.Equal(4, c2.Value);
@@ -44,7 +44,7 @@ public class ZoningStructureTests
 
         Assert.Equal(CellStatus.Primary, result.Status("c2"));
         Assert.True(result.Outcome.IsProtected, result.Outcome.Unresolved.ToString());
-        Assert.True(AttackAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
+        Assert.True(DisclosureAuditor.Audit(result.AsPublished(), table.Relations(), SecrecyRule.Default).IsClean);
     }
 
     [Fact]
@@ -68,14 +68,14 @@ public class ZoningStructureTests
     [Fact]
     public void published_figures_that_do_not_add_up_are_refused_by_the_auditor_with_the_equation_named()
     {
-        var cells = new List<AuditCell> { new("total", Published.Of(30L)), new("A", Published.Of(12L)), new("B", Published.Of(12L)), new("C", Published<long>.Suppressed) };
+        var cells = new List<DisclosureCell> { new("total", Published.Of(30L)), new("A", Published.Of(12L)), new("B", Published.Of(12L)), new("C", Published<long>.Suppressed) };
         var relations = new[]
         {
             LinearRelation.Sum("total = A + B + C", 0, [1, 2, 3]),
             new LinearRelation("C = 1 (declared elsewhere)", [new LinearRelation.Term(3, 1)], 1),
         };
 
-        var error = Assert.Throws<ArgumentException>(() => AttackAuditor.Audit(cells, relations, SecrecyRule.Default));
+        var error = Assert.Throws<ArgumentException>(() => DisclosureAuditor.Audit(cells, relations, SecrecyRule.Default));
 
         Assert.Contains("do not add up", error.Message);
     }

@@ -7,7 +7,7 @@ namespace Analytics.Testing.Secrecy;
 /// The secrecy oracle of the tests: for tables as a reader receives them, the feasibility interval
 /// of each withheld cell — its least and greatest value over every table that agrees with what is
 /// published — computed by linear programming (Google OR-Tools, GLOP), independently of the engine
-/// that chose the suppressions (<c>AttackAuditor</c>: exact elimination and bounds propagation).
+/// that chose the suppressions (<c>DisclosureAuditor</c>: exact elimination and bounds propagation).
 /// </summary>
 /// <remarks>
 /// <para>The reader's knowledge, as constraints on the withheld (suppressed or missing) cells: every
@@ -37,7 +37,7 @@ public static class FeasibilityIntervals
     /// <returns>Per withheld cell asked for, its feasibility interval.</returns>
     /// <exception cref="ArgumentException">The published figures contradict each other (no table agrees with them).</exception>
     public static IReadOnlyDictionary<int, FeasibleInterval> Compute(
-        IReadOnlyList<AuditCell> cells, IReadOnlyList<LinearRelation> relations, IEnumerable<int>? of = null)
+        IReadOnlyList<DisclosureCell> cells, IReadOnlyList<LinearRelation> relations, IEnumerable<int>? of = null)
     {
         var withheld = Enumerable.Range(0, cells.Count).Where(c => !cells[c].Cases.HasValue).ToList();
         var wanted = (of ?? withheld).ToHashSet();
@@ -65,7 +65,7 @@ public static class FeasibilityIntervals
     }
 
     private static IEnumerable<(int Cell, FeasibleInterval Interval)> SolveComponent(
-        IReadOnlyList<AuditCell> cells, List<int> unknowns, List<LinearRelation> relations, HashSet<int> wanted)
+        IReadOnlyList<DisclosureCell> cells, List<int> unknowns, List<LinearRelation> relations, HashSet<int> wanted)
     {
         using var solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools has no GLOP solver in this build");
         var variable = unknowns.ToDictionary(c => c, c => solver.MakeNumVar(0, cells[c].Population is { } n ? n : double.PositiveInfinity, $"x{c}"));

@@ -98,7 +98,7 @@ public static class PublishedSumsAttack
         IReadOnlyList<Territory> territories, IReadOnlyList<(string Dimension, string Label)> groups,
         IReadOnlyDictionary<(string Dimension, string Label), long> published, SecrecyRule rule)
     {
-        var cells = territories.Select(t => new AuditCell($"territory {t.Code}", Published<long>.Suppressed)).ToList();
+        var cells = territories.Select(t => new DisclosureCell($"territory {t.Code}", Published<long>.Suppressed)).ToList();
         var truth = territories.Select(t => t.Truth).ToList();
         var relations = new List<LinearRelation>();
         var all = Enumerable.Range(0, territories.Count).ToList();
@@ -106,7 +106,7 @@ public static class PublishedSumsAttack
         {
             var members = dimension == "" ? all : all.Where(i => LabelOf(territories[i], dimension) == label).ToList();
             var value = members.Sum(i => territories[i].Truth);
-            cells.Add(new AuditCell(dimension == "" ? "all territories" : $"{dimension} = {label}",
+            cells.Add(new DisclosureCell(dimension == "" ? "all territories" : $"{dimension} = {label}",
                 published.TryGetValue((dimension, label), out var shown) ? Published.Of(shown) : Published<long>.Suppressed));
             truth.Add(value);
             relations.Add(LinearRelation.Sum($"{cells[^1].Label} = Σ territories", cells.Count - 1, members));

@@ -5,7 +5,7 @@ namespace Analytics.Testing.Secrecy;
 /// <summary>
 /// Checks published tables with the linear-programming oracle (<see cref="FeasibilityIntervals"/>)
 /// against the protection the rule requires (<see cref="ProtectionRequirement"/>), and compares each
-/// withheld cell's exact interval with the one the product's <see cref="AttackAuditor"/> finds.
+/// withheld cell's exact interval with the one the product's <see cref="DisclosureAuditor"/> finds.
 /// </summary>
 /// <remarks>
 /// The auditor reports only intervals narrower than its rule's threshold; asked with a threshold
@@ -20,11 +20,11 @@ public static class SecrecyOracle
     /// <param name="published">The cells as the reader receives them.</param>
     /// <param name="relations">Every relation the reader can use.</param>
     /// <param name="truth">True count of each cell (withheld ones included), to tell sensitive cells and check the oracle.</param>
-    public static OracleReport Check(IReadOnlyList<AuditCell> published, IReadOnlyList<LinearRelation> relations, IReadOnlyList<long> truth, SecrecyRule rule)
+    public static OracleReport Check(IReadOnlyList<DisclosureCell> published, IReadOnlyList<LinearRelation> relations, IReadOnlyList<long> truth, SecrecyRule rule)
     {
         var exact = FeasibilityIntervals.Compute(published, relations);
         var auditor = AuditorIntervals(published, relations);
-        var clean = AttackAuditor.Audit(published, relations, rule);
+        var clean = DisclosureAuditor.Audit(published, relations, rule);
         var flagged = clean.Disclosures.Select(d => d.Cell).Concat(clean.NarrowIntervals.Select(n => n.Cell)).ToHashSet();
         var report = new OracleReport(exact.Count);
         foreach (var (cell, lp) in exact.OrderBy(kv => kv.Key))
@@ -51,7 +51,7 @@ public static class SecrecyOracle
     /// "label (true count v): [L, U]". Solves for the sensitive cells alone, so it suits large
     /// joint systems where <see cref="Check"/> would solve for every withheld cell.
     /// </summary>
-    public static IReadOnlyList<string> Breaches(IReadOnlyList<AuditCell> published, IReadOnlyList<LinearRelation> relations, IReadOnlyList<long> truth, SecrecyRule rule)
+    public static IReadOnlyList<string> Breaches(IReadOnlyList<DisclosureCell> published, IReadOnlyList<LinearRelation> relations, IReadOnlyList<long> truth, SecrecyRule rule)
     {
         var sensitive = Enumerable.Range(0, published.Count)
             .Where(c => !published[c].Cases.HasValue && rule.PrimaryStatus(truth[c], published[c].Population).IsSensitive())
@@ -62,13 +62,13 @@ public static class SecrecyOracle
             .ToList();
     }
 
-    private static bool IsBreach(AuditCell cell, long truth, FeasibleInterval interval, SecrecyRule rule) =>
+    private static bool IsBreach(DisclosureCell cell, long truth, FeasibleInterval interval, SecrecyRule rule) =>
         rule.PrimaryStatus(truth, cell.Population).IsSensitive() && !ProtectionRequirement.IsMet(interval, cell.Population, rule);
 
     /// <summary>The interval the auditor gives every withheld cell.</summary>
-    private static Dictionary<int, FeasibleInterval> AuditorIntervals(IReadOnlyList<AuditCell> published, IReadOnlyList<LinearRelation> relations)
+    private static Dictionary<int, FeasibleInterval> AuditorIntervals(IReadOnlyList<DisclosureCell> published, IReadOnlyList<LinearRelation> relations)
     {
-        var audit = AttackAuditor.Audit(published, relations, EveryInterval);
+        var audit = DisclosureAuditor.Audit(published, relations, EveryInterval);
         var intervals = Enumerable.Range(0, published.Count).Where(c => !published[c].Cases.HasValue)
             .ToDictionary(c => c, c => new FeasibleInterval(0, published[c].Population ?? double.PositiveInfinity));
         foreach (var n in audit.NarrowIntervals)

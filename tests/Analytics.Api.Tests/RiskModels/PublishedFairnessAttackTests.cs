@@ -8,7 +8,7 @@ using Analytics.Models.Access;
 using Analytics.Models.Secrecy;
 using Analytics.Testing.Secrecy;
 
-namespace Analytics.Api.Tests.Models;
+namespace Analytics.Api.Tests.RiskModels;
 
 /// <summary>
 /// The attack that once gave recorded counts back from the fairness report, replayed over HTTP on the demo world

@@ -8,4 +8,4 @@ namespace Analytics.Models.Secrecy;
 /// A published population makes the complement (population − cases) computable, which gives the
 /// reader the bound cases ≤ population; the auditor uses it.
 /// </remarks>
-public sealed record AuditCell(string Label, Published<long> Cases, long? Population = null);
+public sealed record DisclosureCell(string Label, Published<long> Cases, long? Population = null);

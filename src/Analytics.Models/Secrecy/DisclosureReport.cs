@@ -7,7 +7,7 @@ namespace Analytics.Models.Secrecy;
 /// population is published, none exceeds it) to an interval narrower than the secrecy threshold
 /// and narrower than what the cell's own population already says.
 /// </param>
-public sealed record AuditReport(IReadOnlyList<Disclosure> Disclosures, IReadOnlyList<NarrowInterval> NarrowIntervals)
+public sealed record DisclosureReport(IReadOnlyList<Disclosure> Disclosures, IReadOnlyList<NarrowInterval> NarrowIntervals)
 {
     public bool IsClean => Disclosures.Count == 0 && NarrowIntervals.Count == 0;
 

@@ -2,7 +2,7 @@ using Analytics.Models.Fairness;
 using Analytics.Models.Secrecy;
 using NetTopologySuite.Geometries;
 
-namespace Analytics.Jobs.Audit;
+namespace Analytics.Jobs.FairnessReports;
 
 /// <summary>
 /// What the reviewer's residual map needs: each territory's polygon (projected coordinates, e.g. Lambert-93, so that

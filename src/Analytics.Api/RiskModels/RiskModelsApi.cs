@@ -12,7 +12,7 @@ using Analytics.Models.AuditTrail;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Analytics.Api.Models;
+namespace Analytics.Api.RiskModels;
 
 /// <summary>
 /// What analysts and planners read of the models: only the release in force of each model (the
@@ -21,7 +21,7 @@ namespace Analytics.Api.Models;
 /// one publication gate, <see cref="PublishedReleases"/>. Also: comments on a territory (review
 /// items) and launching a training run.
 /// </summary>
-public static class ModelsApi
+public static class RiskModelsApi
 {
     public sealed record ModelSummary(string Code, string LabelFr, string LabelEn, string Condition, IReadOnlyList<string> Features, double PriorityShare, Provenance? InForce);
     public sealed record PublishedPriorityList(Provenance Release, string Period, IReadOnlyList<PriorityTerritory> Territories);
@@ -32,7 +32,7 @@ public static class ModelsApi
     /// <summary>Roles that read published model outputs.</summary>
     private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
 
-    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRiskModelsApi(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/api/models").WithTags("Models");
         models.MapGet("/", ListAsync).WithName("ListModels")

@@ -1,4 +1,4 @@
-namespace Analytics.Jobs.Audit;
+namespace Analytics.Jobs.FairnessReports;
 
 /// <summary>Escaping for text and attribute values of the generated page (well-formed XML too, so tests can parse it strictly).</summary>
 internal static class Html

@@ -3,10 +3,10 @@ namespace Analytics.Models.Secrecy;
 /// <summary>
 /// The attack, run on a set of cells where some values are known and the rest unknown: exact
 /// elimination for values that are determined, bounds propagation for intervals. Shared by
-/// <see cref="AttackAuditor"/> (on published tables) and <see cref="SecondarySuppression"/> (on a
+/// <see cref="DisclosureAuditor"/> (on published tables) and <see cref="SecondarySuppression"/> (on a
 /// candidate suppression pattern).
 /// </summary>
-internal static class AuditEngine
+internal static class DisclosureEngine
 {
     /// <summary>A determined unknown: value and the combination (relation → multiplier) that isolates it.</summary>
     public sealed record Determined(int Cell, Rational Value, IReadOnlyDictionary<int, Rational> Combination);

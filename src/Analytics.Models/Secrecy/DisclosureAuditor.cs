@@ -20,9 +20,9 @@ namespace Analytics.Models.Secrecy;
 /// a-priori range [0, population] — an interval the population alone imposes is not a leak of the
 /// tables. Missing cells are unknowns too but are not reported (there is nothing secret to leak).</para>
 /// </remarks>
-public static class AttackAuditor
+public static class DisclosureAuditor
 {
-    public static AuditReport Audit(IReadOnlyList<AuditCell> cells, IReadOnlyList<LinearRelation> relations, SecrecyRule rule)
+    public static DisclosureReport Audit(IReadOnlyList<DisclosureCell> cells, IReadOnlyList<LinearRelation> relations, SecrecyRule rule)
     {
         foreach (var relation in relations)
             foreach (var term in relation.Terms)
@@ -31,7 +31,7 @@ public static class AttackAuditor
 
         var known = cells.Select(c => c.Cases.HasValue).ToArray();
         var values = cells.Select(c => c.Cases.HasValue ? c.Cases.Value : 0).ToArray();
-        var result = AuditEngine.Run(known, values, cells.Select(c => c.Population).ToArray(), relations);
+        var result = DisclosureEngine.Run(known, values, cells.Select(c => c.Population).ToArray(), relations);
 
         var disclosures = result.DeterminedCells
             .Where(d => cells[d.Cell].Cases.State == PublicationState.Suppressed)
@@ -46,14 +46,14 @@ public static class AttackAuditor
             .Select(b => new NarrowInterval(b.Cell, cells[b.Cell].Label, (long)b.Lower, (long)b.Upper,
                 new[] { b.LowerReason, b.UpperReason }.Where(r => r >= 0).Distinct().Select(r => relations[r]).ToList()))
             .ToList();
-        return new AuditReport(disclosures, narrow);
+        return new DisclosureReport(disclosures, narrow);
     }
 
-    internal static bool IsNarrow(AuditEngine.Bounds bounds, long? population, SecrecyRule rule) =>
+    internal static bool IsNarrow(DisclosureEngine.Bounds bounds, long? population, SecrecyRule rule) =>
         bounds.Upper - bounds.Lower < rule.Threshold
         && (bounds.Lower > 0 || bounds.Upper < (population ?? double.PositiveInfinity));
 
-    internal static Disclosure ToDisclosure(AuditEngine.Determined determined, string label, IReadOnlyList<LinearRelation> relations)
+    internal static Disclosure ToDisclosure(DisclosureEngine.Determined determined, string label, IReadOnlyList<LinearRelation> relations)
     {
         var value = determined.Value.IsInteger ? (long)determined.Value.Numerator : (long)Math.Round(determined.Value.ToDouble());
         var steps = determined.Combination.OrderBy(kv => kv.Key)

@@ -4,7 +4,7 @@ using Analytics.Jobs.Tests.Demo;
 using Analytics.Models.Fairness;
 using Analytics.Testing;
 
-namespace Analytics.Jobs.Tests.Audit;
+namespace Analytics.Jobs.Tests.FairnessReports;
 
 /// <summary>
 /// Audit inputs from the committed demo world (data/demo, seed 42): recorded cases per commune over all years and

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using Analytics.Jobs.Exports;
 using Analytics.Models.Fairness;
 
-namespace Analytics.Jobs.Audit;
+namespace Analytics.Jobs.FairnessReports;
 
 /// <summary>
 /// Writes a fairness report three ways: JSON for programs and storage, CSV tables for spreadsheets and R/pandas, and

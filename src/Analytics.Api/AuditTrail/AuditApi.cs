@@ -6,7 +6,7 @@ using Analytics.Models.AuditTrail;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace Analytics.Api.Audit;
+namespace Analytics.Api.AuditTrail;
 
 /// <summary>The tamper-evident audit log, for auditors and administrators: reading its events and verifying its chain.</summary>
 public static class AuditApi

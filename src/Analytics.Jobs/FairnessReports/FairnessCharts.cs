@@ -4,7 +4,7 @@ using Analytics.Models.Fairness;
 using NetTopologySuite.Geometries;
 using ScottPlot;
 
-namespace Analytics.Jobs.Audit;
+namespace Analytics.Jobs.FairnessReports;
 
 /// <summary>The report's charts, drawn by ScottPlot as SVG and made fit to inline in an HTML page.</summary>
 internal static partial class FairnessCharts

@@ -8,7 +8,7 @@ using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Analytics.Api.Tests.Audit;
+namespace Analytics.Api.Tests.AuditTrail;
 
 /// <summary>Reading and verifying the audit log over HTTP, as auditors and administrators do — and nobody else.</summary>
 public class AuditApiTests(ApiFactory api) : IClassFixture<ApiFactory>

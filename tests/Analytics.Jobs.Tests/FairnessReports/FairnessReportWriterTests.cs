@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
-using Analytics.Jobs.Audit;
+using Analytics.Jobs.FairnessReports;
 using Analytics.Models.Fairness;
 using Analytics.Models.Randomness;
 using Analytics.Models.Secrecy;
 using NetTopologySuite.Geometries;
 
-namespace Analytics.Jobs.Tests.Audit;
+namespace Analytics.Jobs.Tests.FairnessReports;
 
 public class FairnessReportWriterTests
 {

@@ -1,6 +1,6 @@
 using Analytics.Models.Fairness;
 
-namespace Analytics.Jobs.Audit;
+namespace Analytics.Jobs.FairnessReports;
 
 /// <summary>The report's words in French (docs/GLOSSARY terms), with the English identifiers used in CSV and JSON.</summary>
 internal static class FrenchLabels

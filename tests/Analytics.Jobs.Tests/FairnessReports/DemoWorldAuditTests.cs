@@ -2,7 +2,7 @@ using System.Globalization;
 using Analytics.Models.Fairness;
 using Xunit.Abstractions;
 
-namespace Analytics.Jobs.Tests.Audit;
+namespace Analytics.Jobs.Tests.FairnessReports;
 
 public class DemoWorldAuditTests(ITestOutputHelper output)
 {

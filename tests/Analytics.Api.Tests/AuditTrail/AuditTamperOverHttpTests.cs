@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace Analytics.Api.Tests.Audit;
+namespace Analytics.Api.Tests.AuditTrail;
 
 /// <summary>An API whose audit log keeps signed checkpoints in a folder, as production should.</summary>
 public sealed class CheckpointedApiFactory : ApiFactory, IAsyncLifetime
