@@ -140,15 +140,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
 
     private static async Task EnsureHistoryTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        const string sql = """
-            CREATE TABLE IF NOT EXISTS public.schema_migration (
-                version    integer PRIMARY KEY,
-                name       text NOT NULL,
-                checksum   text NOT NULL,
-                applied_at timestamptz NOT NULL
-            );
-            COMMENT ON TABLE public.schema_migration IS 'One row per applied migration file (Database/Migrations and each stage''s Migrations folder).';
-            """;
+        var sql = StageSql.Load("Database/Sql/schema_migration.sql");
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

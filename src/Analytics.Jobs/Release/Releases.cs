@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using Analytics.Jobs.Database;
 using Analytics.Models.AuditTrail;
 using Analytics.Models.Fairness;
 using Analytics.Models.Review;
@@ -58,36 +59,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
                 throw new InvalidOperationException($"run {runId} has not succeeded or has no fairness report: it cannot become a release");
             (spec, verdict, hash, launchedBy) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
         }
-        var quality = await JsonAsync(connection, transaction, """
-            SELECT jsonb_build_object(
-                'rowsLeftOut', f.excluded,
-                'rowsModelled', f.rows,
-                'suppressedCounts', (SELECT count(*) FROM features.health_indicator h WHERE h.health_batch_id = ANY (f.source_batches) AND h.statistic = 'cases' AND h.state = 'suppressed'),
-                'missingCounts', (SELECT count(*) FROM features.health_indicator h WHERE h.health_batch_id = ANY (f.source_batches) AND h.statistic = 'cases' AND h.state = 'missing'),
-                'quarantinedRows', (SELECT count(*) FROM ingest.quarantine q WHERE q.batch_id = ANY (f.source_batches)),
-                'sourceBatches', to_jsonb(f.source_batches),
-                'exposureCoverage', (SELECT jsonb_object_agg(indicator_code, coverage) FROM (
-                    SELECT e.indicator_code, round(min(e.coverage)::numeric, 3) AS coverage FROM features.territory_exposure e
-                    WHERE e.indicator_code = ANY (f.feature_names) AND e.coverage IS NOT NULL GROUP BY 1) c))
-            FROM ml.model_run m JOIN features.feature_matrix f ON f.id = m.matrix_id WHERE m.id = $1
-            """, runId, cancellationToken);
-        var diff = await JsonAsync(connection, transaction, """
-            WITH current AS (SELECT f.run_id FROM review.release_in_force f WHERE f.spec_code = (SELECT spec_code FROM ml.model_run WHERE id = $1)),
-            latest AS (SELECT max(period) AS period FROM ml.prediction WHERE run_id = $1),
-            now AS (SELECT territory_id, predicted_sir, priority_rank FROM ml.prediction WHERE run_id = $1 AND period = (SELECT period FROM latest)),
-            before AS (SELECT p.territory_id, p.predicted_sir, p.priority_rank FROM ml.prediction p JOIN current c ON c.run_id = p.run_id
-                       WHERE p.period = (SELECT max(period) FROM ml.prediction WHERE run_id = c.run_id))
-            SELECT jsonb_build_object(
-                'againstRun', (SELECT run_id FROM current),
-                'entering', coalesce((SELECT jsonb_agg(t.code ORDER BY n.priority_rank) FROM now n JOIN geo.territory t ON t.id = n.territory_id
-                    LEFT JOIN before b ON b.territory_id = n.territory_id WHERE n.priority_rank IS NOT NULL AND b.priority_rank IS NULL AND EXISTS (SELECT FROM current)), '[]'),
-                'leaving', coalesce((SELECT jsonb_agg(t.code ORDER BY b.priority_rank) FROM before b JOIN geo.territory t ON t.id = b.territory_id
-                    LEFT JOIN now n ON n.territory_id = b.territory_id WHERE b.priority_rank IS NOT NULL AND n.priority_rank IS NULL), '[]'),
-                'largestChanges', coalesce((SELECT jsonb_agg(x) FROM (
-                    SELECT jsonb_build_object('territory', t.code, 'before', round(b.predicted_sir::numeric, 3), 'after', round(n.predicted_sir::numeric, 3)) AS x
-                    FROM now n JOIN before b ON b.territory_id = n.territory_id JOIN geo.territory t ON t.id = n.territory_id
-                    ORDER BY abs(n.predicted_sir - b.predicted_sir) DESC, t.code LIMIT 10) c), '[]'))
-            """, runId, cancellationToken);
+        var quality = await JsonAsync(connection, transaction, StageSql.Load("Release/Sql/data_quality.sql"), runId, cancellationToken);
+        var diff = await JsonAsync(connection, transaction, StageSql.Load("Release/Sql/release_diff.sql"), runId, cancellationToken);
         long id;
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO review.release (run_id, spec_code, state, created_at, content_sha256, data_quality, diff, fairness_verdict)
