@@ -214,14 +214,9 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
     {
         // The roll-up needs the true sums of suppressed communes too: they come from the facts, never leave this method unsuppressed.
         await using var command = dataSource.CreateCommand("""
-            WITH s AS (
-                SELECT territory_id, period, condition_code, sex, age_band, cases, population FROM facts.health_count
-                WHERE batch_id = $1 AND sex <> 'T' AND age_band <> 'all' AND NOT suppressed_at_source AND population IS NOT NULL),
-            r AS (SELECT period, condition_code, sex, age_band, sum(cases)::float8 / nullif(sum(population), 0) AS rate FROM s GROUP BY 1, 2, 3, 4),
-            e AS (
-                SELECT s.territory_id, s.period, s.condition_code, sum(s.cases) AS cases, sum(s.population) AS population,
-                       sum(s.population * coalesce(r.rate, 0) ORDER BY s.sex, s.age_band) AS expected
-                FROM s JOIN r USING (period, condition_code, sex, age_band) GROUP BY 1, 2, 3),
+            WITH e AS (
+                SELECT territory_id, period, condition_code, cases, population, expected FROM features.expected_cases
+                WHERE health_batch_id = $1 AND scope = 'period'),
             sums AS (
                 SELECT a.ancestor_id AS territory_id, e.period, e.condition_code, sum(e.cases)::bigint AS cases, sum(e.population)::float8 AS population,
                        sum(e.expected ORDER BY e.territory_id) AS expected

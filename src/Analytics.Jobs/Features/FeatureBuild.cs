@@ -25,6 +25,8 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             ?? throw new InvalidOperationException("no communes are loaded: load territories first");
         if (await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long health)
         {
+            var expected = await new ExpectedCases(dataSource, clock).BuildAsync(health, cancellationToken);
+            Say($"health batch {health}: {expected:N0} expected counts by indirect standardisation (territory × condition × period, and over all periods)");
             var summary = await new HealthIndicators(dataSource, clock).BuildAsync(health, cancellationToken: cancellationToken);
             Say($"health batch {health}: {summary.Tables} tables (period × condition), {summary.Rows:N0} figures, {summary.SuppressedCounts:N0} counts suppressed for secrecy"
                 + (summary.UnprotectedTables > 0 ? $", {summary.UnprotectedTables} tables the auditor could not protect" : "")

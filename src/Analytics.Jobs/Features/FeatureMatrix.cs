@@ -115,21 +115,9 @@ public sealed class FeatureMatrix(NpgsqlDataSource dataSource, TimeProvider cloc
 
     private async Task<Dictionary<(long Territory, string Period), Count>> ReadCountsAsync(long health, string condition, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH s AS (
-                SELECT territory_id, period, sex, age_band, cases, population FROM facts.health_count
-                WHERE batch_id = $1 AND condition_code = $2 AND sex <> 'T' AND age_band <> 'all' AND NOT suppressed_at_source AND population IS NOT NULL),
-            r AS (SELECT period, sex, age_band, sum(cases)::float8 / nullif(sum(population), 0) AS rate FROM s GROUP BY 1, 2, 3)
-            -- Floating-point sums in a fixed order: the same inputs must give the same bits, whatever plan the server picks.
-            SELECT s.territory_id, s.period, sum(s.cases), sum(s.population)::float8, sum(s.population * coalesce(r.rate, 0) ORDER BY s.sex, s.age_band)
-            FROM s JOIN r USING (period, sex, age_band) GROUP BY 1, 2
-            """);
-        command.Parameters.Add(new() { Value = health });
-        command.Parameters.Add(new() { Value = condition });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var counts = new Dictionary<(long, string), Count>();
-        while (await reader.ReadAsync(cancellationToken))
-            counts[(reader.GetInt64(0), reader.GetString(1))] = new Count(reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4));
+        foreach (var e in await new ExpectedCases(dataSource, clock).ReadAsync(health, ExpectedScope.Period, condition, cancellationToken))
+            counts[(e.TerritoryId, e.Period)] = new Count(e.Cases, e.Population, e.Expected);
         return counts;
     }
 

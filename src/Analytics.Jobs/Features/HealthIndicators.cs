@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Jobs.Database;
+using Analytics.Jobs.Ingest;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Secrecy;
 using Analytics.Models.Spatial;
@@ -17,7 +21,7 @@ namespace Analytics.Jobs.Features;
 /// <remarks>
 /// Statistical secrecy is applied to all levels at once, per period and condition: one count
 /// table whose territory dimension is the whole hierarchy, primary and secondary suppression, and
-/// the attack auditor's check (see <see cref="CountTable.Suppress"/>). Every statistic derived from
+/// the disclosure auditor's check (see <see cref="CountTable.Suppress"/>). Every statistic derived from
 /// a suppressed count is suppressed too — a smoothed RR or an SIR with its published expected count
 /// would give the count back. Rates on fewer than 20 cases are published but marked unreliable.
 /// The reference for standardisation is the whole batch's population by sex and age band.
@@ -35,161 +39,231 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         var secrecy = rule ?? SecrecyRule.Default;
         var tree = await ReadHierarchyAsync(healthBatchId, cancellationToken);
         var strata = await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken);
-        var territories = Dimension.Tree("territory", tree.Links.Select(l => (l.Child.ToString(System.Globalization.CultureInfo.InvariantCulture), l.Parent.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        var now = clock.GetUtcNow();
-        var communes = await new Neighbours(dataSource).ReadAsync("commune", tree.CommuneVintage, NeighbourRule.Queen, cancellationToken: cancellationToken);
-        var communeWeights = SpatialWeights.FromNeighbours(communes.Neighbours, WeightStyle.RowStandardised);
-                var rows = new List<object?[]>();
-        var patterns = new List<object?[]>();
-        var clusters = new List<object?[]>();
-        int tables = 0, suppressed = 0, unprotected = 0, significant = 0;
+        var expected = (await new ExpectedCases(dataSource, clock).ReadAsync(healthBatchId, ExpectedScope.Period, cancellationToken: cancellationToken))
+            .ToLookup(e => (e.Period, e.Condition));
+        var territories = Dimension.Tree("territory", tree.Links.Select(l => (Key(l.Child), Key(l.Parent))));
+        var communes = await new Neighbours(dataSource).ReadAsync(Levels.Commune, tree.CommuneVintage, NeighbourRule.Queen, cancellationToken: cancellationToken);
+        var output = new Output(healthBatchId, clock.GetUtcNow(), communes, SpatialWeights.FromNeighbours(communes.Neighbours, WeightStyle.RowStandardised));
         foreach (var table in strata.GroupBy(s => (s.Period, s.Condition)))
         {
-            tables++;
-            var byCommune = table.GroupBy(s => s.TerritoryId).ToDictionary(g => g.Key, g => g.ToList());
-            var counts = CountTable.FromLeaves([territories],
-                leaf => byCommune.TryGetValue(long.Parse(leaf[0], System.Globalization.CultureInfo.InvariantCulture), out var s) ? s.Sum(x => x.Cases) : 0,
-                leaf => byCommune.TryGetValue(long.Parse(leaf[0], System.Globalization.CultureInfo.InvariantCulture), out var s) ? s.Sum(x => x.Population) : 0);
-            var published = counts.Suppress(secrecy);
+            output.Tables++;
+            var published = Suppress(table, territories, secrecy);
             if (!published.Outcome.IsProtected)
-                unprotected++;
-
-            // Strata of every territory of the hierarchy, summed from its communes.
-            var strataKeys = table.Select(s => (s.Sex, s.AgeBand)).Distinct().OrderBy(k => k).ToList();
-            var stratumIndex = strataKeys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
-            var nodeCases = new Dictionary<long, long[]>();
-            var nodePopulation = new Dictionary<long, double[]>();
-            foreach (var s in table)
+                output.UnprotectedTables++;
+            var sums = TerritorySums.Of(table, expected[table.Key], tree);
+            foreach (var level in sums.Territories.GroupBy(tree.LevelOf))
             {
-                foreach (var node in tree.AncestorsOf(s.TerritoryId))
-                {
-                    if (!nodeCases.TryGetValue(node, out var c))
-                    {
-                        nodeCases[node] = c = new long[strataKeys.Count];
-                        nodePopulation[node] = new double[strataKeys.Count];
-                    }
-                    c[stratumIndex[(s.Sex, s.AgeBand)]] += s.Cases;
-                    nodePopulation[node][stratumIndex[(s.Sex, s.AgeBand)]] += s.Population;
-                }
-            }
-            var referenceCases = new long[strataKeys.Count];
-            var referencePopulation = new double[strataKeys.Count];
-            foreach (var s in table)
-            {
-                referenceCases[stratumIndex[(s.Sex, s.AgeBand)]] += s.Cases;
-                referencePopulation[stratumIndex[(s.Sex, s.AgeBand)]] += s.Population;
-            }
-            var referenceRates = IndirectStandardisation.ReferenceRates(referenceCases, referencePopulation);
-
-            foreach (var levelGroup in nodeCases.Keys.GroupBy(tree.LevelOf))
-            {
-                var nodes = levelGroup.ToList();
-                var observed = nodes.Select(n => nodeCases[n].Sum()).ToList();
-                var expected = nodes.Select(n => IndirectStandardisation.ExpectedCases(nodePopulation[n], referenceRates)).ToList();
-                var model = PoissonGammaModel.Fit(observed, expected);
-                if (levelGroup.Key == "commune")
-                {
-                    // Spatial patterns on the communes with a count (a missing commune is left out of the
-                    // neighbour graph, not counted as zero): EB Moran's I on the rates, LISA and Gi* on the smoothed RR.
-                    var position = nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
-                    var present = Enumerable.Range(0, communes.TerritoryIds.Count).Where(c => position.ContainsKey(communes.TerritoryIds[c])).ToList();
-                    var territoryAt = present.Select(c => communes.TerritoryIds[c]).ToList();
-                    var weights = present.Count == communes.TerritoryIds.Count ? communeWeights : communes.WeightsAmong(territoryAt, WeightStyle.RowStandardised);
-                    var cases = territoryAt.Select(t => observed[position[t]]).ToArray();
-                    var population = territoryAt.Select(t => nodePopulation[t].Sum()).ToArray();
-                    var smoothed = territoryAt.Select(t => expected[position[t]] > 0 ? model.Posterior(observed[position[t]], expected[position[t]]).Mean : model.PriorMean).ToArray();
-                    // Too few linked communes (a partial batch) give no spatial statistic.
-                    if (Enumerable.Range(0, weights.Count).Count(i => weights.Neighbours(i).Length > 0) >= 3)
-                    {
-                        var moran = MoranI.EmpiricalBayes(cases, population, weights, Permutations, seed: 42);
-                        var p = moran.Permutation?.PseudoPValue ?? moran.PValueRandomisation;
-                        if (p < 0.05)
-                            significant++;
-                        patterns.Add([healthBatchId, "commune", table.Key.Period, table.Key.Condition, "eb_moran_i", moran.I, p,
-                            System.Text.Json.JsonSerializer.Serialize(new { neighbours = "queen", weights = "row-standardised", permutations = Permutations, islands = present.Where((_, i) => weights.Neighbours(i).Length == 0).Select(c => communes.Codes[c]).ToArray(), missing = communes.TerritoryIds.Count - present.Count, expected = moran.Expected, z = moran.ZRandomisation }),
-                            now]);
-                        var lisa = LocalMoran.Compute(smoothed, weights, new LocalMoranOptions(Permutations, Seed: 42));
-                        var giStar = GetisOrd.GiStar(smoothed, weights);
-                        foreach (var area in lisa.Areas)
-                        {
-                            var territory = territoryAt[area.Index];
-                            var hidden = published.Status(counts.CellAt(territory.ToString(System.Globalization.CultureInfo.InvariantCulture))).IsSuppressed();
-                            clusters.Add([healthBatchId, territory, table.Key.Period, table.Key.Condition, "lisa",
-                                hidden ? null : area.Category.ToString(), hidden || double.IsNaN(area.AdjustedPValue) ? null : area.AdjustedPValue, hidden ? "suppressed" : "value"]);
-                            var (category, giP) = GetisOrd.Classify(giStar[area.Index]);
-                            clusters.Add([healthBatchId, territory, table.Key.Period, table.Key.Condition, "gi_star",
-                                hidden ? null : category.ToString(), hidden || double.IsNaN(giP) ? null : giP, hidden ? "suppressed" : "value"]);
-                        }
-                    }
-                }
+                var nodes = level.ToList();
+                var observed = nodes.Select(n => sums.Cases[n].Sum()).ToList();
+                var expectedCounts = nodes.Select(n => sums.Expected[n]).ToList();
+                var model = PoissonGammaModel.Fit(observed, expectedCounts);
+                if (level.Key == Levels.Commune)
+                    AddSpatialPatterns(output, table.Key, nodes, observed, expectedCounts, sums, model, published);
                 for (var i = 0; i < nodes.Count; i++)
-                {
-                    var node = nodes[i];
-                    var cell = counts.CellAt(node.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    var isSuppressed = published.Status(cell).IsSuppressed();
-                    if (isSuppressed)
-                        suppressed++;
-                    var cases = observed[i];
-                    var population = nodePopulation[node].Sum();
-                    var reliable = RateReliability.AssessCrude(cases) == Reliability.Reliable;
-                    void Add(string statistic, double value, ConfidenceInterval? interval, bool canBeUnreliable, string method) =>
-                        rows.Add([healthBatchId, node, levelGroup.Key, table.Key.Period, table.Key.Condition, statistic,
-                            isSuppressed ? null : value, isSuppressed ? null : interval?.Lower, isSuppressed ? null : interval?.Upper,
-                            isSuppressed ? "suppressed" : canBeUnreliable && !reliable ? "unreliable" : "value", method, now]);
-                    Add("cases", cases, PoissonInterval.Exact(cases), false, "sum of the batch's counts over the territory's communes; exact Poisson interval");
-                    Add("population", population, null, false, "sum of the batch's populations over the territory's communes");
-                    if (population > 0)
-                    {
-                        var crude = CrudeRate.Compute(cases, population);
-                        Add("crude_rate", crude.Value, crude.Interval, true, "cases per 100,000 inhabitants; exact Poisson interval");
-                        if (nodePopulation[node].Where((_, k) => referencePopulation[k] > 0).Any(p => p <= 0))
-                            rows.Add([healthBatchId, node, levelGroup.Key, table.Key.Period, table.Key.Condition, "standardised_rate", null, null, null, "missing",
-                                "not computable: the territory has no population in some sex × age band of the reference", now]);
-                        else
-                        {
-                            var dsr = DirectStandardisation.Compute(nodeCases[node], nodePopulation[node], referencePopulation);
-                            Add("standardised_rate", dsr.Rate.Value, dsr.Rate.Interval, true, "direct standardisation on the batch's population by sex and age band; Dobson interval");
-                        }
-                    }
-                    if (expected[i] > 0)
-                    {
-                        Add("expected", expected[i], null, false, "indirect standardisation: the batch's rates by sex and age band applied to the territory's population");
-                        var sir = IndirectStandardisation.Ratio(cases, expected[i]);
-                        Add("sir", sir.Value, sir.Interval, true, "observed / expected; exact Poisson interval");
-                        var posterior = model.Posterior(cases, expected[i]);
-                        Add("smoothed_rr", posterior.Mean, posterior.CredibleInterval(), false, $"Poisson–gamma empirical Bayes (Clayton & Kaldor) across the {levelGroup.Key}s; 95% credible interval");
-                        Add("p_rr_above_1", posterior.ProbabilityAbove(1), null, false, "posterior probability that the relative risk exceeds 1");
-                    }
-                }
+                    AddFigures(output, table.Key, level.Key, nodes[i], observed[i], sums, model, published);
             }
             // A commune of the zoning with no count in the batch is missing, not zero.
-            foreach (var commune in communes.TerritoryIds.Where(c => !nodeCases.ContainsKey(c)))
-                rows.Add([healthBatchId, commune, "commune", table.Key.Period, table.Key.Condition, "cases", null, null, null, "missing", "no count for this commune in the batch", now]);
+            foreach (var commune in communes.TerritoryIds.Where(c => !sums.Cases.ContainsKey(c)))
+                output.Figures.Add(new HealthFigure(healthBatchId, commune, Levels.Commune, table.Key.Period, table.Key.Condition, "cases", null, null, null,
+                    "missing", "no count for this commune in the batch", output.ComputedAt));
         }
-        await WriteAsync(healthBatchId, rows, patterns, clusters, cancellationToken);
-        return new Summary(healthBatchId, tables, rows.Count, suppressed, unprotected, significant);
+        await WriteAsync(output, cancellationToken);
+        return new Summary(healthBatchId, output.Tables, output.Figures.Count, output.SuppressedCounts, output.UnprotectedTables, output.SignificantMorans);
     }
 
+    /// <summary>One count table per period and condition, whose territory dimension is the whole hierarchy: primary and secondary suppression, checked by the disclosure auditor.</summary>
+    private static SuppressedTable Suppress(IEnumerable<HealthStratum> table, Dimension territories, SecrecyRule secrecy)
+    {
+        var byCommune = table.GroupBy(s => s.TerritoryId).ToDictionary(g => Key(g.Key), g => g.ToList());
+        var counts = CountTable.FromLeaves([territories],
+            leaf => byCommune.TryGetValue(leaf[0], out var s) ? s.Sum(x => x.Cases) : 0,
+            leaf => byCommune.TryGetValue(leaf[0], out var s) ? s.Sum(x => x.Population) : 0);
+        return counts.Suppress(secrecy);
+    }
+
+    /// <summary>
+    /// Spatial patterns on the communes with a count (a missing commune is left out of the neighbour
+    /// graph, not counted as zero): EB Moran's I on the rates, LISA and Gi* on the smoothed RR.
+    /// </summary>
+    private static void AddSpatialPatterns(Output output, (string Period, string Condition) table, List<long> nodes, List<long> observed, List<double> expected,
+        TerritorySums sums, PoissonGammaModel model, SuppressedTable published)
+    {
+        var communes = output.Communes;
+        var position = nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
+        var present = Enumerable.Range(0, communes.TerritoryIds.Count).Where(c => position.ContainsKey(communes.TerritoryIds[c])).ToList();
+        var territoryAt = present.Select(c => communes.TerritoryIds[c]).ToList();
+        var weights = present.Count == communes.TerritoryIds.Count ? output.CommuneWeights : communes.WeightsAmong(territoryAt, WeightStyle.RowStandardised);
+        // Too few linked communes (a partial batch) give no spatial statistic.
+        if (Enumerable.Range(0, weights.Count).Count(i => weights.Neighbours(i).Length > 0) < 3)
+            return;
+        var cases = territoryAt.Select(t => observed[position[t]]).ToArray();
+        var population = territoryAt.Select(t => sums.Population[t].Sum()).ToArray();
+        var smoothed = territoryAt.Select(t => expected[position[t]] > 0 ? model.Posterior(observed[position[t]], expected[position[t]]).Mean : model.PriorMean).ToArray();
+        var moran = MoranI.EmpiricalBayes(cases, population, weights, Permutations, seed: 42);
+        var p = moran.Permutation?.PseudoPValue ?? moran.PValueRandomisation;
+        if (p < 0.05)
+            output.SignificantMorans++;
+        output.Patterns.Add(new SpatialPattern(output.HealthBatchId, Levels.Commune, table.Period, table.Condition, "eb_moran_i", moran.I, p,
+            JsonSerializer.Serialize(new
+            {
+                neighbours = "queen", weights = "row-standardised", permutations = Permutations,
+                islands = present.Where((_, i) => weights.Neighbours(i).Length == 0).Select(c => communes.Codes[c]).ToArray(),
+                missing = communes.TerritoryIds.Count - present.Count, expected = moran.Expected, z = moran.ZRandomisation,
+            }),
+            output.ComputedAt));
+        var lisa = LocalMoran.Compute(smoothed, weights, new LocalMoranOptions(Permutations, Seed: 42));
+        var giStar = GetisOrd.GiStar(smoothed, weights);
+        foreach (var area in lisa.Areas)
+        {
+            var territory = territoryAt[area.Index];
+            var hidden = published.Status(Key(territory)).IsSuppressed();
+            output.Clusters.Add(new TerritoryCluster(output.HealthBatchId, territory, table.Period, table.Condition, "lisa",
+                hidden ? null : area.Category.ToString(), hidden || double.IsNaN(area.AdjustedPValue) ? null : area.AdjustedPValue, hidden ? "suppressed" : "value"));
+            var (category, giP) = GetisOrd.Classify(giStar[area.Index]);
+            output.Clusters.Add(new TerritoryCluster(output.HealthBatchId, territory, table.Period, table.Condition, "gi_star",
+                hidden ? null : category.ToString(), hidden || double.IsNaN(giP) ? null : giP, hidden ? "suppressed" : "value"));
+        }
+    }
+
+    /// <summary>A territory's figures: cases, population, crude and standardised rates, expected cases, SIR, smoothed RR and P(RR &gt; 1) — all withheld with its count.</summary>
+    private static void AddFigures(Output output, (string Period, string Condition) table, string level, long node, long cases, TerritorySums sums,
+        PoissonGammaModel model, SuppressedTable published)
+    {
+        var isSuppressed = published.Status(Key(node)).IsSuppressed();
+        if (isSuppressed)
+            output.SuppressedCounts++;
+        var population = sums.Population[node].Sum();
+        var expected = sums.Expected[node];
+        var reliable = RateReliability.AssessCrude(cases) == Reliability.Reliable;
+        void Add(string statistic, double value, ConfidenceInterval? interval, bool canBeUnreliable, string method) =>
+            output.Figures.Add(new HealthFigure(output.HealthBatchId, node, level, table.Period, table.Condition, statistic,
+                isSuppressed ? null : value, isSuppressed ? null : interval?.Lower, isSuppressed ? null : interval?.Upper,
+                isSuppressed ? "suppressed" : canBeUnreliable && !reliable ? "unreliable" : "value", method, output.ComputedAt));
+        Add("cases", cases, PoissonInterval.Exact(cases), false, "sum of the batch's counts over the territory's communes; exact Poisson interval");
+        Add("population", population, null, false, "sum of the batch's populations over the territory's communes");
+        if (population > 0)
+        {
+            var crude = CrudeRate.Compute(cases, population);
+            Add("crude_rate", crude.Value, crude.Interval, true, "cases per 100,000 inhabitants; exact Poisson interval");
+            if (sums.Population[node].Where((_, k) => sums.ReferencePopulation[k] > 0).Any(p => p <= 0))
+                output.Figures.Add(new HealthFigure(output.HealthBatchId, node, level, table.Period, table.Condition, "standardised_rate", null, null, null, "missing",
+                    "not computable: the territory has no population in some sex × age band of the reference", output.ComputedAt));
+            else
+            {
+                var dsr = DirectStandardisation.Compute(sums.Cases[node], sums.Population[node], sums.ReferencePopulation);
+                Add("standardised_rate", dsr.Rate.Value, dsr.Rate.Interval, true, "direct standardisation on the batch's population by sex and age band; Dobson interval");
+            }
+        }
+        if (expected > 0)
+        {
+            Add("expected", expected, null, false, "indirect standardisation: the batch's rates by sex and age band applied to the territory's population (features.expected_cases)");
+            var sir = IndirectStandardisation.Ratio(cases, expected);
+            Add("sir", sir.Value, sir.Interval, true, "observed / expected; exact Poisson interval");
+            var posterior = model.Posterior(cases, expected);
+            Add("smoothed_rr", posterior.Mean, posterior.CredibleInterval(), false, $"Poisson–gamma empirical Bayes (Clayton & Kaldor) across the {level}s; 95% credible interval");
+            Add("p_rr_above_1", posterior.ProbabilityAbove(1), null, false, "posterior probability that the relative risk exceeds 1");
+        }
+    }
+
+    /// <summary>
+    /// One table's counts and populations by sex × age band summed up the hierarchy, with the
+    /// reference population (the whole batch in the period) and each territory's expected cases,
+    /// the sum of its communes' from <c>features.expected_cases</c>.
+    /// </summary>
+    private sealed record TerritorySums(Dictionary<long, long[]> Cases, Dictionary<long, double[]> Population, double[] ReferencePopulation, Dictionary<long, double> Expected)
+    {
+        public IEnumerable<long> Territories => Cases.Keys;
+
+        public static TerritorySums Of(IEnumerable<HealthStratum> table, IEnumerable<ExpectedCount> expected, Hierarchy tree)
+        {
+            var strata = table.ToList();
+            var keys = strata.Select(s => (s.Sex, s.AgeBand)).Distinct().Order().ToList();
+            var at = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
+            var cases = new Dictionary<long, long[]>();
+            var population = new Dictionary<long, double[]>();
+            var reference = new double[keys.Count];
+            foreach (var s in strata)
+            {
+                var k = at[(s.Sex, s.AgeBand)];
+                reference[k] += s.Population;
+                foreach (var node in tree.AncestorsOf(s.TerritoryId))
+                {
+                    if (!cases.TryGetValue(node, out var c))
+                    {
+                        cases[node] = c = new long[keys.Count];
+                        population[node] = new double[keys.Count];
+                    }
+                    c[k] += s.Cases;
+                    population[node][k] += s.Population;
+                }
+            }
+            var expectedSums = new Dictionary<long, double>();
+            foreach (var commune in expected.OrderBy(e => e.TerritoryId))
+                foreach (var node in tree.AncestorsOf(commune.TerritoryId))
+                    expectedSums[node] = expectedSums.GetValueOrDefault(node) + commune.Expected;
+            return new TerritorySums(cases, population, reference, expectedSums);
+        }
+    }
+
+    private sealed record HealthFigure(long HealthBatchId, long TerritoryId, string Level, string Period, string Condition, string Statistic,
+        double? Value, double? Low, double? High, string State, string Method, DateTimeOffset ComputedAt);
+
+    private sealed record SpatialPattern(long HealthBatchId, string Level, string Period, string Condition, string Statistic, double Value, double PValue,
+        string Detail, DateTimeOffset ComputedAt);
+
+    private sealed record TerritoryCluster(long HealthBatchId, long TerritoryId, string Period, string Condition, string Method, string? Category, double? PValue, string State);
+
+    /// <summary>What one build accumulates before it writes.</summary>
+    private sealed class Output(long healthBatchId, DateTimeOffset computedAt, Neighbours.Lists communes, SpatialWeights communeWeights)
+    {
+        public long HealthBatchId => healthBatchId;
+        public DateTimeOffset ComputedAt => computedAt;
+        public Neighbours.Lists Communes => communes;
+        public SpatialWeights CommuneWeights => communeWeights;
+        public List<HealthFigure> Figures { get; } = [];
+        public List<SpatialPattern> Patterns { get; } = [];
+        public List<TerritoryCluster> Clusters { get; } = [];
+        public int Tables { get; set; }
+        public int SuppressedCounts { get; set; }
+        public int UnprotectedTables { get; set; }
+        public int SignificantMorans { get; set; }
+    }
+
+    private static readonly CopyTable<HealthFigure> Figures = new("features.health_indicator",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("territory_id", NpgsqlDbType.Bigint, r => r.TerritoryId),
+        new("level", NpgsqlDbType.Text, r => r.Level), new("period", NpgsqlDbType.Text, r => r.Period), new("condition_code", NpgsqlDbType.Text, r => r.Condition),
+        new("statistic", NpgsqlDbType.Text, r => r.Statistic), new("value", NpgsqlDbType.Double, r => r.Value), new("ci_low", NpgsqlDbType.Double, r => r.Low),
+        new("ci_high", NpgsqlDbType.Double, r => r.High), new("state", NpgsqlDbType.Text, r => r.State), new("method", NpgsqlDbType.Text, r => r.Method),
+        new("computed_at", NpgsqlDbType.TimestampTz, r => r.ComputedAt));
+
+    private static readonly CopyTable<SpatialPattern> Patterns = new("features.spatial_pattern",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("level", NpgsqlDbType.Text, r => r.Level), new("period", NpgsqlDbType.Text, r => r.Period),
+        new("condition_code", NpgsqlDbType.Text, r => r.Condition), new("statistic", NpgsqlDbType.Text, r => r.Statistic), new("value", NpgsqlDbType.Double, r => r.Value),
+        new("p_value", NpgsqlDbType.Double, r => r.PValue), new("detail", NpgsqlDbType.Jsonb, r => r.Detail), new("computed_at", NpgsqlDbType.TimestampTz, r => r.ComputedAt));
+
+    private static readonly CopyTable<TerritoryCluster> Clusters = new("features.territory_cluster",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("territory_id", NpgsqlDbType.Bigint, r => r.TerritoryId),
+        new("period", NpgsqlDbType.Text, r => r.Period), new("condition_code", NpgsqlDbType.Text, r => r.Condition), new("method", NpgsqlDbType.Text, r => r.Method),
+        new("category", NpgsqlDbType.Text, r => r.Category), new("p_value", NpgsqlDbType.Double, r => r.PValue), new("state", NpgsqlDbType.Text, r => r.State));
+
     /// <summary>Replaces everything an earlier build wrote for the batch, in one transaction.</summary>
-    private async Task WriteAsync(long healthBatchId, List<object?[]> rows, List<object?[]> patterns, List<object?[]> clusters, CancellationToken cancellationToken)
+    private async Task WriteAsync(Output output, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var table in new[] { "features.health_indicator", "features.spatial_pattern", "features.territory_cluster" })
         {
             await using var clear = new NpgsqlCommand($"DELETE FROM {table} WHERE health_batch_id = $1", connection, transaction);
-            clear.Parameters.Add(new() { Value = healthBatchId });
+            clear.Parameters.Add(new() { Value = output.HealthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await BinaryCopy.WriteAsync(connection, "features.health_indicator (health_batch_id, territory_id, level, period, condition_code, statistic, value, ci_low, ci_high, state, method, computed_at)", rows,
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
-             NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz], cancellationToken);
-        await BinaryCopy.WriteAsync(connection, "features.spatial_pattern (health_batch_id, level, period, condition_code, statistic, value, p_value, detail, computed_at)", patterns,
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Jsonb, NpgsqlDbType.TimestampTz], cancellationToken);
-        await BinaryCopy.WriteAsync(connection, "features.territory_cluster (health_batch_id, territory_id, period, condition_code, method, category, p_value, state)", clusters,
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Text], cancellationToken);
+        await Figures.WriteAsync(connection, output.Figures, cancellationToken);
+        await Patterns.WriteAsync(connection, output.Patterns, cancellationToken);
+        await Clusters.WriteAsync(connection, output.Clusters, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static string Key(long territory) => territory.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The territories above the batch's communes, as (child, parent) links, with each one's level.</summary>
     private async Task<Hierarchy> ReadHierarchyAsync(long healthBatchId, CancellationToken cancellationToken)
@@ -211,7 +285,7 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         {
             parent[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
             level[reader.GetInt64(0)] = reader.GetString(2);
-            if (reader.GetString(2) == "commune")
+            if (reader.GetString(2) == Levels.Commune)
                 communeVintage = Math.Max(communeVintage, reader.GetInt32(3));
         }
         return new Hierarchy(parent, level, communeVintage);

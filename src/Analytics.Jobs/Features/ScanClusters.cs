@@ -34,40 +34,26 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
         secrecy ??= SecrecyRule.Default;
         zoneRule ??= new CustomZoneRule();
         var communes = await ReadCommunesAsync(healthBatchId, cancellationToken);
-        var index = communes.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i);
-        var strata = await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken);
-        var periods = strata.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var expected = new ExpectedCases(dataSource, clock);
+        var pooled = await expected.ReadAsync(healthBatchId, ExpectedScope.AllPeriods, cancellationToken: cancellationToken);
+        var periods = (await expected.ReadAsync(healthBatchId, ExpectedScope.Period, cancellationToken: cancellationToken))
+            .Select(e => e.Period).Distinct().Order(StringComparer.Ordinal).ToList();
         var years = periods.Count;
         var zonings = HierarchyZonings.Of(communes.Select(c => (c.Code, c.EpciId, c.DepartementId, c.RegionId)).ToList());
         var now = clock.GetUtcNow();
         var rows = new List<object?[]>();
         var significant = 0;
-        foreach (var condition in strata.GroupBy(s => s.Condition).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var condition in pooled.GroupBy(e => e.Condition).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var keys = condition.Select(s => (s.Sex, s.AgeBand)).Distinct().Order().ToList();
-            var at = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
-            var cases = new long[communes.Count][];
-            var population = new double[communes.Count][];
-            for (var i = 0; i < communes.Count; i++)
-            {
-                cases[i] = new long[keys.Count];
-                population[i] = new double[keys.Count];
-            }
-            foreach (var s in condition)
-            {
-                if (!index.TryGetValue(s.TerritoryId, out var i))
-                    continue;
-                cases[i][at[(s.Sex, s.AgeBand)]] += s.Cases;
-                population[i][at[(s.Sex, s.AgeBand)]] += s.Population;
-            }
-            var referenceRates = IndirectStandardisation.ReferenceRates(
-                Enumerable.Range(0, keys.Count).Select(k => cases.Sum(c => c[k])).ToArray(),
-                Enumerable.Range(0, keys.Count).Select(k => population.Sum(p => p[k])).ToArray());
-            var areas = communes.Select((c, i) => new ScanArea(c.X, c.Y, cases[i].Sum(), IndirectStandardisation.ExpectedCases(population[i], referenceRates), population[i].Sum())).ToList();
+            // Every commune of the vintage is an area; one without counts in the batch has none expected.
+            var counts = condition.ToDictionary(e => e.TerritoryId);
+            var areas = communes.Select(c => counts.TryGetValue(c.Id, out var e)
+                ? new ScanArea(c.X, c.Y, e.Cases, e.Expected, e.Population)
+                : new ScanArea(c.X, c.Y, 0, 0, 0)).ToList();
             var result = ScanStatistic.Run(areas, Options);
             var clusters = result.MostLikely is null ? [] : new[] { result.MostLikely }.Concat(result.Secondary).ToList();
             // Residents per commune (mean over the years), for the custom-zone rule.
-            var residents = communes.Select((c, i) => (c.Code, (long)Math.Round(population[i].Sum() / years))).ToDictionary(p => p.Code, p => p.Item2, StringComparer.Ordinal);
+            var residents = communes.Select((c, i) => (c.Code, (long)Math.Round(areas[i].Population / years))).ToDictionary(p => p.Code, p => p.Item2, StringComparer.Ordinal);
             for (var rank = 0; rank < clusters.Count; rank++)
             {
                 var cluster = clusters[rank];

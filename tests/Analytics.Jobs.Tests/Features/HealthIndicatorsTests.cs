@@ -27,6 +27,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
                 if (entry.Kind == IngestKind.Health)
                     HealthBatch = result.BatchId!.Value;
             }
+            await new ExpectedCases(Database.DataSource, TimeProvider.System).BuildAsync(HealthBatch);
             Summary = await new HealthIndicators(Database.DataSource, TimeProvider.System).BuildAsync(HealthBatch);
             SignificantScanClusters = await new ScanClusters(Database.DataSource, TimeProvider.System).BuildAsync(HealthBatch);
         }
@@ -274,6 +275,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
         {
             var ingest = new IngestService(world.Database.DataSource, TimeProvider.System, NullLogger<IngestService>.Instance);
             var batch = (await ingest.LoadAsync(new IngestRequest(IngestKind.Health, file, "partial.csv", "test", IngestOptions.Default))).BatchId!.Value;
+            await new ExpectedCases(world.Database.DataSource, TimeProvider.System).BuildAsync(batch);
             await new HealthIndicators(world.Database.DataSource, TimeProvider.System).BuildAsync(batch);
 
             Assert.Equal(1231L, await world.Database.ScalarAsync<long>($"SELECT count(*) FROM features.health_indicator WHERE health_batch_id = {batch} AND level = 'commune' AND statistic = 'cases' AND state = 'missing'"));
