@@ -22,7 +22,7 @@ public static class Stages
              "geo.source_feature", "facts.health_count", "facts.territory_value", "facts.feature_value", "facts.territory_label"],
             [typeof(Ingest.LoadHistory)]),
         new("Features", "interpolated exposures, published health figures under secrecy, clusters, cumulative index, feature matrices",
-            ["geo.interp_weight_set", "geo.interp_weight", "geo.territory_ancestor", "geo.custom_zone", "features.territory_exposure",
+            ["geo.interp_weight_set", "geo.interp_weight", "geo.territory_ancestor", "geo.custom_zone", "features.expected_cases", "features.territory_exposure",
              "features.health_indicator", "features.spatial_pattern", "features.territory_cluster", "features.scan_cluster",
              "features.feature_matrix", "features.feature_matrix_row", "features.cumulative_index", "features.custom_zone_indicator",
              "features.custom_zone_exposure"],

@@ -65,6 +65,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public AccountStore Accounts => Services.GetRequiredService<AccountStore>();
 
+    public SecondFactors SecondFactors => Services.GetRequiredService<SecondFactors>();
+
+    public ApiTokens Tokens => Services.GetRequiredService<ApiTokens>();
+
     /// <summary>An account created in the database; <paramref name="TotpSecret"/> is set when a second factor is enrolled.</summary>
     public sealed record TestAccount(long Id, string UserName, string Password, byte[]? TotpSecret);
 
@@ -79,10 +83,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var account = await Accounts.CreateAsync(name, name, Password, roles, "tests");
         if (!enrolTotp || !Role.RequireSecondFactor(roles))
             return new TestAccount(account.Id, name, Password, null);
-        var enrolment = await Accounts.BeginTotpEnrolmentAsync(account.Id);
+        var enrolment = await SecondFactors.BeginTotpEnrolmentAsync(account.Id);
         Assert.True(Base32.TryDecode(enrolment.Secret, out var secret));
         var test = new TestAccount(account.Id, name, Password, secret);
-        Assert.NotNull(await Accounts.ConfirmTotpEnrolmentAsync(account.Id, await NextCodeAsync(test)));
+        Assert.NotNull(await SecondFactors.ConfirmTotpEnrolmentAsync(account.Id, await NextCodeAsync(test)));
         return test;
     }
 
@@ -113,7 +117,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client signed in with a new personal API token of <paramref name="account"/>.</summary>
     public async Task<HttpClient> ClientForAsync(TestAccount account)
     {
-        var token = await Accounts.IssueTokenAsync(account.Id, "tests", 1, "tests");
+        var token = await Tokens.IssueTokenAsync(account.Id, "tests", 1, "tests");
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
         return client;

@@ -90,33 +90,33 @@ public static class AccessApi
     }
 
     private static async Task<Results<Ok<SignInProgress>, ValidationProblem, ProblemHttpResult>> SubmitCodeAsync(
-        CodeRequest request, AccountStore accounts, SignInThrottle throttle, HttpContext context)
+        CodeRequest request, SecondFactors secondFactors, SignInThrottle throttle, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Code))
             return MissingCode();
-        if (!throttle.TryAcquire(context.User.Identity!.Name!))
+        if (!throttle.TryAcquire(AccessClaims.UserName(context.User)))
             return SignInThrottle.TooManyAttempts(context);
-        var account = await accounts.VerifyTotpAsync(context.User.AccountId(), request.Code, context.RequestAborted);
+        var account = await secondFactors.VerifyTotpAsync(context.User.AccountId(), request.Code, context.RequestAborted);
         if (account is null)
             return TypedResults.Problem(title: WrongCode, statusCode: StatusCodes.Status401Unauthorized);
         return await OpenSessionAsync(context, account, secondFactorPassed: true);
     }
 
-    private static async Task<Ok<TotpEnrolment>> BeginEnrolmentAsync(AccountStore accounts, HttpContext context)
+    private static async Task<Ok<TotpEnrolment>> BeginEnrolmentAsync(SecondFactors secondFactors, HttpContext context)
     {
-        var enrolment = await accounts.BeginTotpEnrolmentAsync(context.User.AccountId(), context.RequestAborted);
+        var enrolment = await secondFactors.BeginTotpEnrolmentAsync(context.User.AccountId(), context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(enrolment);
     }
 
     private static async Task<Results<Ok<SignInProgress>, ValidationProblem, ProblemHttpResult>> ConfirmEnrolmentAsync(
-        CodeRequest request, AccountStore accounts, SignInThrottle throttle, HttpContext context)
+        CodeRequest request, SecondFactors secondFactors, SignInThrottle throttle, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Code))
             return MissingCode();
-        if (!throttle.TryAcquire(context.User.Identity!.Name!))
+        if (!throttle.TryAcquire(AccessClaims.UserName(context.User)))
             return SignInThrottle.TooManyAttempts(context);
-        var account = await accounts.ConfirmTotpEnrolmentAsync(context.User.AccountId(), request.Code, context.RequestAborted);
+        var account = await secondFactors.ConfirmTotpEnrolmentAsync(context.User.AccountId(), request.Code, context.RequestAborted);
         if (account is null)
             return TypedResults.Problem(title: WrongCode, statusCode: StatusCodes.Status401Unauthorized);
         return await OpenSessionAsync(context, account, secondFactorPassed: true);
@@ -160,13 +160,13 @@ public static class AccessApi
 
     private static Ok<Me> GetMe(HttpContext context) =>
         TypedResults.Ok(new Me(
-            context.User.Identity!.Name!,
-            context.User.FindFirst(AccessClaims.DisplayName)?.Value ?? context.User.Identity.Name!,
+            AccessClaims.UserName(context.User),
+            context.User.FindFirst(AccessClaims.DisplayName)?.Value ?? AccessClaims.UserName(context.User),
             [.. context.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value)]));
 
-    private static async Task<Results<Ok<IReadOnlyList<ApiTokenInfo>>, ProblemHttpResult>> ListTokensAsync(HttpContext context, AccountStore accounts) =>
+    private static async Task<Results<Ok<IReadOnlyList<ApiTokenInfo>>, ProblemHttpResult>> ListTokensAsync(HttpContext context, ApiTokens tokens) =>
         context.User.HasLocalAccount()
-            ? TypedResults.Ok(await accounts.ListTokensAsync(context.User.AccountId(), context.RequestAborted))
+            ? TypedResults.Ok(await tokens.ListTokensAsync(context.User.AccountId(), context.RequestAborted))
             : NoLocalAccount();
 
     /// <summary>
@@ -174,22 +174,22 @@ public static class AccessApi
     /// password-only session cannot mint a long-lived credential. Name and lifetime are checked by
     /// the store before anything is written (400 naming the field).
     /// </summary>
-    private static async Task<Results<Created<NewToken>, ProblemHttpResult>> IssueTokenAsync(NewTokenRequest request, HttpContext context, AccountStore accounts)
+    private static async Task<Results<Created<NewToken>, ProblemHttpResult>> IssueTokenAsync(NewTokenRequest request, HttpContext context, ApiTokens tokens)
     {
         if (!context.User.HasLocalAccount())
             return NoLocalAccount();
         if (!context.User.HasSecondFactorSession())
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: NeedsSecondFactorSession);
-        var issued = await accounts.IssueTokenAsync(context.User.AccountId(), request.Name ?? "", request.LifetimeDays, context.User.Identity!.Name!, context.RequestAborted);
+        var issued = await tokens.IssueTokenAsync(context.User.AccountId(), request.Name ?? "", request.LifetimeDays, AccessClaims.UserName(context.User), context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/me/tokens/{issued.Info.Id}", new NewToken(issued.Info, issued.Secret));
     }
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RevokeTokenAsync(long id, HttpContext context, AccountStore accounts)
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RevokeTokenAsync(long id, HttpContext context, ApiTokens tokens)
     {
         if (!context.User.HasLocalAccount())
             return NoLocalAccount();
-        return await accounts.RevokeTokenAsync(context.User.AccountId(), id, context.User.Identity!.Name!, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return await tokens.RevokeTokenAsync(context.User.AccountId(), id, AccessClaims.UserName(context.User), context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static ProblemHttpResult NoLocalAccount() =>

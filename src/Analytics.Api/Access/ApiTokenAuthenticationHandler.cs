@@ -15,7 +15,7 @@ public static class ApiTokenDefaults
 /// up by its SHA-256; revoked, expired or disabled-account tokens fail exactly like unknown ones.
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccountStore accounts)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokens tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -23,7 +23,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.NoResult();
-        var account = await accounts.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var account = await tokens.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (account is null)
             return AuthenticateResult.Fail("The API token is unknown, expired or revoked.");
         return AuthenticateResult.Success(new AuthenticationTicket(AccessClaims.PrincipalFor(account, Scheme.Name), Scheme.Name));

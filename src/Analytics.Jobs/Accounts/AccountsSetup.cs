@@ -12,7 +12,10 @@ public static class AccountsSetup
             .Bind(configuration.GetSection(AccountOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<AccountRecords>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<SecondFactors>();
+        services.AddSingleton<ApiTokens>();
         services.AddSingleton<SessionStore>();
         return services;
     }

@@ -56,7 +56,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, TimeProvider clock
     public async Task<WebSession?> FindAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT {AccountStore.AccountColumns}, s.second_factor_passed, s.expires_at
+            SELECT {AccountRecords.AccountColumns}, s.second_factor_passed, s.expires_at
             FROM auth.session s JOIN auth.account a ON a.id = s.account_id
             WHERE s.id_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL
             """);
@@ -64,7 +64,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new WebSession(AccountStore.ReadAccount(reader), reader.GetBoolean(7), reader.GetFieldValue<DateTimeOffset>(8))
+            ? new WebSession(AccountRecords.ReadAccount(reader), reader.GetBoolean(7), reader.GetFieldValue<DateTimeOffset>(8))
             : null;
     }
 

@@ -31,6 +31,7 @@ internal static class DemoCommands
         accounts.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
         {
             var store = services.GetRequiredService<AccountStore>();
+            var secondFactors = services.GetRequiredService<SecondFactors>();
             var clock = services.GetRequiredService<TimeProvider>();
             var demo = ReadOrCreateAccountsFile(parse.GetValue(file)!);
             foreach (var role in Role.All)
@@ -44,8 +45,8 @@ internal static class DemoCommands
                 if (!Role.RequireSecondFactor([role]) || (account.HasTotp && demo[role].TotpSecret is not null))
                     continue;
                 if (account.HasTotp)
-                    await store.ResetTotpAsync(name, UserCommands.DefaultActor, token); // the file lost its key: enrol a new one
-                demo[role] = demo[role] with { TotpSecret = await EnrolAsync(store, account.Id, clock, token) };
+                    await secondFactors.ResetTotpAsync(name, UserCommands.DefaultActor, token); // the file lost its key: enrol a new one
+                demo[role] = demo[role] with { TotpSecret = await EnrolAsync(secondFactors, account.Id, clock, token) };
             }
             WriteAccountsFile(parse.GetValue(file)!, demo);
 
@@ -88,7 +89,7 @@ internal static class DemoCommands
     /// key. The code of the previous step (accepted within tolerance) leaves the current code unused,
     /// so the demo can sign in straight away.
     /// </summary>
-    private static async Task<string> EnrolAsync(AccountStore store, long accountId, TimeProvider clock, CancellationToken token)
+    private static async Task<string> EnrolAsync(SecondFactors store, long accountId, TimeProvider clock, CancellationToken token)
     {
         var enrolment = await store.BeginTotpEnrolmentAsync(accountId, token);
         Base32.TryDecode(enrolment.Secret, out var secret);

@@ -67,7 +67,7 @@ internal static class UserCommands
             var store = services.GetRequiredService<AccountStore>();
             var account = await store.FindAsync(parse.GetValue(tokenUser)!, token)
                 ?? throw new AccountException("user-name", $"No account is named '{parse.GetValue(tokenUser)}'.");
-            var issued = await store.IssueTokenAsync(account.Id, parse.GetValue(tokenName)!, parse.GetValue(tokenDays), parse.GetValue(tokenActor)!, token);
+            var issued = await services.GetRequiredService<ApiTokens>().IssueTokenAsync(account.Id, parse.GetValue(tokenName)!, parse.GetValue(tokenDays), parse.GetValue(tokenActor)!, token);
             Console.Error.WriteLine($"token '{issued.Info.Name}' for {account.UserName}, expires {issued.Info.ExpiresAt:yyyy-MM-dd}; copy it now, it is not shown again:");
             Console.WriteLine(issued.Secret);
             return 0;
@@ -111,7 +111,7 @@ internal static class UserCommands
         var reset = new Command("reset", "Remove an account's second factor (lost phone): its sessions end; it enrols a new one at its next sign-in.") { resetName, resetActor };
         reset.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
         {
-            await services.GetRequiredService<AccountStore>().ResetTotpAsync(parse.GetValue(resetName)!, parse.GetValue(resetActor)!, token);
+            await services.GetRequiredService<SecondFactors>().ResetTotpAsync(parse.GetValue(resetName)!, parse.GetValue(resetActor)!, token);
             Console.WriteLine($"second factor of {parse.GetValue(resetName)} removed; a new one is enrolled at the next sign-in to the web app");
             return 0;
         }, ct));

@@ -20,11 +20,11 @@ public class AntiforgeryTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         var problem = await forged.Content.ReadFromJsonAsync<JsonElement>();
         Assert.StartsWith("Jeton anti-falsification absent ou invalide", problem.GetProperty("title").GetString());
-        Assert.Empty(await api.Accounts.ListTokensAsync(account.Id));
+        Assert.Empty(await api.Tokens.ListTokensAsync(account.Id));
 
         await ApiFactory.UseAntiforgeryTokenAsync(browser);
         Assert.Equal(HttpStatusCode.Created, (await browser.PostAsJsonAsync("/api/me/tokens", new { name = "wanted" })).StatusCode);
-        Assert.Single(await api.Accounts.ListTokensAsync(account.Id));
+        Assert.Single(await api.Tokens.ListTokensAsync(account.Id));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class AntiforgeryTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task deletes_of_a_session_need_the_token_too()
     {
         var account = await api.NewAccountAsync(["planner"]);
-        var token = await api.Accounts.IssueTokenAsync(account.Id, "laptop", 1, "tests");
+        var token = await api.Tokens.IssueTokenAsync(account.Id, "laptop", 1, "tests");
         var browser = api.CreateBrowser();
         await api.SignInAsync(browser, account);
         var header = browser.DefaultRequestHeaders.GetValues("X-CSRF-TOKEN").Single();
@@ -70,7 +70,7 @@ public class AntiforgeryTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var account = await api.NewAccountAsync(["analyst"]);
         var client = await api.ClientForAsync(account);
-        var other = await api.Accounts.IssueTokenAsync(account.Id, "old script", 1, "tests");
+        var other = await api.Tokens.IssueTokenAsync(account.Id, "old script", 1, "tests");
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/me/tokens/{other.Info.Id}")).StatusCode);
     }
 }

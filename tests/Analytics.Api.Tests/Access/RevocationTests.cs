@@ -12,8 +12,8 @@ public class RevocationTests(ApiFactory api) : IClassFixture<ApiFactory>
         var account = await api.NewAccountAsync(["steward"]);
         var browser = api.CreateBrowser();
         await api.SignInAsync(browser, account);
-        var first = await api.Accounts.IssueTokenAsync(account.Id, "script", 30, "tests");
-        await api.Accounts.IssueTokenAsync(account.Id, "notebook", 30, "tests");
+        var first = await api.Tokens.IssueTokenAsync(account.Id, "script", 30, "tests");
+        await api.Tokens.IssueTokenAsync(account.Id, "notebook", 30, "tests");
         var script = api.CreateClient();
         script.DefaultRequestHeaders.Authorization = new("Bearer", first.Secret);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/admin/jobs/heartbeat")).StatusCode);
@@ -23,7 +23,7 @@ public class RevocationTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/admin/jobs/heartbeat")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/me")).StatusCode);
-        Assert.All(await api.Accounts.ListTokensAsync(account.Id), t => Assert.NotNull(t.RevokedAt));
+        Assert.All(await api.Tokens.ListTokensAsync(account.Id), t => Assert.NotNull(t.RevokedAt));
 
         // Enabling it again does not bring the tokens back.
         await api.Accounts.EnableAsync(account.UserName, "tests");
@@ -36,7 +36,7 @@ public class RevocationTests(ApiFactory api) : IClassFixture<ApiFactory>
         var account = await api.NewAccountAsync(["admin"]);
         var browser = api.CreateBrowser();
         await api.SignInAsync(browser, account);
-        var token = await api.Accounts.IssueTokenAsync(account.Id, "script", 1, "tests");
+        var token = await api.Tokens.IssueTokenAsync(account.Id, "script", 1, "tests");
         var script = api.CreateClient();
         script.DefaultRequestHeaders.Authorization = new("Bearer", token.Secret);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/admin/accounts")).StatusCode);

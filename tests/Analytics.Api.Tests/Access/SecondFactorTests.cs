@@ -147,7 +147,7 @@ public class SecondFactorTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task tokens_of_an_account_whose_roles_need_a_second_factor_work_only_while_one_is_enrolled()
     {
         var account = await api.NewAccountAsync(["analyst"]);
-        var token = await api.Accounts.IssueTokenAsync(account.Id, "notebook", 1, "tests");
+        var token = await api.Tokens.IssueTokenAsync(account.Id, "notebook", 1, "tests");
         var notebook = api.CreateClient();
         notebook.DefaultRequestHeaders.Authorization = new("Bearer", token.Secret);
         Assert.Equal(HttpStatusCode.OK, (await notebook.GetAsync("/api/me")).StatusCode);
@@ -156,12 +156,12 @@ public class SecondFactorTests(ApiFactory api) : IClassFixture<ApiFactory>
         await api.Accounts.SetRolesAsync(account.UserName, ["analyst", "admin"], "tests");
         Assert.Equal(HttpStatusCode.Unauthorized, (await notebook.GetAsync("/api/me")).StatusCode);
         var refused = await Assert.ThrowsAsync<Analytics.Jobs.Accounts.AccountException>(() =>
-            api.Accounts.IssueTokenAsync(account.Id, "another", 1, "tests"));
+            api.Tokens.IssueTokenAsync(account.Id, "another", 1, "tests"));
         Assert.Contains("only once their second factor (TOTP) is enrolled", refused.Message);
 
-        var enrolment = await api.Accounts.BeginTotpEnrolmentAsync(account.Id);
+        var enrolment = await api.SecondFactors.BeginTotpEnrolmentAsync(account.Id);
         Base32.TryDecode(enrolment.Secret, out var secret);
-        await api.Accounts.ConfirmTotpEnrolmentAsync(account.Id, await api.NextCodeAsync(account with { TotpSecret = secret }));
+        await api.SecondFactors.ConfirmTotpEnrolmentAsync(account.Id, await api.NextCodeAsync(account with { TotpSecret = secret }));
         Assert.Equal(HttpStatusCode.OK, (await notebook.GetAsync("/api/admin/accounts")).StatusCode);
     }
 
@@ -173,7 +173,7 @@ public class SecondFactorTests(ApiFactory api) : IClassFixture<ApiFactory>
         await api.SignInAsync(browser, account);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/me")).StatusCode);
 
-        await api.Accounts.ResetTotpAsync(account.UserName, "tests");
+        await api.SecondFactors.ResetTotpAsync(account.UserName, "tests");
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me")).StatusCode);
         Assert.Equal("enrolment", await StepOf(await PostPasswordAsync(api.CreateBrowser(), account)));
     }

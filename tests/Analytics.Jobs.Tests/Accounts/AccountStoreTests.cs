@@ -12,7 +12,11 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly string keyFile = Path.Combine(Path.GetTempPath(), $"analytics-test-{Guid.NewGuid():N}.key");
 
-    private AccountStore Store => new(db.DataSource, clock, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+    private AccountRecords Records => new(db.DataSource, clock, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountRecords>.Instance, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+
+    private AccountStore Store => new(Records);
+
+    private ApiTokens Tokens => new(Records, Store);
 
     public void Dispose() => File.Delete(keyFile);
 
@@ -75,49 +79,49 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     public async Task a_token_authenticates_until_revoked_and_its_secret_is_never_stored()
     {
         var account = await Store.CreateAsync(Unique("tok"), "", "long enough password", ["analyst"], "tests");
-        var issued = await Store.IssueTokenAsync(account.Id, "notebook", 30, "tests");
+        var issued = await Tokens.IssueTokenAsync(account.Id, "notebook", 30, "tests");
         Assert.StartsWith(ApiTokenSecret.Prefix, issued.Secret);
-        Assert.Equal(account.Id, (await Store.AuthenticateTokenAsync(issued.Secret))?.Id);
+        Assert.Equal(account.Id, (await Tokens.AuthenticateTokenAsync(issued.Secret))?.Id);
 
         var stored = await db.ScalarAsync<long>("SELECT count(*) FROM auth.api_token WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%' OR prefix = $1", issued.Secret);
         Assert.Equal(0, stored);
 
-        Assert.True(await Store.RevokeTokenAsync(account.Id, issued.Info.Id, "tests"));
-        Assert.Null(await Store.AuthenticateTokenAsync(issued.Secret));
-        Assert.False(await Store.RevokeTokenAsync(account.Id, issued.Info.Id, "tests"));
+        Assert.True(await Tokens.RevokeTokenAsync(account.Id, issued.Info.Id, "tests"));
+        Assert.Null(await Tokens.AuthenticateTokenAsync(issued.Secret));
+        Assert.False(await Tokens.RevokeTokenAsync(account.Id, issued.Info.Id, "tests"));
     }
 
     [Fact]
     public async Task a_token_stops_working_when_it_expires()
     {
         var account = await Store.CreateAsync(Unique("exp"), "", "long enough password", ["analyst"], "tests");
-        var issued = await Store.IssueTokenAsync(account.Id, "short-lived", 1, "tests");
+        var issued = await Tokens.IssueTokenAsync(account.Id, "short-lived", 1, "tests");
         clock.Advance(TimeSpan.FromHours(23));
-        Assert.NotNull(await Store.AuthenticateTokenAsync(issued.Secret));
+        Assert.NotNull(await Tokens.AuthenticateTokenAsync(issued.Secret));
         clock.Advance(TimeSpan.FromHours(2));
-        Assert.Null(await Store.AuthenticateTokenAsync(issued.Secret));
+        Assert.Null(await Tokens.AuthenticateTokenAsync(issued.Secret));
     }
 
     [Fact]
     public async Task disabling_an_account_revokes_every_live_token_and_refuses_its_password()
     {
         var account = await Store.CreateAsync(Unique("dis"), "", "long enough password", ["analyst"], "tests");
-        var script = await Store.IssueTokenAsync(account.Id, "script", 10, "tests");
-        var notebook = await Store.IssueTokenAsync(account.Id, "notebook", 10, "tests");
-        Assert.True(await Store.RevokeTokenAsync(account.Id, notebook.Info.Id, "tests"));
+        var script = await Tokens.IssueTokenAsync(account.Id, "script", 10, "tests");
+        var notebook = await Tokens.IssueTokenAsync(account.Id, "notebook", 10, "tests");
+        Assert.True(await Tokens.RevokeTokenAsync(account.Id, notebook.Info.Id, "tests"));
 
         Assert.Equal(1, await Store.DisableAsync(account.UserName, "tests"));
 
-        Assert.Null(await Store.AuthenticateTokenAsync(script.Secret));
+        Assert.Null(await Tokens.AuthenticateTokenAsync(script.Secret));
         Assert.Null(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
-        Assert.All(await Store.ListTokensAsync(account.Id), t => Assert.NotNull(t.RevokedAt));
+        Assert.All(await Tokens.ListTokensAsync(account.Id), t => Assert.NotNull(t.RevokedAt));
         var disabled = await Store.FindByIdAsync(account.Id);
         Assert.True(disabled!.IsDisabled);
         Assert.NotEqual(account.SecurityStamp, disabled.SecurityStamp);
 
         await Store.EnableAsync(account.UserName, "tests");
         Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
-        Assert.Null(await Store.AuthenticateTokenAsync(script.Secret));
+        Assert.Null(await Tokens.AuthenticateTokenAsync(script.Secret));
         Assert.Equal("userName", (await Assert.ThrowsAsync<AccountException>(() => Store.DisableAsync("nobody-here", "tests"))).Field);
     }
 
@@ -137,35 +141,35 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     public async Task token_lifetimes_beyond_a_year_and_nameless_tokens_are_refused()
     {
         var account = await Store.CreateAsync(Unique("life"), "", "long enough password", ["analyst"], "tests");
-        Assert.Equal("lifetimeDays", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, "x", 366, "tests"))).Field);
-        Assert.Equal("name", (await Assert.ThrowsAsync<AccountException>(() => Store.IssueTokenAsync(account.Id, " ", 1, "tests"))).Field);
+        Assert.Equal("lifetimeDays", (await Assert.ThrowsAsync<AccountException>(() => Tokens.IssueTokenAsync(account.Id, "x", 366, "tests"))).Field);
+        Assert.Equal("name", (await Assert.ThrowsAsync<AccountException>(() => Tokens.IssueTokenAsync(account.Id, " ", 1, "tests"))).Field);
     }
 
     [Fact]
     public async Task a_change_whose_audit_event_cannot_be_written_is_not_made()
     {
         var account = await Store.CreateAsync(Unique("atomic"), "", "long enough password", ["analyst"], "tests");
-        var token = await Store.IssueTokenAsync(account.Id, "script", 5, "tests");
+        var token = await Tokens.IssueTokenAsync(account.Id, "script", 5, "tests");
         // An actor the audit log refuses (a NUL): the event fails inside the change's transaction.
         await Assert.ThrowsAsync<ArgumentException>(() => Store.SetRolesAsync(account.UserName, ["admin"], "bad\0actor"));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.SetPasswordAsync(account.UserName, "another long password", "bad\0actor"));
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.IssueTokenAsync(account.Id, "other", 5, "bad\0actor"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Tokens.IssueTokenAsync(account.Id, "other", 5, "bad\0actor"));
         Assert.Equal(["analyst"], (await Store.FindByIdAsync(account.Id))!.Roles);
         Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, "long enough password"));
-        Assert.NotNull(await Store.AuthenticateTokenAsync(token.Secret));
-        Assert.Single(await Store.ListTokensAsync(account.Id));
+        Assert.NotNull(await Tokens.AuthenticateTokenAsync(token.Secret));
+        Assert.Single(await Tokens.ListTokensAsync(account.Id));
     }
 
     [Fact]
     public async Task a_new_password_revokes_every_live_token_and_ends_every_session()
     {
         var account = await Store.CreateAsync(Unique("leak"), "", "long enough password", ["analyst"], "tests");
-        var token = await Store.IssueTokenAsync(account.Id, "script", 5, "tests");
+        var token = await Tokens.IssueTokenAsync(account.Id, "script", 5, "tests");
         var sessions = new SessionStore(db.DataSource, clock, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
         var session = await sessions.OpenAsync(account, secondFactorPassed: false);
         Assert.NotNull(await sessions.FindAsync(session));
         await Store.SetPasswordAsync(account.UserName, "another long password", "admin-on-duty");
-        Assert.Null(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Null(await Tokens.AuthenticateTokenAsync(token.Secret));
         Assert.Null(await sessions.FindAsync(session));
     }
 

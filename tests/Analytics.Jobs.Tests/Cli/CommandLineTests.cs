@@ -19,7 +19,13 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
 
     public void Dispose() => File.Delete(keyFile);
 
-    private AccountStore Store => new(db.DataSource, TimeProvider.System, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountStore>.Instance, new AuditLog(db.DataSource, TimeProvider.System, Options.Create(new AuditOptions())));
+    private AccountRecords Records => new(db.DataSource, TimeProvider.System, Options.Create(new AccountOptions { SecretKeyFile = keyFile }), NullLogger<AccountRecords>.Instance, new AuditLog(db.DataSource, TimeProvider.System, Options.Create(new AuditOptions())));
+
+    private AccountStore Store => new(Records);
+
+    private SecondFactors SecondFactors => new(Records);
+
+    private ApiTokens Tokens => new(Records, Store);
 
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? stdin, Dictionary<string, string?> environment, params string[] args)
     {
@@ -102,7 +108,7 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
         Assert.True(added == 0, addError);
         var (issued, secret, issueError) = await RunAsync(null, Database, "user", "token", "cli-analyst", "--name", "script", "--days", "7");
         Assert.True(issued == 0, issueError);
-        var account = await Store.AuthenticateTokenAsync(secret.Trim());
+        var account = await Tokens.AuthenticateTokenAsync(secret.Trim());
         Assert.Equal(["analyst", "planner"], account?.Roles);
     }
 
@@ -120,11 +126,11 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     public async Task disabling_from_the_command_line_revokes_the_tokens_and_enabling_lets_the_password_in_again()
     {
         var account = await Store.CreateAsync("cli-leaver", "", "a long enough password", ["analyst"], "tests");
-        var token = await Store.IssueTokenAsync(account.Id, "script", 7, "tests");
+        var token = await Tokens.IssueTokenAsync(account.Id, "script", 7, "tests");
         var (exit, output, error) = await RunAsync(null, Database, "user", "disable", "cli-leaver");
         Assert.True(exit == 0, error);
         Assert.Contains("1 API token(s) revoked", output);
-        Assert.Null(await Store.AuthenticateTokenAsync(token.Secret));
+        Assert.Null(await Tokens.AuthenticateTokenAsync(token.Secret));
         Assert.Null(await Store.VerifyPasswordAsync("cli-leaver", "a long enough password"));
         Assert.Contains("disabled", (await RunAsync(null, Database, "user", "list")).Output);
 
@@ -154,9 +160,9 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     public async Task a_second_factor_reset_from_the_command_line_sends_the_person_back_to_enrolment()
     {
         var account = await Store.CreateAsync("cli-lost-phone", "", "a long enough password", ["reviewer"], "tests");
-        var enrolment = await Store.BeginTotpEnrolmentAsync(account.Id);
+        var enrolment = await SecondFactors.BeginTotpEnrolmentAsync(account.Id);
         Base32.TryDecode(enrolment.Secret, out var secret);
-        Assert.NotNull(await Store.ConfirmTotpEnrolmentAsync(account.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
+        Assert.NotNull(await SecondFactors.ConfirmTotpEnrolmentAsync(account.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
         Assert.Contains("cli-lost-phone           active    totp", (await RunAsync(null, Database, "user", "list")).Output);
 
         var (exit, _, error) = await RunAsync(null, Database, "user", "totp", "reset", "cli-lost-phone");
@@ -185,7 +191,7 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
                 Assert.Equal(SecondFactorStep.Code, account?.SecondFactor);
                 // The demo enrols with the previous step's code, so the current one signs in straight away.
                 Assert.True(Base32.TryDecode(key, out var secret));
-                Assert.NotNull(await Store.VerifyTotpAsync(account!.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
+                Assert.NotNull(await SecondFactors.VerifyTotpAsync(account!.Id, Totp.Code(secret, Totp.TimeStepAt(DateTimeOffset.UtcNow))));
             }
 
             // A second run keeps passwords and keys.

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Analytics.Jobs.Tests.Accounts;
 
 /// <summary>Second factors and lockout in the store, on a fake clock.</summary>
-public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>, IDisposable
+public class SecondFactorsTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>, IDisposable
 {
     private const string Password = "long enough password";
 
@@ -18,9 +18,17 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly string keyFile = Path.Combine(Path.GetTempPath(), $"analytics-test-{Guid.NewGuid():N}.key");
 
-    private AccountStore StoreWith(AccountOptions options) => new(db.DataSource, clock, Options.Create(options), NullLogger<AccountStore>.Instance, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+    private AccountRecords RecordsWith(AccountOptions options) => new(db.DataSource, clock, Options.Create(options), NullLogger<AccountRecords>.Instance, new AuditLog(db.DataSource, clock, Options.Create(new AuditOptions())));
+
+    private AccountStore StoreWith(AccountOptions options) => new(RecordsWith(options));
+
+    private SecondFactors SecondFactorsWith(AccountOptions options) => new(RecordsWith(options));
 
     private AccountStore Store => StoreWith(new AccountOptions { SecretKeyFile = keyFile });
+
+    private SecondFactors SecondFactors => SecondFactorsWith(new AccountOptions { SecretKeyFile = keyFile });
+
+    private ApiTokens Tokens => new(RecordsWith(new AccountOptions { SecretKeyFile = keyFile }), Store);
 
     public void Dispose() => File.Delete(keyFile);
 
@@ -31,9 +39,9 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     private async Task<(Account Account, byte[] Secret)> EnrolledAsync(string role)
     {
         var account = await Store.CreateAsync(Unique(role), "", Password, [role], "tests");
-        var enrolment = await Store.BeginTotpEnrolmentAsync(account.Id);
+        var enrolment = await SecondFactors.BeginTotpEnrolmentAsync(account.Id);
         Assert.True(Base32.TryDecode(enrolment.Secret, out var secret));
-        Assert.NotNull(await Store.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(secret)));
+        Assert.NotNull(await SecondFactors.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(secret)));
         clock.Advance(TimeSpan.FromSeconds(30)); // the confirmation used this step's code
         return (account, secret);
     }
@@ -61,13 +69,13 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
         var (account, secret) = await EnrolledAsync("admin");
         var code = CodeNow(secret);
         clock.Advance(TimeSpan.FromSeconds(30)); // typed slowly: one step late still counts
-        Assert.NotNull(await Store.VerifyTotpAsync(account.Id, code));
-        Assert.Null(await Store.VerifyTotpAsync(account.Id, code)); // replay
+        Assert.NotNull(await SecondFactors.VerifyTotpAsync(account.Id, code));
+        Assert.Null(await SecondFactors.VerifyTotpAsync(account.Id, code)); // replay
 
         var late = CodeNow(secret);
         clock.Advance(TimeSpan.FromSeconds(61)); // two steps late
-        Assert.Null(await Store.VerifyTotpAsync(account.Id, late));
-        Assert.NotNull(await Store.VerifyTotpAsync(account.Id, CodeNow(secret)));
+        Assert.Null(await SecondFactors.VerifyTotpAsync(account.Id, late));
+        Assert.NotNull(await SecondFactors.VerifyTotpAsync(account.Id, CodeNow(secret)));
         Assert.Equal(Totp.TimeStepAt(clock.GetUtcNow()), await db.ScalarAsync<long>("SELECT totp_last_step FROM auth.account WHERE id = $1", account.Id));
     }
 
@@ -82,7 +90,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
         // The same ciphertext copied onto another enrolled account does not pass as that account's key.
         var (other, _) = await EnrolledAsync("steward");
         await db.ScalarAsync<long>("UPDATE auth.account SET totp_secret = $1 WHERE id = $2 RETURNING id", stored, other.Id);
-        await Assert.ThrowsAsync<CryptographicException>(() => Store.VerifyTotpAsync(other.Id, CodeNow(secret)));
+        await Assert.ThrowsAsync<CryptographicException>(() => SecondFactors.VerifyTotpAsync(other.Id, CodeNow(secret)));
     }
 
     [Fact]
@@ -93,7 +101,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
         try
         {
             var error = await Assert.ThrowsAsync<CryptographicException>(() =>
-                StoreWith(new AccountOptions { SecretKeyFile = otherKey }).VerifyTotpAsync(account.Id, CodeNow(secret)));
+                SecondFactorsWith(new AccountOptions { SecretKeyFile = otherKey }).VerifyTotpAsync(account.Id, CodeNow(secret)));
             Assert.Contains("Accounts:SecretKeyFile", error.Message);
             Assert.Contains("user totp reset", error.Message);
         }
@@ -107,12 +115,12 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     public async Task an_enrolment_is_confirmed_only_with_a_code_of_the_latest_key_and_only_once()
     {
         var account = await Store.CreateAsync(Unique("enr"), "", Password, ["reviewer"], "tests");
-        Base32.TryDecode((await Store.BeginTotpEnrolmentAsync(account.Id)).Secret, out var first);
-        Base32.TryDecode((await Store.BeginTotpEnrolmentAsync(account.Id)).Secret, out var second);
-        Assert.Null(await Store.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(first)));
-        var confirmed = await Store.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(second));
+        Base32.TryDecode((await SecondFactors.BeginTotpEnrolmentAsync(account.Id)).Secret, out var first);
+        Base32.TryDecode((await SecondFactors.BeginTotpEnrolmentAsync(account.Id)).Secret, out var second);
+        Assert.Null(await SecondFactors.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(first)));
+        var confirmed = await SecondFactors.ConfirmTotpEnrolmentAsync(account.Id, CodeNow(second));
         Assert.True(confirmed!.HasTotp);
-        var again = await Assert.ThrowsAsync<AccountException>(() => Store.BeginTotpEnrolmentAsync(account.Id));
+        var again = await Assert.ThrowsAsync<AccountException>(() => SecondFactors.BeginTotpEnrolmentAsync(account.Id));
         Assert.Contains("already has a second factor", again.Message);
     }
 
@@ -120,12 +128,12 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     public async Task resetting_a_second_factor_clears_it_and_changes_the_stamp()
     {
         var (account, secret) = await EnrolledAsync("admin");
-        await Store.ResetTotpAsync(account.UserName, "tests");
+        await SecondFactors.ResetTotpAsync(account.UserName, "tests");
         var reset = (await Store.FindByIdAsync(account.Id))!;
         Assert.False(reset.HasTotp);
         Assert.Equal(SecondFactorStep.Enrolment, reset.SecondFactor);
         Assert.NotEqual(account.SecurityStamp, reset.SecurityStamp);
-        Assert.Null(await Store.VerifyTotpAsync(account.Id, CodeNow(secret)));
+        Assert.Null(await SecondFactors.VerifyTotpAsync(account.Id, CodeNow(secret)));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM auth.account WHERE id = $1 AND totp_secret IS NOT NULL", account.Id));
     }
 
@@ -151,7 +159,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
             Assert.Null(await Store.VerifyPasswordAsync(account.UserName, "wrong password " + attempt));
         Assert.NotNull(await Store.VerifyPasswordAsync(account.UserName, Password)); // password right, code still to come
         Assert.Equal(4, await db.ScalarAsync<int>("SELECT failed_sign_ins FROM auth.account WHERE id = $1", account.Id));
-        Assert.NotNull(await Store.VerifyTotpAsync(account.Id, CodeNow(secret)));
+        Assert.NotNull(await SecondFactors.VerifyTotpAsync(account.Id, CodeNow(secret)));
         Assert.Equal(0, await db.ScalarAsync<int>("SELECT failed_sign_ins FROM auth.account WHERE id = $1", account.Id));
     }
 
@@ -160,7 +168,7 @@ public class SecondFactorStoreTests(PostgisDatabase db) : IClassFixture<PostgisD
     {
         var (account, secret) = await EnrolledAsync("steward");
         for (var attempt = 0; attempt < 5; attempt++)
-            Assert.Null(await Store.VerifyTotpAsync(account.Id, "000000" == CodeNow(secret) ? "111111" : "000000"));
-        Assert.Null(await Store.VerifyTotpAsync(account.Id, CodeNow(secret)));
+            Assert.Null(await SecondFactors.VerifyTotpAsync(account.Id, "000000" == CodeNow(secret) ? "111111" : "000000"));
+        Assert.Null(await SecondFactors.VerifyTotpAsync(account.Id, CodeNow(secret)));
     }
 }
