@@ -17,7 +17,7 @@ public static class IngestApi
 
     /// <summary>How to read the uploaded file; the same options as the command line's.</summary>
     public sealed record UploadQuery(string? Source, string? Licence, string? Level, int? Vintage, string? CodeField, string? NameField,
-        string? ParentField, string? ParentLevel, int? Srid, string? Period, string? Layer, string? LayerName, double? CellSize, double? MaxRejectedShare);
+        string? ParentField, string? ParentLevel, int? Srid, string? Period, string? Layer, string? LayerName, string? Zoning, double? CellSize, double? MaxRejectedShare);
 
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
@@ -112,7 +112,7 @@ public static class IngestApi
     private static IngestOptions OptionsFrom(UploadQuery q) => new()
     {
         Source = q.Source, Licence = q.Licence, Level = q.Level, Vintage = q.Vintage, CodeField = q.CodeField, NameField = q.NameField,
-        ParentField = q.ParentField, ParentLevel = q.ParentLevel, Srid = q.Srid, Period = q.Period, Layer = q.Layer, LayerName = q.LayerName,
+        ParentField = q.ParentField, ParentLevel = q.ParentLevel, Srid = q.Srid, Period = q.Period, Layer = q.Layer, LayerName = q.LayerName, Zoning = q.Zoning,
         CellSize = q.CellSize, MaxRejectedShare = q.MaxRejectedShare ?? IngestOptions.Default.MaxRejectedShare,
     };
 

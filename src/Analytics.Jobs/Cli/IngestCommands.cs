@@ -31,13 +31,14 @@ internal static class IngestCommands
         var period = new Option<string?>("--period") { Description = "Period of every value when the file has no period column (2022 or 2022-06)." };
         var layer = new Option<string?>("--layer") { Description = "Load as a layer: grid, stations, polygons or points." };
         var layerName = new Option<string?>("--layer-name") { Description = "Name of the layer (or of the GeoPackage table to read)." };
+        var zoning = new Option<string?>("--zoning") { Description = "For a zoning file: the zoning's name (e.g. \"CPTS 2024\")." };
         var cellSize = new Option<double?>("--cell-size") { Description = "Grid cell size in metres (default 1000)." };
         var column = new Option<string[]>("--column") { Description = "Map a column to a catalogue indicator: name=indicator (repeatable).", AllowMultipleArgumentsPerToken = false };
         var maxRejected = new Option<double>("--max-rejected") { Description = "Largest share of rejected records that still loads (default 0.05).", DefaultValueFactory = _ => 0.05 };
         var user = new Option<string>("--as") { Description = "Account recorded as the loader (default: the system user).", DefaultValueFactory = _ => $"cli:{Environment.UserName}" };
         var command = new Command(kind.Name(), $"Load a {kind.Name()} file.")
         {
-            file, source, licence, level, vintage, codeField, nameField, parentField, parentLevel, srid, period, layer, layerName, cellSize, column, maxRejected, user,
+            file, source, licence, level, vintage, codeField, nameField, parentField, parentLevel, srid, period, layer, layerName, zoning, cellSize, column, maxRejected, user,
         };
         command.SetAction((parse, ct) => CliHost.RunAsync(async (services, token) =>
         {
@@ -47,7 +48,7 @@ internal static class IngestCommands
                 Source = parse.GetValue(source), Licence = parse.GetValue(licence), Level = parse.GetValue(level), Vintage = parse.GetValue(vintage),
                 CodeField = parse.GetValue(codeField), NameField = parse.GetValue(nameField), ParentField = parse.GetValue(parentField),
                 ParentLevel = parse.GetValue(parentLevel), Srid = parse.GetValue(srid), Period = parse.GetValue(period), Layer = parse.GetValue(layer),
-                LayerName = parse.GetValue(layerName), CellSize = parse.GetValue(cellSize), Columns = mapping.Count == 0 ? null : mapping,
+                LayerName = parse.GetValue(layerName), Zoning = parse.GetValue(zoning), CellSize = parse.GetValue(cellSize), Columns = mapping.Count == 0 ? null : mapping,
                 MaxRejectedShare = parse.GetValue(maxRejected),
             };
             var path = parse.GetValue(file)!;

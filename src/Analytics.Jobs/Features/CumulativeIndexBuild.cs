@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Analytics.Models.Indices;
@@ -87,13 +88,10 @@ public sealed class CumulativeIndexBuild(NpgsqlDataSource dataSource, TimeProvid
         var rows = scores.Select((s, i) =>
         {
             var ranks = robustness.Territories[i];
-            return new object?[]
-            {
-                healthBatchId, communes[s.Territory], s.Score, s.ScorePercentile, s.PollutionBurden, s.PopulationCharacteristics,
+            return new IndexRow(healthBatchId, communes[s.Territory], s.Score, s.ScorePercentile, s.PollutionBurden, s.PopulationCharacteristics,
                 JsonSerializer.Serialize(s.Components, Json), JsonSerializer.Serialize(codes.Zip(s.Percentiles).ToDictionary(p => p.First, p => p.Second)),
                 JsonSerializer.Serialize(Aggregation.Standard.Zip(ranks.Ranks).ToDictionary(p => p.First.Name, p => p.Second)),
-                s.Score is null ? null : ranks.Best, s.Score is null ? null : ranks.Worst, s.Gaps.ToArray(), now,
-            };
+                s.Score is null ? null : ranks.Best, s.Score is null ? null : ranks.Worst, s.Gaps.ToArray(), now);
         }).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -102,14 +100,19 @@ public sealed class CumulativeIndexBuild(NpgsqlDataSource dataSource, TimeProvid
             clear.Parameters.Add(new() { Value = healthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await BinaryCopy.WriteAsync(connection, """
-            features.cumulative_index (health_batch_id, territory_id, score, score_percentile, pollution_burden, population_characteristics,
-                components, percentiles, ranks, best_rank, worst_rank, gaps, computed_at)
-            """, rows,
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
-             NpgsqlDbType.Jsonb, NpgsqlDbType.Jsonb, NpgsqlDbType.Jsonb, NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.TimestampTz],
-            cancellationToken);
+        await IndexTable.WriteAsync(connection, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return scores.Count(s => s.Score is not null);
     }
+
+    private sealed record IndexRow(long HealthBatchId, long TerritoryId, double? Score, double? ScorePercentile, double? PollutionBurden,
+        double? PopulationCharacteristics, string Components, string Percentiles, string Ranks, int? BestRank, int? WorstRank, string[] Gaps, DateTimeOffset ComputedAt);
+
+    private static readonly CopyTable<IndexRow> IndexTable = new("features.cumulative_index",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("territory_id", NpgsqlDbType.Bigint, r => r.TerritoryId),
+        new("score", NpgsqlDbType.Double, r => r.Score), new("score_percentile", NpgsqlDbType.Double, r => r.ScorePercentile),
+        new("pollution_burden", NpgsqlDbType.Double, r => r.PollutionBurden), new("population_characteristics", NpgsqlDbType.Double, r => r.PopulationCharacteristics),
+        new("components", NpgsqlDbType.Jsonb, r => r.Components), new("percentiles", NpgsqlDbType.Jsonb, r => r.Percentiles), new("ranks", NpgsqlDbType.Jsonb, r => r.Ranks),
+        new("best_rank", NpgsqlDbType.Integer, r => r.BestRank), new("worst_rank", NpgsqlDbType.Integer, r => r.WorstRank),
+        new("gaps", NpgsqlDbType.Array | NpgsqlDbType.Text, r => r.Gaps), new("computed_at", NpgsqlDbType.TimestampTz, r => r.ComputedAt));
 }

@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using System.Globalization;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Ingest.Text;
@@ -9,97 +10,18 @@ using NpgsqlTypes;
 namespace Analytics.Jobs.Features;
 
 /// <summary>
-/// Custom zonings (health contracts, CPTS territories, a study area) as sets of communes, and the
-/// roll-up of the published figures onto them: sums for counts, population-weighted means for exposures.
+/// The roll-up of the published figures onto the accepted zones of custom zonings (health contracts,
+/// CPTS territories, a study area — loaded and accepted zone by zone by the ingest stage's
+/// <c>ZoningLoader</c>): sums for counts, population-weighted means for exposures.
 /// </summary>
 /// <remarks>
-/// <para><b>Accepting a zone.</b> <see cref="CustomZoneRule"/> against every published level of the
-/// hierarchy and every custom zone accepted before: a zone too small, or one that differs from a
-/// published zone by a small group of communes ("A ∪ {one commune} − A"), is refused and kept with why.</para>
 /// <para><b>Counts.</b> A zone's count is suppressed when it holds 1 to 10 cases, and when the
-/// attack auditor, given the published hierarchy table and every zone of the table as sums of their
+/// disclosure auditor, given the published hierarchy table and every zone of the table as sums of their
 /// communes, finds a suppressed cell it could recover (the zone counts of an attack are withheld,
 /// then the table is audited again). Rates and SIR on a suppressed count are suppressed too.</para>
 /// </remarks>
-public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class CustomZonings(NpgsqlDataSource dataSource)
 {
-    public sealed record ZoneOutcome(string Code, string Name, int Communes, long Population, string? Refusal);
-
-    /// <summary>
-    /// Reads a zoning file (CSV, header <c>zone_code;zone_name;commune_code</c>, one row per commune of
-    /// a zone; any separator and encoding the loader reads) and stores its zones, accepted or refused.
-    /// All or nothing: an unknown commune or a commune in two zones refuses the file.
-    /// </summary>
-    public async Task<IReadOnlyList<ZoneOutcome>> AddAsync(string zoning, string path, string createdBy, CustomZoneRule? rule = null, CancellationToken cancellationToken = default)
-    {
-        rule ??= new CustomZoneRule();
-        var communes = await CommunesAsync(cancellationToken);
-        var zones = new SortedDictionary<string, (string Name, HashSet<string> Communes)>(StringComparer.Ordinal);
-        var zoneOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var csv = CsvFile.Open(path))
-        {
-            int Column(string name) => csv.Header.Select((h, i) => (h, i)).FirstOrDefault(p => string.Equals(p.h.Trim(), name, StringComparison.OrdinalIgnoreCase)).i is var i
-                && string.Equals(csv.Header[i].Trim(), name, StringComparison.OrdinalIgnoreCase) ? i
-                : throw new IngestException(csv.FileName, 1, name, $"the header has no column '{name}' (expected zone_code, zone_name, commune_code)");
-            var (codeAt, nameAt, communeAt) = (Column("zone_code"), Column("zone_name"), Column("commune_code"));
-            while (csv.TryRead(out var record))
-            {
-                string Field(int at, string name) => at < record.Fields.Count && record.Fields[at].Trim() is { Length: > 0 } value ? value
-                    : throw new IngestException(csv.FileName, record.Line, name, "empty");
-                var (code, name, commune) = (Field(codeAt, "zone_code"), Field(nameAt, "zone_name"), Field(communeAt, "commune_code"));
-                if (!communes.ContainsKey(commune))
-                    throw new IngestException(csv.FileName, record.Line, "commune_code", $"'{commune}' is not a commune of the latest vintage");
-                if (zoneOf.TryGetValue(commune, out var other) && other != code)
-                    throw new IngestException(csv.FileName, record.Line, "commune_code", $"commune {commune} is already in zone {other}: the zones of a zoning do not overlap");
-                zoneOf[commune] = code;
-                if (!zones.TryGetValue(code, out var zone))
-                    zones[code] = zone = (name, new HashSet<string>(StringComparer.Ordinal));
-                zone.Communes.Add(commune);
-            }
-        }
-        if (zones.Count == 0)
-            throw new IngestException(Path.GetFileName(path), null, null, "no zone in the file");
-
-        var residents = communes.ToDictionary(c => c.Key, c => c.Value.Population, StringComparer.Ordinal);
-        var published = await PublishedZoningsAsync(communes, cancellationToken);
-        var outcomes = new List<ZoneOutcome>();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var accepted = new List<Zone>();
-        foreach (var (code, (name, members)) in zones)
-        {
-            var decision = rule.Check(new Zone(code, members), [.. published, new PublishedZoning(zoning, accepted)], residents);
-            var refusal = decision.Accepted ? null : string.Join("; ", decision.Refusals.Select(r => r.ToString()));
-            if (decision.Accepted)
-                accepted.Add(new Zone(code, members));
-            var population = members.Sum(m => residents[m]);
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO geo.custom_zone (zoning, code, name, communes, population, state, refusal, created_by, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                """, connection, transaction);
-            insert.Parameters.Add(new() { Value = zoning });
-            insert.Parameters.Add(new() { Value = code });
-            insert.Parameters.Add(new() { Value = name });
-            insert.Parameters.Add(new() { Value = members.Select(m => communes[m].Id).Order().ToArray() });
-            insert.Parameters.Add(new() { Value = population });
-            insert.Parameters.Add(new() { Value = refusal is null ? "accepted" : "refused" });
-            insert.Parameters.Add(new() { Value = (object?)refusal ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            insert.Parameters.Add(new() { Value = createdBy });
-            insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
-            try
-            {
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                throw new IngestException(Path.GetFileName(path), null, "zone_code", $"zoning '{zoning}' already has a zone '{code}': give the new zoning another name");
-            }
-            outcomes.Add(new ZoneOutcome(code, name, members.Count, population, refusal));
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return outcomes;
-    }
-
     /// <summary>Rolls the batch's published figures and the communes' exposures up onto every accepted zone; returns how many zone figures were suppressed.</summary>
     public async Task<int> RollUpAsync(long healthBatchId, SecrecyRule? secrecy = null, CancellationToken cancellationToken = default)
     {
@@ -108,7 +30,7 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
         if (zones.Count == 0)
             return 0;
         var cells = await PublishedCellsAsync(healthBatchId, cancellationToken);
-        var rows = new List<object?[]>();
+        var rows = new List<ZoneFigure>();
         var suppressed = 0;
         foreach (var table in cells.GroupBy(c => (c.Period, c.Condition)))
         {
@@ -126,9 +48,9 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
                     suppressed++;
                 var reliable = RateReliability.AssessCrude(z.Cases) == Reliability.Reliable;
                 void Add(string statistic, double value, ConfidenceInterval? interval, bool canBeUnreliable, string method) =>
-                    rows.Add([healthBatchId, z.Zone.Id, table.Key.Period, table.Key.Condition, statistic, isHidden ? null : value,
+                    rows.Add(new ZoneFigure(healthBatchId, z.Zone.Id, table.Key.Period, table.Key.Condition, statistic, isHidden ? null : value,
                         isHidden ? null : interval?.Lower, isHidden ? null : interval?.Upper,
-                        isHidden ? "suppressed" : canBeUnreliable && !reliable ? "unreliable" : "value", method]);
+                        isHidden ? "suppressed" : canBeUnreliable && !reliable ? "unreliable" : "value", method));
                 Add("cases", z.Cases, PoissonInterval.Exact(z.Cases), false, "sum over the zone's communes; exact Poisson interval");
                 Add("population", z.Population, null, false, "sum over the zone's communes");
                 if (z.Population > 0)
@@ -151,9 +73,7 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
             await using var clear = new NpgsqlCommand(sql, connection, transaction);
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await BinaryCopy.WriteAsync(connection, "features.custom_zone_indicator (health_batch_id, zone_id, period, condition_code, statistic, value, ci_low, ci_high, state, method)", rows,
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
-             NpgsqlDbType.Text, NpgsqlDbType.Text], cancellationToken);
+        await ZoneFigures.WriteAsync(connection, rows, cancellationToken);
         // Exposures: population-weighted mean of the communes' latest values, with the share of residents covered.
         await using (var exposures = new NpgsqlCommand("""
             WITH residents AS (
@@ -177,7 +97,7 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
 
     /// <summary>
     /// Which zone counts must be withheld beside the published hierarchy table: those of 1 to 10
-    /// cases, then those the attack auditor uses to recover a suppressed cell, until the table is clean.
+    /// cases, then those the disclosure auditor uses to recover a suppressed cell, until the table is clean.
     /// </summary>
     private static HashSet<int> Protect(List<Cell> table, List<(long Cases, List<long> Members)> zones, SecrecyRule secrecy)
     {
@@ -206,6 +126,15 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
         }
         return hidden;
     }
+
+    private sealed record ZoneFigure(long HealthBatchId, long ZoneId, string Period, string Condition, string Statistic, double? Value, double? Low, double? High,
+        string State, string Method);
+
+    private static readonly CopyTable<ZoneFigure> ZoneFigures = new("features.custom_zone_indicator",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("zone_id", NpgsqlDbType.Bigint, r => r.ZoneId),
+        new("period", NpgsqlDbType.Text, r => r.Period), new("condition_code", NpgsqlDbType.Text, r => r.Condition), new("statistic", NpgsqlDbType.Text, r => r.Statistic),
+        new("value", NpgsqlDbType.Double, r => r.Value), new("ci_low", NpgsqlDbType.Double, r => r.Low), new("ci_high", NpgsqlDbType.Double, r => r.High),
+        new("state", NpgsqlDbType.Text, r => r.State), new("method", NpgsqlDbType.Text, r => r.Method));
 
     private sealed record Cell(long TerritoryId, long? Parent, string Period, string Condition, long Cases, bool Suppressed, double Population, double Expected);
 
@@ -246,42 +175,5 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource, TimeProvider cloc
         while (await reader.ReadAsync(cancellationToken))
             zones.Add(new AcceptedZone(reader.GetInt64(0), reader.GetFieldValue<long[]>(1)));
         return zones;
-    }
-
-    private sealed record Commune(long Id, long Population, long? Epci, long? Departement, long? Region);
-
-    /// <summary>The latest vintage's communes by code, with their residents (latest population loaded; 0 when none) and ancestors.</summary>
-    private async Task<Dictionary<string, Commune>> CommunesAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT c.code, c.id, coalesce((SELECT v.value FROM facts.territory_value v WHERE v.territory_id = c.id AND v.indicator_code = 'population'
-                                          ORDER BY v.period DESC, v.batch_id DESC LIMIT 1), 0)::bigint,
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'epci'),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'departement'),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'region')
-            FROM geo.territory c WHERE c.level = 'commune' AND c.vintage = (SELECT max(vintage) FROM geo.territory WHERE level = 'commune')
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var communes = new Dictionary<string, Commune>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-            communes[reader.GetString(0)] = new Commune(reader.GetInt64(1), reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5));
-        if (communes.Count == 0)
-            throw new InvalidOperationException("no communes are loaded: load territories first");
-        return communes;
-    }
-
-    /// <summary>Every published zoning a custom zone could be differenced against: the hierarchy's levels and the custom zones accepted before.</summary>
-    private async Task<List<PublishedZoning>> PublishedZoningsAsync(Dictionary<string, Commune> communes, CancellationToken cancellationToken)
-    {
-        var zonings = HierarchyZonings.Of(communes.Select(c => (c.Key, c.Value.Epci, c.Value.Departement, c.Value.Region)).ToList());
-        var codeOf = communes.ToDictionary(c => c.Value.Id, c => c.Key);
-        await using var command = dataSource.CreateCommand("SELECT zoning, code, communes FROM geo.custom_zone WHERE state = 'accepted' ORDER BY zoning, code");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var earlier = new List<(string Zoning, Zone Zone)>();
-        while (await reader.ReadAsync(cancellationToken))
-            earlier.Add((reader.GetString(0), new Zone(reader.GetString(1), reader.GetFieldValue<long[]>(2).Where(codeOf.ContainsKey).Select(id => codeOf[id]).ToHashSet(StringComparer.Ordinal))));
-        zonings.AddRange(earlier.GroupBy(e => e.Zoning).Select(g => new PublishedZoning(g.Key, g.Select(e => e.Zone).ToList())));
-        return zonings;
     }
 }

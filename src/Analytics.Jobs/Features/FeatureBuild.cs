@@ -64,7 +64,7 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
                 var scored = await new CumulativeIndexBuild(dataSource, clock).BuildAsync(healthBatch, index, cancellationToken);
                 Say($"cumulative index: {scored:N0} communes scored ({index.Count} indicators; the others lack a component)");
             }
-            var withheld = await new CustomZonings(dataSource, clock).RollUpAsync(healthBatch, cancellationToken: cancellationToken);
+            var withheld = await new CustomZonings(dataSource).RollUpAsync(healthBatch, cancellationToken: cancellationToken);
             Say($"custom zonings: figures rolled up onto the accepted zones, {withheld:N0} zone counts withheld for secrecy");
         }
         return lines;

@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -229,13 +230,17 @@ public sealed class FeatureMatrix(NpgsqlDataSource dataSource, TimeProvider cloc
             insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
             matrix = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
-        await BinaryCopy.WriteAsync(connection, "features.feature_matrix_row (matrix_id, territory_id, period, observed, population, exposure, x, groups, x_l93, y_l93)",
-            rows.Select(r => new object?[] { matrix, r.TerritoryId, r.Period, r.Observed, r.Population, r.Exposure, r.Features, JsonSerializer.Serialize(r.Groups), r.X, r.Y }),
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Double,
-             NpgsqlDbType.Array | NpgsqlDbType.Double, NpgsqlDbType.Jsonb, NpgsqlDbType.Double, NpgsqlDbType.Double], cancellationToken);
+        await MatrixRows.WriteAsync(connection, rows.Select(r => (matrix, r)), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return matrix;
     }
+
+    private static readonly CopyTable<(long Matrix, MatrixRow Row)> MatrixRows = new("features.feature_matrix_row",
+        new("matrix_id", NpgsqlDbType.Bigint, r => r.Matrix), new("territory_id", NpgsqlDbType.Bigint, r => r.Row.TerritoryId),
+        new("period", NpgsqlDbType.Text, r => r.Row.Period), new("observed", NpgsqlDbType.Bigint, r => r.Row.Observed),
+        new("population", NpgsqlDbType.Double, r => r.Row.Population), new("exposure", NpgsqlDbType.Double, r => r.Row.Exposure),
+        new("x", NpgsqlDbType.Array | NpgsqlDbType.Double, r => r.Row.Features), new("groups", NpgsqlDbType.Jsonb, r => JsonSerializer.Serialize(r.Row.Groups)),
+        new("x_l93", NpgsqlDbType.Double, r => r.Row.X), new("y_l93", NpgsqlDbType.Double, r => r.Row.Y));
 
     private async Task<T?> ScalarAsync<T>(string sql, object[] parameters, CancellationToken cancellationToken)
     {

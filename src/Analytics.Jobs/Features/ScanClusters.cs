@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Secrecy;
 using Analytics.Models.Spatial;
@@ -41,7 +42,7 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
         var years = periods.Count;
         var zonings = HierarchyZonings.Of(communes.Select(c => (c.Code, c.EpciId, c.DepartementId, c.RegionId)).ToList());
         var now = clock.GetUtcNow();
-        var rows = new List<object?[]>();
+        var rows = new List<ClusterRow>();
         var significant = 0;
         foreach (var condition in pooled.GroupBy(e => e.Condition).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -66,7 +67,7 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
                     ? $"moins de {secrecy.Threshold} cas / fewer than {secrecy.Threshold} cases"
                     : decision.Accepted ? null : string.Join("; ", decision.Refusals.Select(r => r.ToString()));
                 var hidden = refusal is not null;
-                rows.Add([healthBatchId, condition.Key, periods[0], periods[^1], rank + 1, communes[cluster.Centre].Id, cluster.RadiusMetres,
+                rows.Add(new ClusterRow(healthBatchId, condition.Key, periods[0], periods[^1], rank + 1, communes[cluster.Centre].Id, cluster.RadiusMetres,
                     members.Select(m => m.Id).ToArray(), cluster.Areas.Sum(a => areas[a].Population),
                     hidden ? null : cluster.Cases, hidden ? null : cluster.Expected, hidden ? null : cluster.RelativeRisk, hidden ? null : cluster.LogLikelihoodRatio,
                     cluster.PValue, hidden ? "suppressed" : "value", refusal,
@@ -75,14 +76,28 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
                         maxPopulationShare = Options.MaxPopulationShare, maxAreasPerWindow = Options.MaxAreasPerWindow, replicas = result.Replicas,
                         seed = Options.Seed, windows = result.WindowCount, communes = members.Select(m => m.Code).ToArray(),
                     }),
-                    now]);
+                    now));
             }
         }
         await WriteAsync(healthBatchId, rows, cancellationToken);
         return significant;
     }
 
-    private async Task WriteAsync(long healthBatchId, List<object?[]> rows, CancellationToken cancellationToken)
+    private sealed record ClusterRow(long HealthBatchId, string Condition, string PeriodFrom, string PeriodTo, int Rank, long CentreTerritoryId, double RadiusMetres,
+        long[] TerritoryIds, double Population, long? Cases, double? Expected, double? RelativeRisk, double? LogLikelihoodRatio, double PValue, string State,
+        string? Refusal, string Detail, DateTimeOffset ComputedAt);
+
+    private static readonly CopyTable<ClusterRow> Clusters = new("features.scan_cluster",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("condition_code", NpgsqlDbType.Text, r => r.Condition),
+        new("period_from", NpgsqlDbType.Text, r => r.PeriodFrom), new("period_to", NpgsqlDbType.Text, r => r.PeriodTo), new("rank", NpgsqlDbType.Integer, r => r.Rank),
+        new("centre_territory_id", NpgsqlDbType.Bigint, r => r.CentreTerritoryId), new("radius_m", NpgsqlDbType.Double, r => r.RadiusMetres),
+        new("territory_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, r => r.TerritoryIds), new("population", NpgsqlDbType.Double, r => r.Population),
+        new("cases", NpgsqlDbType.Bigint, r => r.Cases), new("expected", NpgsqlDbType.Double, r => r.Expected), new("relative_risk", NpgsqlDbType.Double, r => r.RelativeRisk),
+        new("log_likelihood_ratio", NpgsqlDbType.Double, r => r.LogLikelihoodRatio), new("p_value", NpgsqlDbType.Double, r => r.PValue),
+        new("state", NpgsqlDbType.Text, r => r.State), new("refusal", NpgsqlDbType.Text, r => r.Refusal), new("detail", NpgsqlDbType.Jsonb, r => r.Detail),
+        new("computed_at", NpgsqlDbType.TimestampTz, r => r.ComputedAt));
+
+    private async Task WriteAsync(long healthBatchId, List<ClusterRow> rows, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -91,13 +106,7 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
             clear.Parameters.Add(new() { Value = healthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        NpgsqlDbType[] types = [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Double,
-            NpgsqlDbType.Array | NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Bigint, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
-            NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Jsonb, NpgsqlDbType.TimestampTz];
-        await BinaryCopy.WriteAsync(connection, """
-            features.scan_cluster (health_batch_id, condition_code, period_from, period_to, rank, centre_territory_id, radius_m, territory_ids, population,
-                cases, expected, relative_risk, log_likelihood_ratio, p_value, state, refusal, detail, computed_at)
-            """, rows, types, cancellationToken);
+        await Clusters.WriteAsync(connection, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

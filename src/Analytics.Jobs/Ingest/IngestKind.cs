@@ -17,6 +17,8 @@ public enum IngestKind
     Animal,
     /// <summary>Environment: values by territory code (CSV), grids (cell centres CSV), stations (CSV), polygon or point layers.</summary>
     Environment,
+    /// <summary>A custom zoning (health contracts, CPTS…): zones as sets of communes (CSV), each accepted or refused under the secrecy rules.</summary>
+    Zoning,
 }
 
 public static class IngestKinds

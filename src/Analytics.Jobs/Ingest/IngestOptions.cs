@@ -44,6 +44,9 @@ public sealed record IngestOptions
     /// <summary>For layers: a name shown to users.</summary>
     public string? LayerName { get; init; }
 
+    /// <summary>For zoning files: the zoning's name (e.g. "CPTS 2024"), under which its zones are kept.</summary>
+    public string? Zoning { get; init; }
+
     /// <summary>Grid cell size in metres for cell-centre grids.</summary>
     public double? CellSize { get; init; }
 
@@ -57,5 +60,5 @@ public sealed record IngestOptions
 
     /// <summary>Which part of a file is read (a GeoPackage holds one layer per level): with the file's hash, what makes a load the same load.</summary>
     [JsonIgnore]
-    public string Part => string.Join('/', new[] { Level, LayerName }.Where(p => !string.IsNullOrEmpty(p)));
+    public string Part => string.Join('/', new[] { Level, LayerName, Zoning }.Where(p => !string.IsNullOrEmpty(p)));
 }

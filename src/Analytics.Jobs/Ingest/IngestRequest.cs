@@ -31,7 +31,7 @@ public sealed record IngestRequest(IngestKind Kind, string FilePath, string File
                  {
                      ("source", options.Source), ("licence", options.Licence), ("level", options.Level), ("codeField", options.CodeField),
                      ("nameField", options.NameField), ("parentField", options.ParentField), ("parentLevel", options.ParentLevel),
-                     ("period", options.Period), ("layer", options.Layer), ("layerName", options.LayerName),
+                     ("period", options.Period), ("layer", options.Layer), ("layerName", options.LayerName), ("zoning", options.Zoning),
                  })
             if (value is not null && DirectIdentifiers.DescribeValue(value) is { } kind)
                 throw new IngestException(fileName, null, field, $"this option holds {kind}, a direct identifier: the load is refused");

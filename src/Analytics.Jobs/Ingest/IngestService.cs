@@ -6,6 +6,7 @@ using Analytics.Jobs.Ingest.Health;
 using Analytics.Jobs.Ingest.Layers;
 using Analytics.Jobs.Ingest.Territories;
 using Analytics.Jobs.Ingest.Values;
+using Analytics.Jobs.Ingest.Zonings;
 using Analytics.Models.AuditTrail;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -131,6 +132,7 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         IngestKind.Territories => new TerritoryLoader(),
         IngestKind.CodeChanges => new CodeChangeLoader(),
         IngestKind.Health => new HealthLoader(),
+        IngestKind.Zoning => new ZoningLoader(),
         IngestKind.Socio or IngestKind.Animal or IngestKind.Environment when request.Options.Layer is not null => new LayerLoader(),
         IngestKind.Socio or IngestKind.Animal or IngestKind.Environment => new TerritoryValueLoader(),
         _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "unknown kind"),

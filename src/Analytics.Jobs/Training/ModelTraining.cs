@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -286,15 +287,10 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var listSize = (int)Math.Ceiling(ranked.Count * spec.PriorityShare);
         var rankOf = ranked.Take(listSize).Select((x, k) => (x.i, k + 1)).ToDictionary(p => p.i, p => p.Item2);
         var ids = matrix.Rows.ToDictionary(r => (r.TerritoryCode, r.Period), r => r.TerritoryId);
-        await BinaryCopy.WriteAsync(connection, "ml.prediction (run_id, territory_id, period, exposure, predicted, interval_low, interval_high, predicted_sir, out_of_fold, priority_rank, contributions)",
-            predictions.Select((p, i) => new object?[]
-            {
-                runId, ids[(p.Territory, p.Period)], p.Period, matrix.Rows[i].Exposure, p.Expected, (double)p.Lower, (double)p.Upper, p.Sir, championCv.OutOfFold[i],
-                rankOf.TryGetValue(i, out var rank) ? rank : null,
-                JsonSerializer.Serialize(matrix.FeatureNames.Select((f, j) => (f, j)).ToDictionary(x => x.f, x => explanations[i].Contributions[x.j])),
-            }),
-            [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Double,
-             NpgsqlDbType.Double, NpgsqlDbType.Double, NpgsqlDbType.Integer, NpgsqlDbType.Jsonb], cancellationToken);
+        await Predictions.WriteAsync(connection, predictions.Select((p, i) => new PredictionRow(
+            runId, ids[(p.Territory, p.Period)], p.Period, matrix.Rows[i].Exposure, p.Expected, p.Lower, p.Upper, p.Sir, championCv.OutOfFold[i],
+            rankOf.TryGetValue(i, out var rank) ? rank : null,
+            JsonSerializer.Serialize(matrix.FeatureNames.Select((f, j) => (f, j)).ToDictionary(x => x.f, x => explanations[i].Contributions[x.j])))), cancellationToken);
 
         // Each report twice: whole for the review routes (residual map in classes), and the analyst-facing form.
         foreach (var (variant, audited) in new[] { ("unmitigated", report), ("reweighted", mitigated) })
@@ -354,4 +350,14 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     public static string Name(RiskModelKind kind) => kind == RiskModelKind.Poisson ? "poisson" : "boosted";
+
+    private sealed record PredictionRow(long RunId, long TerritoryId, string Period, double Exposure, double Predicted, double IntervalLow, double IntervalHigh,
+        double PredictedSir, double OutOfFold, int? PriorityRank, string Contributions);
+
+    private static readonly CopyTable<PredictionRow> Predictions = new("ml.prediction",
+        new("run_id", NpgsqlDbType.Bigint, r => r.RunId), new("territory_id", NpgsqlDbType.Bigint, r => r.TerritoryId), new("period", NpgsqlDbType.Text, r => r.Period),
+        new("exposure", NpgsqlDbType.Double, r => r.Exposure), new("predicted", NpgsqlDbType.Double, r => r.Predicted),
+        new("interval_low", NpgsqlDbType.Double, r => r.IntervalLow), new("interval_high", NpgsqlDbType.Double, r => r.IntervalHigh),
+        new("predicted_sir", NpgsqlDbType.Double, r => r.PredictedSir), new("out_of_fold", NpgsqlDbType.Double, r => r.OutOfFold),
+        new("priority_rank", NpgsqlDbType.Integer, r => r.PriorityRank), new("contributions", NpgsqlDbType.Jsonb, r => r.Contributions));
 }
