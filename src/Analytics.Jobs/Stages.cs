@@ -3,7 +3,7 @@ namespace Analytics.Jobs;
 /// <summary>
 /// The folders of Analytics.Jobs that own data, in the order data flows through them, then the
 /// platform beside the flow. Each owns the tables its <c>Migrations</c> folder creates (and only
-/// those: Conventions/StagesTests checks both ways) and the readers through which the API serves
+/// those: StagesTests checks both ways) and the readers through which the API serves
 /// them. docs/architecture.md draws the same list.
 /// </summary>
 public static class Stages

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Analytics.Testing;
 
-namespace Analytics.Jobs.Tests.Conventions;
+namespace Analytics.Jobs.Tests;
 
 /// <summary>One home per table: <see cref="Stages"/> says which folder owns which table, and the migrations agree.</summary>
 public partial class StagesTests
