@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using Analytics.Models.Access;
 using Analytics.Models.AuditTrail;
 using Analytics.Models.Text;
@@ -111,14 +112,7 @@ public sealed class ApiTokens(AccountRecords records, AccountStore accounts)
     {
         if (!ApiTokenSecret.LooksLikeToken(secret))
             return null;
-        await using var command = records.DataSource.CreateCommand("""
-            UPDATE auth.api_token t SET last_used_at = $2
-            FROM auth.account a
-            WHERE t.token_hash = $1 AND a.id = t.account_id
-              AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.disabled_at IS NULL
-              AND (a.totp_enabled_at IS NOT NULL OR NOT a.roles && $3)
-            RETURNING a.id, a.user_name, a.display_name, a.roles, false, a.totp_enabled_at IS NOT NULL, a.security_stamp
-            """);
+        await using var command = records.DataSource.CreateCommand(StageSql.Load("Accounts/Sql/authenticate_token.sql"));
         command.Parameters.Add(new() { Value = ApiTokenSecret.Hash(secret), NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new() { Value = records.Clock.GetUtcNow() });
         command.Parameters.Add(new() { Value = Role.NeedingSecondFactor.ToArray() });

@@ -75,21 +75,7 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource)
         }
         await ZoneFigures.WriteAsync(connection, rows, cancellationToken);
         // Exposures: population-weighted mean of the communes' latest values, with the share of residents covered.
-        await using (var exposures = new NpgsqlCommand("""
-            WITH residents AS (
-                SELECT DISTINCT ON (territory_id) territory_id, value AS population FROM facts.territory_value
-                WHERE indicator_code = 'population' ORDER BY territory_id, period DESC, batch_id DESC),
-            latest AS (
-                SELECT DISTINCT ON (territory_id, indicator_code, period) territory_id, indicator_code, period, value FROM features.territory_exposure
-                WHERE method IN ('area', 'idw') ORDER BY territory_id, indicator_code, period, batch_id DESC)
-            INSERT INTO features.custom_zone_exposure (zone_id, indicator_code, period, value, coverage)
-            SELECT z.id, l.indicator_code, l.period, sum(l.value * r.population ORDER BY l.territory_id) / sum(r.population ORDER BY l.territory_id),
-                   least(1, sum(r.population) / z.population)
-            FROM geo.custom_zone z JOIN latest l ON l.territory_id = ANY (z.communes) JOIN residents r ON r.territory_id = l.territory_id
-            WHERE z.state = 'accepted' AND z.population > 0
-            GROUP BY z.id, z.population, l.indicator_code, l.period
-            HAVING sum(r.population) > 0
-            """, connection, transaction))
+        await using (var exposures = new NpgsqlCommand(StageSql.Load("Features/Sql/custom_zone_exposures.sql"), connection, transaction))
             await exposures.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return suppressed;
@@ -142,20 +128,7 @@ public sealed class CustomZonings(NpgsqlDataSource dataSource)
     private async Task<List<Cell>> PublishedCellsAsync(long healthBatchId, CancellationToken cancellationToken)
     {
         // The roll-up needs the true sums of suppressed communes too: they come from the facts, never leave this method unsuppressed.
-        await using var command = dataSource.CreateCommand("""
-            WITH e AS (
-                SELECT territory_id, period, condition_code, cases, population, expected FROM features.expected_cases
-                WHERE health_batch_id = $1 AND scope = 'period'),
-            sums AS (
-                SELECT a.ancestor_id AS territory_id, e.period, e.condition_code, sum(e.cases)::bigint AS cases, sum(e.population)::float8 AS population,
-                       sum(e.expected ORDER BY e.territory_id) AS expected
-                FROM e JOIN geo.territory_ancestor a ON a.territory_id = e.territory_id GROUP BY 1, 2, 3)
-            SELECT c.territory_id, t.parent_id, c.period, c.condition_code, s.cases, c.state = 'suppressed', s.population, s.expected
-            FROM features.health_indicator c
-            JOIN geo.territory t ON t.id = c.territory_id
-            JOIN sums s ON (s.territory_id, s.period, s.condition_code) = (c.territory_id, c.period, c.condition_code)
-            WHERE c.health_batch_id = $1 AND c.statistic = 'cases' AND c.state <> 'missing'
-            """);
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/published_cells.sql"));
         command.Parameters.Add(new() { Value = healthBatchId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cells = new List<Cell>();

@@ -268,14 +268,7 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
     /// <summary>The territories above the batch's communes, as (child, parent) links, with each one's level.</summary>
     private async Task<Hierarchy> ReadHierarchyAsync(long healthBatchId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH RECURSIVE up AS (
-                SELECT DISTINCT t.id, t.parent_id, t.level FROM facts.health_count h JOIN geo.territory t ON t.id = h.territory_id WHERE h.batch_id = $1
-                UNION
-                SELECT p.id, p.parent_id, p.level FROM up JOIN geo.territory p ON p.id = up.parent_id
-            )
-            SELECT up.id, up.parent_id, up.level, t.vintage FROM up JOIN geo.territory t ON t.id = up.id
-            """);
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/health_hierarchy.sql"));
         command.Parameters.Add(new() { Value = healthBatchId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var parent = new Dictionary<long, long?>();

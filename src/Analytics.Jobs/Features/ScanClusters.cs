@@ -113,16 +113,7 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
     private async Task<List<Commune>> ReadCommunesAsync(long healthBatchId, CancellationToken cancellationToken)
     {
         // The communes of the vintage the batch's counts are attached to, with their ancestors.
-        await using var command = dataSource.CreateCommand("""
-            WITH v AS (SELECT max(t.vintage) AS vintage FROM facts.health_count h JOIN geo.territory t ON t.id = h.territory_id WHERE h.batch_id = $1 AND t.level = 'commune')
-            SELECT c.id, c.code, ST_X(p.point), ST_Y(p.point),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'epci'),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'departement'),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'region')
-            FROM geo.territory c CROSS JOIN v CROSS JOIN LATERAL (SELECT ST_PointOnSurface(c.geom_l93) AS point) p
-            WHERE c.level = 'commune' AND c.vintage = v.vintage
-            ORDER BY c.code
-            """);
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/scan_communes.sql"));
         command.Parameters.Add(new() { Value = healthBatchId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var communes = new List<Commune>();

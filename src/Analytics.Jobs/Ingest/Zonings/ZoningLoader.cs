@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest.Text;
 using Analytics.Models.Secrecy;
@@ -94,14 +95,7 @@ internal sealed class ZoningLoader : ILoader
     /// <summary>The latest vintage's communes by code, with their residents (latest population loaded; 0 when none) and ancestors.</summary>
     private static async Task<Dictionary<string, Commune>> CommunesAsync(LoadContext context, CancellationToken cancellationToken)
     {
-        await using var command = context.Command("""
-            SELECT c.code, c.id, coalesce((SELECT v.value FROM facts.territory_value v WHERE v.territory_id = c.id AND v.indicator_code = 'population'
-                                          ORDER BY v.period DESC, v.batch_id DESC LIMIT 1), 0)::bigint,
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'epci'),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'departement'),
-                   (SELECT a.ancestor_id FROM geo.territory_ancestor a WHERE a.territory_id = c.id AND a.ancestor_level = 'region')
-            FROM geo.territory c WHERE c.level = 'commune' AND c.vintage = (SELECT max(vintage) FROM geo.territory WHERE level = 'commune')
-            """);
+        await using var command = context.Command(StageSql.Load("Ingest/Sql/zoning_communes.sql"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var communes = new Dictionary<string, Commune>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
