@@ -86,7 +86,8 @@ public class HostileUploadTests(HostileUploadApiFactory api, ITestOutputHelper o
         output.WriteLine($"working set before {before / (1 << 20)} MiB, peak during the upload and load {peak / (1 << 20)} MiB");
         Assert.Equal("failed", load.GetProperty("state").GetString());
         Assert.StartsWith("one-line.csv.gz, line 2: line 2 is longer than 64 KiB", load.GetProperty("message").GetString());
-        Assert.True(peak < 500L << 20, $"the process reached {peak / (1 << 20)} MiB");
+        // Growth, not the level: the test process holds other fixtures. Reading the 300 MB line would add at least 300 MiB.
+        Assert.True(peak - before < 150L << 20, $"the process grew by {(peak - before) / (1 << 20)} MiB during the upload");
         Assert.Empty(Directory.GetFileSystemEntries(api.UploadFolder));
     }
 }
