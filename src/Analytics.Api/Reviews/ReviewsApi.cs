@@ -50,8 +50,15 @@ public static class ReviewsApi
         return app;
     }
 
-    private static async Task<Ok<List<ReleaseSummary>>> ListAsync(string? state, Releases releases, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await releases.ListAsync(state, cancellationToken));
+    private static async Task<Results<Ok<List<ReleaseSummary>>, ProblemHttpResult>> ListAsync(string? state, Releases releases, CancellationToken cancellationToken)
+    {
+        if (state is null)
+            return TypedResults.Ok(await releases.ListAsync(null, cancellationToken));
+        return ReleaseStates.TryParse(state, out var known)
+            ? TypedResults.Ok(await releases.ListAsync(known, cancellationToken))
+            : ApiProblems.Create(StatusCodes.Status400BadRequest,
+                $"État inconnu « {state} » : pending_review, approved, rejected, revoked ou superseded. / Unknown state '{state}': pending_review, approved, rejected, revoked or superseded.");
+    }
 
     private static async Task<IResult> GetAsync(long id, HttpContext context, ReleaseFiles files, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Analytics.Jobs.Ingest;
 using System.Globalization;
 using NetTopologySuite.Geometries;
 
@@ -50,11 +51,11 @@ internal static class DemoWorldWriter
         };
         var communes = world.Communes.OrderBy(c => c.Code, StringComparer.Ordinal).Select(c => new DemoFeature(c.Geometry,
         [
-            ("code", c.Code), ("name", c.Name), ("level", "commune"), ("parent_code", c.EpciCode), ("departement_code", c.DepartementCode),
+            ("code", c.Code), ("name", c.Name), ("level", Levels.Commune), ("parent_code", c.EpciCode), ("departement_code", c.DepartementCode),
             ("region_code", c.RegionCode), ("density_class", DensityName(c.DensityClass)), ("population", c.ReferencePopulation),
             ("area_km2", Math.Round(c.AreaKm2, 3)),
         ])).ToList();
-        layers.Add(new GeoPackageLayer("commune", "Communes (synthetic demo world)", communeColumns, communes));
+        layers.Add(new GeoPackageLayer(Levels.Commune, "Communes (synthetic demo world)", communeColumns, communes));
         GeoJsonFile.Write(pathOf("territories_commune.geojson"), communes);
 
         var columns = new List<(string, string)> { ("code", "TEXT"), ("name", "TEXT"), ("level", "TEXT"), ("parent_code", "TEXT"), ("population", "INTEGER"), ("area_km2", "REAL") };
@@ -177,7 +178,7 @@ internal static class DemoWorldWriter
                 for (var k = 0; k < HealthModel.Conditions.Count; k++)
                     for (var s = 0; s < 2; s++)
                         for (var a = 0; a < AgeBands.All.Count; a++)
-                            csv.Row(c.Code, "commune", Year(t), HealthModel.Conditions[k].Code, ((Sex)s).ToString(), AgeBands.All[a],
+                            csv.Row(c.Code, Levels.Commune, Year(t), HealthModel.Conditions[k].Code, ((Sex)s).ToString(), AgeBands.All[a],
                                 DemoCsv.Integer(cases[DemoHealth.Cell(c.Index, t, k, s, a)]), DemoCsv.Integer(c.Population[t, s, a]));
     }
 
@@ -207,9 +208,9 @@ internal static class DemoWorldWriter
 
     internal static string LevelName(DemoLevel level) => level switch
     {
-        DemoLevel.Commune => "commune",
-        DemoLevel.Epci => "epci",
-        DemoLevel.Departement => "departement",
-        _ => "region",
+        DemoLevel.Commune => Levels.Commune,
+        DemoLevel.Epci => Levels.Epci,
+        DemoLevel.Departement => Levels.Departement,
+        _ => Levels.Region,
     };
 }

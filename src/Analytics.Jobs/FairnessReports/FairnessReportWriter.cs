@@ -35,14 +35,15 @@ public static class FairnessReportWriter
         WriteIndented = true,
         // Moran's z-scores are NaN when the residuals have no variance; keep them readable rather than fail.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Verdicts by their one identifier (before the general enum converter, which would otherwise win).
+        Converters = { new VerdictJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
     /// <summary>
     /// The report as JSON: camelCase names in declaration order of the records (so the order is stable), enums as
-    /// camelCase strings (<c>"insufficientEvidence"</c>), undefined values as null.
+    /// camelCase strings (<c>"calibration"</c>) except verdicts, written as their identifier (<c>"insufficient_evidence"</c>), undefined values as null.
     /// </summary>
     public static string ToJson(FairnessReport report) => JsonSerializer.Serialize(report, JsonOptions);
 

@@ -1,3 +1,4 @@
+using Analytics.Jobs.Ingest;
 using Npgsql;
 
 namespace Analytics.Jobs.Features;
@@ -48,11 +49,11 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
         {
             if (kind == "stations")
             {
-                var rows = await stations.ApplyAsync(layer, batch, "commune", vintage, "idw", cancellationToken: cancellationToken);
+                var rows = await stations.ApplyAsync(layer, batch, Levels.Commune, vintage, "idw", cancellationToken: cancellationToken);
                 Say($"{name} (batch {batch}): {rows:N0} commune values by inverse-distance weighting");
                 continue;
             }
-            var set = await areas.EnsureAsync(layer, "commune", vintage, cancellationToken);
+            var set = await areas.EnsureAsync(layer, Levels.Commune, vintage, cancellationToken);
             var written = await areas.ApplyAsync(set, batch, cancellationToken: cancellationToken);
             Say($"{name} (batch {batch}): {written:N0} commune values by area-weighted interpolation");
         }

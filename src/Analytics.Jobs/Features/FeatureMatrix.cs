@@ -1,3 +1,4 @@
+using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Database;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -50,7 +51,7 @@ public sealed class FeatureMatrix(NpgsqlDataSource dataSource, TimeProvider cloc
 
     public async Task<Data> BuildAsync(ModelSpecification spec, CancellationToken cancellationToken = default)
     {
-        if (spec.Level != "commune")
+        if (spec.Level != Levels.Commune)
             throw new InvalidOperationException($"model '{spec.Code}': level '{spec.Level}' is not supported — health counts are modelled by commune");
         var health = await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", [], cancellationToken)
             ?? throw new InvalidOperationException("no health batch is loaded");

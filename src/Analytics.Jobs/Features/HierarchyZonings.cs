@@ -1,3 +1,4 @@
+using Analytics.Jobs.Ingest;
 using System.Globalization;
 using Analytics.Models.Secrecy;
 
@@ -12,6 +13,6 @@ internal static class HierarchyZonings
         PublishedZoning Level(string name, Func<(string Code, long? Epci, long? Departement, long? Region), long?> parent) => new(name,
             communes.Where(c => parent(c) is not null).GroupBy(c => parent(c)!.Value)
                 .Select(g => new Zone(g.Key.ToString(CultureInfo.InvariantCulture), g.Select(c => c.Code).ToHashSet(StringComparer.Ordinal))).ToList());
-        return [Level("epci", c => c.Epci), Level("departement", c => c.Departement), Level("region", c => c.Region)];
+        return [Level(Levels.Epci, c => c.Epci), Level(Levels.Departement, c => c.Departement), Level(Levels.Region, c => c.Region)];
     }
 }

@@ -12,7 +12,7 @@ namespace Analytics.Jobs.Release;
 
 /// <summary>A release as the review screens and the publication gate see it.</summary>
 public sealed record ReleaseSummary(
-    long Id, long RunId, string SpecCode, string State, DateTimeOffset CreatedAt, string ContentSha256, string FairnessVerdict,
+    long Id, long RunId, string SpecCode, ReleaseState State, DateTimeOffset CreatedAt, string ContentSha256, Verdict FairnessVerdict,
     string LaunchedBy, string? DecidedBy, DateTimeOffset? DecidedAt, string? Justification, string? Acknowledgement,
     string? RevokedBy, DateTimeOffset? RevokedAt, string? RevokeReason);
 
@@ -213,8 +213,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         (await ListAsync("r.id = $1", releaseId, cancellationToken)).FirstOrDefault();
 
     /// <summary>Every release, newest first; <paramref name="state"/> filters when given.</summary>
-    public Task<List<ReleaseSummary>> ListAsync(string? state, CancellationToken cancellationToken = default) =>
-        ListAsync("($1::text IS NULL OR r.state = $1)", (object?)state ?? DBNull.Value, cancellationToken);
+    public Task<List<ReleaseSummary>> ListAsync(ReleaseState? state, CancellationToken cancellationToken = default) =>
+        ListAsync("($1::text IS NULL OR r.state = $1)", state is { } s ? ReleaseStates.Id(s) : DBNull.Value, cancellationToken);
 
     private async Task<List<ReleaseSummary>> ListAsync(string where, object parameter, CancellationToken cancellationToken)
     {
@@ -223,8 +223,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var releases = new List<ReleaseSummary>();
         while (await reader.ReadAsync(cancellationToken))
-            releases.Add(new ReleaseSummary(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetString(5), reader.GetString(6), reader.GetString(7),
+            releases.Add(new ReleaseSummary(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ReleaseStates.Parse(reader.GetString(3)),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), Verdicts.Parse(reader.GetString(6)), reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
                 reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
                 reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
@@ -244,18 +244,8 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             throw new KeyNotFoundException($"release {releaseId} does not exist");
-        return new ReleaseFacts(ParseState(reader.GetString(0)), reader.GetString(1), Verdicts.Parse(reader.GetString(2)), reader.GetInt32(3));
+        return new ReleaseFacts(ReleaseStates.Parse(reader.GetString(0)), reader.GetString(1), Verdicts.Parse(reader.GetString(2)), reader.GetInt32(3));
     }
-
-    public static ReleaseState ParseState(string state) => state switch
-    {
-        "pending_review" => ReleaseState.PendingReview,
-        "approved" => ReleaseState.Approved,
-        "rejected" => ReleaseState.Rejected,
-        "revoked" => ReleaseState.Revoked,
-        "superseded" => ReleaseState.Superseded,
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown release state"),
-    };
 
     private static async Task<string> JsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long runId, CancellationToken cancellationToken)
     {

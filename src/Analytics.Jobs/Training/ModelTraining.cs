@@ -1,3 +1,4 @@
+using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Database;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -138,7 +139,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
 
     private async Task<Outcome> TrainAsync(ModelSpecification spec, FeatureMatrix.Data matrix, long runId, CancellationToken cancellationToken)
     {
-        var neighbours = await new Neighbours(dataSource).ReadAsync("commune", await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
+        var neighbours = await new Neighbours(dataSource).ReadAsync(Levels.Commune, await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
         var territoryIds = TerritoryIds(matrix);
         var (decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport, comparison) =
             Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised));

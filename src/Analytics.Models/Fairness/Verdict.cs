@@ -1,11 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Analytics.Models.Specifications;
 
 namespace Analytics.Models.Fairness;
 
 /// <summary>
 /// The judgement of one metric, one group or a whole report. A group too small to judge is
-/// <see cref="InsufficientEvidence"/>, never <see cref="Pass"/>.
+/// <see cref="InsufficientEvidence"/>, never <see cref="Pass"/>. In JSON, its identifier (<see cref="Verdicts.Id"/>).
 /// </summary>
+[JsonConverter(typeof(VerdictJsonConverter))]
 public enum Verdict
 {
     /// <summary>The ratio's confidence interval lies inside the tolerance.</summary>
@@ -73,4 +76,13 @@ public static class Verdicts
         Verdict.Fail => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(v), v, null),
     };
+}
+
+/// <summary>A verdict in JSON as its one identifier (<c>"insufficient_evidence"</c>), wherever it is written or read.</summary>
+public sealed class VerdictJsonConverter : JsonConverter<Verdict>
+{
+    public override Verdict Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Verdicts.Parse(reader.GetString() ?? throw new JsonException("a verdict is a string"));
+
+    public override void Write(Utf8JsonWriter writer, Verdict value, JsonSerializerOptions options) => writer.WriteStringValue(Verdicts.Id(value));
 }

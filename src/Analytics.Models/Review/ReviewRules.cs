@@ -1,9 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Analytics.Models.Fairness;
 using Analytics.Models.Text;
 
 namespace Analytics.Models.Review;
 
 /// <summary>Where a release stands. <c>pending_review → approved → superseded | revoked</c>, or <c>pending_review → rejected</c>.</summary>
+[JsonConverter(typeof(ReleaseStateJsonConverter))]
 public enum ReleaseState
 {
     PendingReview,
@@ -11,6 +14,38 @@ public enum ReleaseState
     Rejected,
     Revoked,
     Superseded,
+}
+
+/// <summary>The one identifier of each release state, as the database, the API and the web app write it.</summary>
+public static class ReleaseStates
+{
+    private static readonly (ReleaseState State, string Id)[] Names =
+    [
+        (ReleaseState.PendingReview, "pending_review"), (ReleaseState.Approved, "approved"), (ReleaseState.Rejected, "rejected"),
+        (ReleaseState.Revoked, "revoked"), (ReleaseState.Superseded, "superseded"),
+    ];
+
+    public static string Id(ReleaseState state) => Names.Single(n => n.State == state).Id;
+
+    /// <summary>The state named <paramref name="id"/>; false for an unknown name.</summary>
+    public static bool TryParse(string id, out ReleaseState state)
+    {
+        var found = Names.FirstOrDefault(n => n.Id == id);
+        state = found.State;
+        return found.Id is not null;
+    }
+
+    public static ReleaseState Parse(string id) => TryParse(id, out var state) ? state
+        : throw new ArgumentOutOfRangeException(nameof(id), id, "unknown release state");
+}
+
+/// <summary>A release state in JSON as its identifier (<c>"pending_review"</c>).</summary>
+public sealed class ReleaseStateJsonConverter : JsonConverter<ReleaseState>
+{
+    public override ReleaseState Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        ReleaseStates.Parse(reader.GetString() ?? throw new JsonException("a release state is a string"));
+
+    public override void Write(Utf8JsonWriter writer, ReleaseState value, JsonSerializerOptions options) => writer.WriteStringValue(ReleaseStates.Id(value));
 }
 
 /// <summary>What the rules need to know about a release to judge a decision on it.</summary>
@@ -102,8 +137,8 @@ public static class ReviewRules
     private static bool IsText(string? text) => FreeText.HasContent(text, MinimumTextLength);
 
     private static Refusal NotPending(ReleaseState state) => new("not_pending",
-        $"Cette publication n'attend plus de revue (état : {state}).",
-        $"This release is no longer awaiting review (state: {state}).");
+        $"Cette publication n'attend plus de revue (état : {ReleaseStates.Id(state)}).",
+        $"This release is no longer awaiting review (state: {ReleaseStates.Id(state)}).");
 
     private static Refusal TextNeeded(string code, string fr, string en) => new(code,
         $"Il faut {fr} d'au moins {MinimumTextLength} caractères visibles (espaces et caractères invisibles non comptés).",

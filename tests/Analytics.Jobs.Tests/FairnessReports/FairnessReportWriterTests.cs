@@ -208,7 +208,7 @@ public class FairnessReportWriterTests
         var verdicts = root.GetProperty("dimensions").EnumerateArray().SelectMany(d => d.GetProperty("groups").EnumerateArray())
             .SelectMany(g => g.GetProperty("metrics").EnumerateArray()).Select(m => m.GetProperty("verdict").GetString()).ToList();
         Assert.Equal(report.Dimensions.Sum(d => d.Groups.Count) * Enum.GetValues<FairnessMetric>().Length, verdicts.Count);
-        Assert.All(verdicts, v => Assert.Contains(v, new[] { "pass", "warn", "fail", "insufficientEvidence", "notJudged" }));
+        Assert.All(verdicts, v => Assert.Contains(v, new[] { "pass", "warn", "fail", "insufficient_evidence", "not_judged" }));
         var reference = root.GetProperty("dimensions")[0].GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("isReference").GetBoolean());
         Assert.Equal(JsonValueKind.Null, reference.GetProperty("metrics")[0].GetProperty("ratioInterval").ValueKind);
     }

@@ -73,7 +73,7 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
         foreach (var (dimension, group) in new[] { ("deprivation_quintile", "1"), ("deprivation_quintile", "2"), ("deprivation_quintile", "3"), ("density_class", "urban") })
         {
             var verdict = Metric(report, dimension, group, "calibration").GetProperty("verdict").GetString();
-            Assert.True(verdict is "pass" or "insufficientEvidence" or "notJudged", $"{dimension} = {group}: calibration {verdict}");
+            Assert.True(verdict is "pass" or "insufficient_evidence" or "not_judged", $"{dimension} = {group}: calibration {verdict}");
         }
     }
 
