@@ -5,6 +5,7 @@ using Analytics.Api.Ingest;
 using Analytics.Api.RiskModels;
 using Analytics.Api.Platform;
 using Analytics.Api.Reviews;
+using Analytics.Api.Territories;
 
 // Table of contents. Each area maps all its routes, with their roles, in one file.
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ app.MapRiskModelsApi();
 app.MapReviewsApi();
 app.MapAdminApi();
 app.MapAuditApi();
+app.MapTerritoriesApi();
 app.MapWebAppApi();
 
 app.Run();

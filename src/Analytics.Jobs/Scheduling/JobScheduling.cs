@@ -36,6 +36,9 @@ public static class JobScheduling
         services.AddSingleton<Release.PublishedReleases>();
         services.AddSingleton<Release.ReleaseFiles>();
         services.AddSingleton<Ingest.LoadHistory>();
+        services.AddSingleton<Ingest.TerritoryDirectory>();
+        services.AddSingleton<Ingest.IndicatorCatalogue>();
+        services.AddSingleton<Features.PublishedFigures>();
         services.AddSingleton<Scheduling.Heartbeats>();
         AuditTrail.AuditTrailSetup.AddAuditTrail(services, configuration);
         // The storage is this process's own singleton, not Hangfire's global JobStorage.Current:

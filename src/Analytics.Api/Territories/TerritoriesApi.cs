@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using Analytics.Api.Access;
+using Analytics.Api.Platform;
+using Analytics.Jobs.Features;
+using Analytics.Jobs.Ingest;
+using Analytics.Models.Access;
+using Analytics.Models.Secrecy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Analytics.Api.Territories;
+
+/// <summary>
+/// Territories and what the features stage publishes about them, for analysts and planners: search
+/// by name or INSEE code, ancestors and children, boundaries as GeoJSON, the indicator catalogue and
+/// a territory's health figures with their publication state (after statistical secrecy — a
+/// withheld figure has no value, only its state, named in French and English).
+/// </summary>
+public static class TerritoriesApi
+{
+    public sealed record TerritoryHealthFigures(string Level, string Code, long HealthBatchId, IReadOnlyList<HealthFigure> Figures,
+        IReadOnlyList<StateName> States);
+    public sealed record StateName(string Id, string Fr, string En);
+
+    /// <summary>Levels a territory can be looked up at.</summary>
+    private static readonly string[] KnownLevels = [Levels.Commune, Levels.Epci, Levels.Departement, Levels.Region];
+
+    /// <summary>Roles that read published figures.</summary>
+    private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
+
+    public static IEndpointRouteBuilder MapTerritoriesApi(this IEndpointRouteBuilder app)
+    {
+        var territories = app.MapGroup("/api/territories").WithTags("Territories").AllowRoles(Readers);
+        territories.MapGet("/", SearchAsync).WithName("SearchTerritories")
+            .WithSummary("Rechercher un territoire par nom ou code INSEE (accents et casse ignorés) / Search territories by name or INSEE code (accents and case ignored).");
+        territories.MapGet("/{level}/{code}", FindAsync).WithName("GetTerritory")
+            .WithSummary("Un territoire, ses territoires parents et ses subdivisions / A territory, its ancestors and its children.");
+        territories.MapGet("/{level}/{code}/geometry", GeometryAsync).WithName("GetTerritoryGeometry")
+            .WithSummary("Contour en GeoJSON (EPSG:4326), simplifié sur demande (simplify, en mètres) / Boundary as GeoJSON, simplified on request (simplify, metres).");
+        territories.MapGet("/{level}/{code}/health", HealthAsync).WithName("GetTerritoryHealth")
+            .WithSummary("Indicateurs de santé publiés du territoire, avec intervalles et état de publication / Published health figures with intervals and publication state.");
+        app.MapGet("/api/indicators", CatalogueAsync).WithTags("Territories").WithName("ListIndicators").AllowRoles(Readers)
+            .WithSummary("Catalogue des indicateurs : libellés, unité, méthode, source, licence / The indicator catalogue.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<List<TerritoryMatch>>, ProblemHttpResult>> SearchAsync(string? q, string? level, TerritoryDirectory directory,
+        CancellationToken cancellationToken, int limit = 20)
+    {
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 100)
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "Indiquez un nom ou un code (q, 1 à 100 caractères). / Give a name or a code (q, 1 to 100 characters).");
+        if (level is not null && !KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        return TypedResults.Ok(await directory.SearchAsync(q, level, limit, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<TerritoryCard>, ProblemHttpResult>> FindAsync(string level, string code, TerritoryDirectory directory, CancellationToken cancellationToken)
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        return await directory.FindAsync(level, code, cancellationToken) is { } card ? TypedResults.Ok(card) : UnknownTerritory(level, code);
+    }
+
+    private static async Task<IResult> GeometryAsync(string level, string code, TerritoryDirectory directory, CancellationToken cancellationToken, double simplify = 0)
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        if (!double.IsFinite(simplify) || simplify is < 0 or > 10_000)
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "simplify est une tolérance en mètres entre 0 et 10 000. / simplify is a tolerance in metres from 0 to 10,000.");
+        if (await directory.GeometryAsync(level, code, simplify, cancellationToken) is not { } geometry)
+            return UnknownTerritory(level, code);
+        var feature = new JsonObject
+        {
+            ["type"] = "Feature",
+            ["geometry"] = JsonNode.Parse(geometry),
+            ["properties"] = new JsonObject { ["level"] = level, ["code"] = code, ["simplifiedMetres"] = simplify },
+        };
+        return Results.Text(feature.ToJsonString(), "application/geo+json; charset=utf-8");
+    }
+
+    private static async Task<Results<Ok<TerritoryHealthFigures>, ProblemHttpResult>> HealthAsync(string level, string code, string? condition,
+        PublishedFigures figures, CancellationToken cancellationToken)
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        if (await figures.HealthAsync(level, code, condition, cancellationToken) is not { } health)
+            return UnknownTerritory(level, code);
+        var states = PublicationStates.All.Select(s => new StateName(s.Id, s.Label.Fr, s.Label.En)).ToList();
+        return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Figures, states));
+    }
+
+    private static async Task<Ok<List<CatalogueIndicator>>> CatalogueAsync(IndicatorCatalogue catalogue, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await catalogue.ListAsync(cancellationToken));
+
+    private static ProblemHttpResult UnknownLevel(string level) => ApiProblems.Create(StatusCodes.Status400BadRequest,
+        $"Niveau inconnu « {level} » : commune, epci, departement ou region. / Unknown level '{level}': commune, epci, departement or region.");
+
+    private static ProblemHttpResult UnknownTerritory(string level, string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
+        $"Aucun territoire {level} {code} avec des données publiées. / No {level} {code} with published data.");
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Analytics.Jobs.Features;
+using Analytics.Jobs.Ingest;
+using Analytics.Models.Access;
+using Analytics.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Api.Tests.Territories;
+
+/// <summary>Territories and their published health figures over HTTP, on the demo world with its features built.</summary>
+public class TerritoriesApiTests(TerritoriesApiTests.DemoWorldApi api) : IClassFixture<TerritoriesApiTests.DemoWorldApi>
+{
+    /// <summary>The demo world loaded and its features built (no model trained).</summary>
+    public sealed class DemoWorldApi : ApiFactory
+    {
+        public override async Task InitializeAsync()
+        {
+            await base.InitializeAsync();
+            var ingest = Services.GetRequiredService<IngestService>();
+            foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
+                await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
+            await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
+        }
+    }
+
+    [Fact]
+    public async Task a_name_is_found_whatever_its_accents_case_and_hyphens()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, name) = await FirstAsync("SELECT code, name FROM geo.territory WHERE level = 'commune' AND name ~ '[éèêÉ]' AND name LIKE '%-%' ORDER BY code LIMIT 1");
+        var typed = RemoveAccents(name).ToUpperInvariant().Replace('-', ' ');
+
+        var found = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories?q={Uri.EscapeDataString(typed)}&level=commune");
+
+        Assert.Contains(found.EnumerateArray(), t => t.GetProperty("code").GetString() == code && t.GetProperty("name").GetString() == name);
+        var byCode = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories?q={code}");
+        Assert.Equal(code, byCode[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task a_commune_knows_its_epci_departement_and_region_and_the_epci_lists_it()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Planner);
+        var (code, _) = await FirstAsync("SELECT code, name FROM geo.territory WHERE level = 'commune' ORDER BY code LIMIT 1");
+
+        var commune = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{code}");
+        var ancestors = commune.GetProperty("ancestors").EnumerateArray().Select(a => a.GetProperty("level").GetString()).ToList();
+        Assert.Equal([Levels.Epci, Levels.Departement, Levels.Region], ancestors);
+
+        var epci = commune.GetProperty("ancestors")[0].GetProperty("code").GetString();
+        var parent = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/epci/{epci}");
+        Assert.Contains(parent.GetProperty("children").EnumerateArray(), c => c.GetProperty("code").GetString() == code);
+    }
+
+    [Fact]
+    public async Task a_boundary_is_geojson_in_degrees_and_simplifying_it_drops_vertices()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, _) = await FirstAsync("SELECT code, name FROM geo.territory WHERE level = 'departement' ORDER BY code LIMIT 1");
+
+        var full = await analyst.GetAsync($"/api/territories/departement/{code}/geometry");
+        Assert.Equal("application/geo+json", full.Content.Headers.ContentType?.MediaType);
+        var fullJson = await full.Content.ReadFromJsonAsync<JsonElement>();
+        var simplified = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/departement/{code}/geometry?simplify=500");
+
+        Assert.Equal("Feature", fullJson.GetProperty("type").GetString());
+        Assert.Equal("MultiPolygon", fullJson.GetProperty("geometry").GetProperty("type").GetString());
+        var (fullPoints, simplePoints) = (Points(fullJson), Points(simplified));
+        Assert.All(fullPoints, p => Assert.InRange(p.Lon, -180, 180));
+        Assert.All(fullPoints, p => Assert.InRange(p.Lat, -90, 90));
+        Assert.True(simplePoints.Count < fullPoints.Count, $"{simplePoints.Count} vertices after simplifying, {fullPoints.Count} before");
+    }
+
+    [Fact]
+    public async Task a_withheld_figure_has_no_value_only_its_named_state()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, _) = await FirstAsync("""
+            SELECT t.code, t.name FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+            WHERE h.level = 'commune' AND h.statistic = 'cases' AND h.state = 'suppressed' ORDER BY t.code LIMIT 1
+            """);
+
+        var health = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{code}/health");
+
+        var withheld = health.GetProperty("figures").EnumerateArray().Where(f => f.GetProperty("state").GetString() == "suppressed").ToList();
+        Assert.NotEmpty(withheld);
+        Assert.All(withheld, f => Assert.Equal(JsonValueKind.Null, f.GetProperty("value").ValueKind));
+        Assert.All(withheld, f => Assert.Equal(JsonValueKind.Null, f.GetProperty("low").ValueKind));
+        Assert.Contains(health.GetProperty("states").EnumerateArray(), s => s.GetProperty("id").GetString() == "suppressed" && s.GetProperty("fr").GetString() == "secret statistique");
+    }
+
+    [Fact]
+    public async Task no_count_of_1_to_10_is_served_at_any_level_and_no_published_total_has_a_single_withheld_part()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var territories = new List<(string Level, string Code, string? Parent)>();
+        await using (var command = api.Database.DataSource.CreateCommand(
+            "SELECT t.level, t.code, p.level || '/' || p.code FROM geo.territory t LEFT JOIN geo.territory p ON p.id = t.parent_id WHERE t.level IN ('commune', 'epci', 'departement', 'region')"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                territories.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+
+        var cases = new Dictionary<(string Territory, string Condition, string Period), double?>();
+        foreach (var (level, code, _) in territories)
+        {
+            var response = await analyst.GetAsync($"/api/territories/{level}/{code}/health");
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                continue;
+            foreach (var f in (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("figures").EnumerateArray().Where(f => f.GetProperty("statistic").GetString() == "cases"))
+                cases[($"{level}/{code}", f.GetProperty("condition").GetString()!, f.GetProperty("period").GetString()!)] =
+                    f.GetProperty("value").ValueKind == JsonValueKind.Number ? f.GetProperty("value").GetDouble() : null;
+        }
+
+        Assert.True(cases.Count > 1233 * 5, $"only {cases.Count} counts read");
+        Assert.True(cases.Values.Count(v => v is null) > 0, "the demo world withholds counts: none seen");
+        Assert.DoesNotContain(cases.Values, v => v is >= 1 and <= 10);
+        // A published total whose parts are all published but one would give that one away by subtraction.
+        var parentOf = territories.ToDictionary(t => $"{t.Level}/{t.Code}", t => t.Parent);
+        var singles = cases.Where(c => parentOf[c.Key.Territory] is not null)
+            .GroupBy(c => (Parent: parentOf[c.Key.Territory]!, c.Key.Condition, c.Key.Period))
+            .Where(g => cases.TryGetValue((g.Key.Parent, g.Key.Condition, g.Key.Period), out var total) && total is not null && g.Count(c => c.Value is null) == 1)
+            .Select(g => $"{g.Key.Parent} {g.Key.Condition} {g.Key.Period}")
+            .ToList();
+        Assert.True(singles.Count == 0, "published totals with one withheld part: " + string.Join(", ", singles.Take(5)));
+    }
+
+    [Fact]
+    public async Task the_catalogue_names_each_indicators_source_and_licence()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var catalogue = await analyst.GetFromJsonAsync<JsonElement>("/api/indicators");
+
+        Assert.True(catalogue.GetArrayLength() > 5);
+        Assert.All(catalogue.EnumerateArray(), i =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(i.GetProperty("licence").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(i.GetProperty("source").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(i.GetProperty("labelFr").GetString()));
+        });
+    }
+
+    [Theory]
+    [InlineData("/api/territories/canton/01001", HttpStatusCode.BadRequest)]
+    [InlineData("/api/territories/commune/00000", HttpStatusCode.NotFound)]
+    [InlineData("/api/territories/commune/00000/health", HttpStatusCode.NotFound)]
+    [InlineData("/api/territories?q=", HttpStatusCode.BadRequest)]
+    [InlineData("/api/territories/departement/22/geometry?simplify=-1", HttpStatusCode.BadRequest)]
+    public async Task bad_requests_are_named_problems(string url, HttpStatusCode status)
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var response = await analyst.GetAsync(url);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<(string Code, string Name)> FirstAsync(string sql)
+    {
+        await using var command = api.Database.DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"the demo world has no row for: {sql}");
+        return (reader.GetString(0), reader.GetString(1));
+    }
+
+    private static List<(double Lon, double Lat)> Points(JsonElement feature) =>
+        feature.GetProperty("geometry").GetProperty("coordinates").EnumerateArray()
+            .SelectMany(polygon => polygon.EnumerateArray()).SelectMany(ring => ring.EnumerateArray())
+            .Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToList();
+
+    private static string RemoveAccents(string text) =>
+        new(text.Normalize(System.Text.NormalizationForm.FormD).Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark).ToArray());
+}
