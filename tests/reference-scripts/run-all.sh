@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs every R reference script against the goldens of tests/Analytics.Models.Tests and stops at
+# the first one whose recomputed values differ from the stored ones. Not run in CI.
+# Usage: tests/reference-scripts/run-all.sh [path/to/tests/Analytics.Models.Tests]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+golden=${1:-$here/../Analytics.Models.Tests}
+for script in poisson_exact_intervals.R british_doctors_glm.R down_syndrome_standardisation.R \
+              scotland_lip_cancer.R nc_sids_spdep.R fairlearn_user_guide.R cumulative_index.R; do
+  [ -f "$here/$script" ] || continue
+  printf '== %s\n' "$script"
+  Rscript "$here/$script" "$golden" | tail -n 1
+done
+echo "all reference scripts agree with the goldens"
