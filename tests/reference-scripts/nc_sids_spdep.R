@@ -54,8 +54,8 @@ check("moran_rate74_B i", mb$estimate[1], e$moran_rate74_B$i, 1e-12)
 check("moran_rate74_B variance_randomisation", mb$estimate[3], e$moran_rate74_B$variance_randomisation, 1e-14)
 
 set.seed(1) # the statistic does not depend on the permutations
-check("ebimoran_B", EBImoran.mc(d$sid74, d$bir74, B, nsim = 99)$statistic, e$ebimoran_B, 1e-12)
-check("ebimoran_W", EBImoran.mc(d$sid74, d$bir74, W, nsim = 99)$statistic, e$ebimoran_W, 1e-12)
+check("ebimoran_B", suppressMessages(EBImoran.mc(d$sid74, d$bir74, B, nsim = 99))$statistic, e$ebimoran_B, 1e-12)
+check("ebimoran_W", suppressMessages(EBImoran.mc(d$sid74, d$bir74, W, nsim = 99))$statistic, e$ebimoran_W, 1e-12)
 
 eb <- EBest(d$sid74, d$bir74)
 check("ebest_estmm", eb$estmm, e$ebest_estmm, 1e-14)

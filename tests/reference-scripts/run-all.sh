@@ -9,6 +9,8 @@ for script in poisson_exact_intervals.R british_doctors_glm.R down_syndrome_stan
               scotland_lip_cancer.R nc_sids_spdep.R fairlearn_user_guide.R cumulative_index.R; do
   [ -f "$here/$script" ] || continue
   printf '== %s\n' "$script"
-  Rscript "$here/$script" "$golden" | tail -n 1
+  # Keep the whole output when a script fails, its last line otherwise.
+  if ! out=$(Rscript "$here/$script" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
+  printf '%s\n' "$out" | tail -n 1
 done
 echo "all reference scripts agree with the goldens"
