@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every R reference script against the goldens of tests/Analytics.Models.Tests and stops at
+# Runs every R reference script and the Python cross-checks against the goldens of tests/Analytics.Models.Tests and stops at
 # the first one whose recomputed values differ from the stored ones. Not run in CI.
 # Usage: tests/reference-scripts/run-all.sh [path/to/tests/Analytics.Models.Tests]
 set -eu
@@ -13,4 +13,9 @@ for script in poisson_exact_intervals.R british_doctors_glm.R down_syndrome_stan
   if ! out=$(Rscript "$here/$script" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
   printf '%s\n' "$out" | tail -n 1
 done
+# The Python cross-checks the goldens cite (SciPy, statsmodels from Debian: the system interpreter).
+python=${PYTHON:-/usr/bin/python3}
+printf '== python_crosschecks.py (%s)\n' "$python"
+if ! out=$("$python" "$here/python_crosschecks.py" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
+printf '%s\n' "$out" | tail -n 1
 echo "all reference scripts agree with the goldens"
