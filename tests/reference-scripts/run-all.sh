@@ -6,8 +6,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 golden=${1:-$here/../Analytics.Models.Tests}
 for script in poisson_exact_intervals.R british_doctors_glm.R down_syndrome_standardisation.R \
-              scotland_lip_cancer.R nc_sids_spdep.R fairlearn_user_guide.R cumulative_index.R; do
-  [ -f "$here/$script" ] || continue
+              scotland_lip_cancer.R nc_sids_spdep.R fairlearn_user_guide.R cumulative_index.R \
+              values_in_tests.R; do
   printf '== %s\n' "$script"
   # Keep the whole output when a script fails, its last line otherwise.
   if ! out=$(Rscript "$here/$script" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
