@@ -8,13 +8,29 @@
 #             The golden's scan came from a brute-force Python script; the same definition is
 #             written again below in R.
 # Data: the districts stored in the golden (observed, expected, population, centroids, GeoBUGS adjacency).
-# Run: Rscript scotland_lip_cancer.R [path/to/tests/Analytics.Models.Tests]
+#       With a second argument, the path of geodaData's scotlips.geojson (spatialanalysis/geodaData,
+#       data-raw/, CC0), the golden's observed counts, AFF, population and centroids are first
+#       checked against that file (centroid: area-weighted, of the polygon rings, in metres).
+# Run: Rscript scotland_lip_cancer.R [path/to/tests/Analytics.Models.Tests [path/to/scotlips.geojson]]
 source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(), value = TRUE))), "compare.R"))
 suppressPackageStartupMessages({ library(MASS); library(spdep) })
 versions("MASS", "spdep")
 g <- read_golden("Epidemiology/Golden/scotland_lip_cancer.json")
 d <- g$districts
 e <- g$expected
+
+geojson <- commandArgs(trailingOnly = TRUE)[2]
+if (!is.na(geojson)) {
+  suppressPackageStartupMessages(library(sf))
+  map <- st_read(geojson, quiet = TRUE)
+  map <- map[order(map$DISTRICT), ]
+  st_crs(map) <- 27700 # the file has no CRS member; its coordinates are British National Grid metres
+  check("geojson CANCER == observed", map$CANCER, d$observed, 0)
+  check("geojson AFF == aff_pct", map$AFF, d$aff_pct, 0)
+  check("geojson POP == population", map$POP, d$population, 0)
+  centroids <- st_coordinates(st_centroid(st_geometry(map)))
+  check("geojson centroids (rounded to the metre)", round(centroids), cbind(d$x, d$y), 0)
+}
 
 # Exact SIR limits: Garwood limits of O divided by E.
 for (k in names(e$sir_exact$by_district)) {
