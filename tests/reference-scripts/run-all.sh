@@ -13,9 +13,11 @@ for script in poisson_exact_intervals.R british_doctors_glm.R down_syndrome_stan
   if ! out=$(Rscript "$here/$script" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
   printf '%s\n' "$out" | tail -n 1
 done
-# The Python cross-checks the goldens cite (SciPy, statsmodels from Debian: the system interpreter).
+# The Python checks (SciPy, statsmodels, libpysal from Debian: the system interpreter).
 python=${PYTHON:-/usr/bin/python3}
-printf '== python_crosschecks.py (%s)\n' "$python"
-if ! out=$("$python" "$here/python_crosschecks.py" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
-printf '%s\n' "$out" | tail -n 1
+for script in python_crosschecks.py nc_sids_libpysal.py; do
+  printf '== %s (%s)\n' "$script" "$python"
+  if ! out=$("$python" "$here/$script" "$golden" 2>&1); then printf '%s\n' "$out"; exit 1; fi
+  printf '%s\n' "$out" | tail -n 1
+done
 echo "all reference scripts agree with the goldens"
