@@ -38,6 +38,8 @@ public static class TerritoriesApi
             .WithSummary("Contour en GeoJSON (EPSG:4326), simplifié sur demande (simplify, en mètres) / Boundary as GeoJSON, simplified on request (simplify, metres).");
         territories.MapGet("/{level}/{code}/health", HealthAsync).WithName("GetTerritoryHealth")
             .WithSummary("Indicateurs de santé publiés du territoire, avec intervalles et état de publication / Published health figures with intervals and publication state.");
+        territories.MapGet("/{level}/{code}/compare", CompareAsync).WithName("CompareTerritory")
+            .WithSummary("Un indicateur du territoire à côté de ses territoires parents, intervalles et écart significatif / One figure beside the territory's ancestors, with intervals and a significance flag.");
         app.MapGet("/api/indicators", CatalogueAsync).WithTags("Territories").WithName("ListIndicators").AllowRoles(Readers)
             .WithSummary("Catalogue des indicateurs : libellés, unité, méthode, source, licence / The indicator catalogue.");
         return app;
@@ -86,6 +88,23 @@ public static class TerritoriesApi
             return UnknownTerritory(level, code);
         var states = PublicationStates.All.Select(s => new StateName(s.Id, s.Label.Fr, s.Label.En)).ToList();
         return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Figures, states));
+    }
+
+    /// <summary>Statistics a comparison can be made on: the rates and ratios, never a count.</summary>
+    private static readonly string[] ComparableStatistics = ["crude_rate", "standardised_rate", "sir", "smoothed_rr"];
+
+    private static async Task<Results<Ok<List<ComparedFigure>>, ProblemHttpResult>> CompareAsync(string level, string code, string? condition, PublishedFigures figures,
+        CancellationToken cancellationToken, string statistic = "standardised_rate")
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        if (string.IsNullOrWhiteSpace(condition))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "Indiquez la pathologie (condition, code du catalogue). / Name the condition (condition, a catalogue code).");
+        if (!ComparableStatistics.Contains(statistic))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest,
+                $"statistic est l'un de {string.Join(", ", ComparableStatistics)}. / statistic is one of {string.Join(", ", ComparableStatistics)}.");
+        var rows = await figures.CompareAsync(level, code, condition, statistic, cancellationToken);
+        return rows.Count > 0 ? TypedResults.Ok(rows) : UnknownTerritory(level, code);
     }
 
     private static async Task<Ok<List<CatalogueIndicator>>> CatalogueAsync(IndicatorCatalogue catalogue, CancellationToken cancellationToken) =>

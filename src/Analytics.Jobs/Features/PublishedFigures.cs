@@ -1,3 +1,4 @@
+using Analytics.Jobs.Database;
 using Analytics.Models.Secrecy;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,6 +10,14 @@ namespace Analytics.Jobs.Features;
 /// nothing but its state when withheld or missing — the state always named.
 /// </summary>
 public sealed record HealthFigure(string Condition, string Period, string Statistic, double? Value, double? Low, double? High, PublicationState State, string Method);
+
+/// <summary>
+/// One figure of a territory (depth 0) or of one of its ancestors (depth 1 = its parent…), for a
+/// period. <c>DiffersFromTerritory</c>, for an ancestor: true when both figures are published and
+/// their 95% intervals do not overlap; null when either is withheld or has no interval.
+/// </summary>
+public sealed record ComparedFigure(int Depth, string Level, string Code, string Name, string Period, double? Value, double? Low, double? High,
+    PublicationState State, bool? DiffersFromTerritory);
 
 /// <summary>The health figures of one territory from one health batch.</summary>
 public sealed record TerritoryHealth(long HealthBatchId, IReadOnlyList<HealthFigure> Figures);
@@ -48,4 +57,32 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
         }
         return batch is { } id ? new TerritoryHealth(id, figures) : null;
     }
+
+    /// <summary>
+    /// One statistic of one condition for the territory and each of its ancestors, period by period,
+    /// each ancestor flagged when its interval and the territory's do not overlap (a conservative
+    /// test of a difference at 5%). Empty when the territory or the figure is unknown.
+    /// </summary>
+    public async Task<List<ComparedFigure>> CompareAsync(string level, string code, string condition, string statistic, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/territory_comparison.sql"));
+        command.Parameters.Add(new() { Value = level });
+        command.Parameters.Add(new() { Value = code });
+        command.Parameters.Add(new() { Value = condition });
+        command.Parameters.Add(new() { Value = statistic });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<ComparedFigure>();
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new ComparedFigure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                PublicationStates.Parse(reader.GetString(8)), null));
+        return rows.GroupBy(r => r.Period).SelectMany(period =>
+        {
+            var own = period.FirstOrDefault(r => r.Depth == 0);
+            return period.Select(r => r.Depth == 0 ? r : r with { DiffersFromTerritory = Differ(own, r) });
+        }).ToList();
+    }
+
+    private static bool? Differ(ComparedFigure? territory, ComparedFigure ancestor) =>
+        territory is { Low: { } lo, High: { } hi } && ancestor is { Low: { } alo, High: { } ahi } ? hi < alo || ahi < lo : null;
 }

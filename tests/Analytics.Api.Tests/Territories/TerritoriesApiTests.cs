@@ -127,6 +127,38 @@ public class TerritoriesApiTests(TerritoriesApiTests.DemoWorldApi api) : IClassF
     }
 
     [Fact]
+    public async Task a_commune_is_set_beside_its_ancestors_and_flagged_only_where_the_intervals_part()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, condition) = await FirstAsync("""
+            SELECT t.code, h.condition_code FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+            WHERE h.level = 'commune' AND h.statistic = 'sir' AND h.state = 'value' AND h.ci_low > 1.5 ORDER BY h.ci_low DESC, t.code LIMIT 1
+            """);
+
+        var rows = (await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{code}/compare?condition={condition}&statistic=sir")).EnumerateArray().ToList();
+
+        foreach (var period in rows.GroupBy(r => r.GetProperty("period").GetString()))
+        {
+            Assert.Equal([0, 1, 2, 3], period.Select(r => r.GetProperty("depth").GetInt32()));
+            var own = period.First();
+            foreach (var ancestor in period.Skip(1))
+            {
+                var differs = ancestor.GetProperty("differsFromTerritory");
+                if (own.GetProperty("state").GetString() == "suppressed" || ancestor.GetProperty("state").GetString() == "suppressed")
+                {
+                    Assert.Equal(JsonValueKind.Null, differs.ValueKind);
+                    continue;
+                }
+                var apart = own.GetProperty("high").GetDouble() < ancestor.GetProperty("low").GetDouble() || ancestor.GetProperty("high").GetDouble() < own.GetProperty("low").GetDouble();
+                Assert.Equal(apart, differs.GetBoolean());
+            }
+        }
+        // A commune whose SIR is surely above 1.5 stands apart from its region (SIR near 1, narrow interval).
+        Assert.Contains(rows, r => r.GetProperty("depth").GetInt32() == 3 && r.GetProperty("differsFromTerritory").ValueKind == JsonValueKind.True);
+        Assert.Equal(HttpStatusCode.BadRequest, (await analyst.GetAsync($"/api/territories/commune/{code}/compare?condition={condition}&statistic=cases")).StatusCode);
+    }
+
+    [Fact]
     public async Task the_catalogue_names_each_indicators_source_and_licence()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);
