@@ -24,6 +24,7 @@ app.MapReviewsApi();
 app.MapAdminApi();
 app.MapAuditApi();
 app.MapTerritoriesApi();
+app.MapTilesApi();
 app.MapWebAppApi();
 
 app.Run();

@@ -19,6 +19,7 @@ public static class PlatformSetup
         builder.Services.AddOptions<Ingest.UploadOptions>().Bind(builder.Configuration.GetSection(Ingest.UploadOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         // RFC 9457 problem responses for every error, including the framework's own 401/403/404.
+        builder.Services.AddSingleton<Territories.TilesApi.TileCache>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<KnownErrorHandler>();
         // A body or parameter that cannot be read answers 400 naming the parameter, in every environment (not an empty 400).

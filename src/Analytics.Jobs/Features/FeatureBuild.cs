@@ -68,6 +68,13 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             var withheld = await new CustomZonings(dataSource).RollUpAsync(healthBatch, cancellationToken: cancellationToken);
             Say($"custom zonings: figures rolled up onto the accepted zones, {withheld:N0} zone counts withheld for secrecy");
         }
+        var shapes = await new TerritoryTiles(dataSource).BuildAsync(cancellationToken);
+        Say($"map tiles: {shapes:N0} boundaries simplified for zooms 5, 8 and 11");
+        await using (var stamp = dataSource.CreateCommand("INSERT INTO features.build (finished_at) VALUES ($1)"))
+        {
+            stamp.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            await stamp.ExecuteNonQueryAsync(cancellationToken);
+        }
         return lines;
     }
 

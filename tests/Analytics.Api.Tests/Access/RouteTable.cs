@@ -37,6 +37,7 @@ internal static partial class RouteTable
             m.Groups[2].Value switch
             {
                 var c when c.Contains("long", StringComparison.Ordinal) => "999999",
+                var c when c.Contains("int", StringComparison.Ordinal) => "0",
                 var c when c.Contains("guid", StringComparison.Ordinal) => Guid.Empty.ToString(),
                 _ => "matrix-probe",
             });

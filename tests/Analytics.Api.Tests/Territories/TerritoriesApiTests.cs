@@ -9,22 +9,29 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Api.Tests.Territories;
 
-/// <summary>Territories and their published health figures over HTTP, on the demo world with its features built.</summary>
-public class TerritoriesApiTests(TerritoriesApiTests.DemoWorldApi api) : IClassFixture<TerritoriesApiTests.DemoWorldApi>
+/// <summary>The demo world loaded and its features built (no model trained), shared by the territory and tile tests.</summary>
+public sealed class DemoWorldApi : ApiFactory
 {
-    /// <summary>The demo world loaded and its features built (no model trained).</summary>
-    public sealed class DemoWorldApi : ApiFactory
+    public override async Task InitializeAsync()
     {
-        public override async Task InitializeAsync()
-        {
-            await base.InitializeAsync();
-            var ingest = Services.GetRequiredService<IngestService>();
-            foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
-                await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
-            await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
-        }
+        await base.InitializeAsync();
+        var ingest = Services.GetRequiredService<IngestService>();
+        foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
+            await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
+        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
     }
+}
 
+[CollectionDefinition(Name)]
+public sealed class DemoWorldCollection : ICollectionFixture<DemoWorldApi>
+{
+    public const string Name = "demo world with its features built";
+}
+
+/// <summary>Territories and their published health figures over HTTP, on the demo world with its features built.</summary>
+[Collection(DemoWorldCollection.Name)]
+public class TerritoriesApiTests(DemoWorldApi api)
+{
     [Fact]
     public async Task a_name_is_found_whatever_its_accents_case_and_hyphens()
     {

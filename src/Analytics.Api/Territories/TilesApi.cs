@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Analytics.Api.Access;
+using Analytics.Api.Platform;
+using Analytics.Jobs.Features;
+using Analytics.Jobs.Ingest;
+using Analytics.Models.Access;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Analytics.Api.Territories;
+
+/// <summary>
+/// Vector tiles of the territories for the map, with a published health figure and its state as
+/// attributes, and their TileJSON. A tile is made once per data version (the latest load and
+/// features build) and kept in a bounded server-side cache; its ETag names that version, so a
+/// browser revalidates cheaply and a new load or build is seen at once.
+/// </summary>
+public static class TilesApi
+{
+    /// <summary>Levels drawn as tiles.</summary>
+    private static readonly string[] TileLevels = [Levels.Commune, Levels.Epci, Levels.Departement, Levels.Region];
+
+    private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
+
+    /// <summary>The server-side tile cache: at most 256 MiB of tiles, each weighed by its size.</summary>
+    public sealed class TileCache() : MemoryCache(new MemoryCacheOptions { SizeLimit = 256L << 20 });
+
+    public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
+    {
+        var tiles = app.MapGroup("/tiles").WithTags("Territories").AllowRoles(Readers);
+        tiles.MapGet("/{level}/{z:int}/{x:int}/{y:int}.mvt", TileAsync).WithName("GetTerritoryTile")
+            .WithSummary("Tuile vectorielle des territoires, avec un indicateur publié et son état (condition, statistic, period) / Vector tile of the territories with a published figure and its state.");
+        tiles.MapGet("/{level}.json", TileJsonAsync).WithName("GetTileJson")
+            .WithSummary("Document TileJSON 3.0 du niveau / TileJSON 3.0 document of a level.");
+        return app;
+    }
+
+    private static async Task<IResult> TileAsync(string level, int z, int x, int y, string? condition, string? statistic, string? period, HttpContext context,
+        TerritoryTiles tiles, TileCache cache, CancellationToken cancellationToken)
+    {
+        if (!TileLevels.Contains(level))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
+        if (z is < 0 or > TerritoryTiles.MaxZoom || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
+            return ApiProblems.Create(StatusCodes.Status400BadRequest,
+                $"Tuile hors de la grille : z de 0 à {TerritoryTiles.MaxZoom}, x et y de 0 à 2^z − 1. / Tile outside the grid: z from 0 to {TerritoryTiles.MaxZoom}, x and y from 0 to 2^z − 1.");
+        var figure = (condition, statistic, period) switch
+        {
+            (null, null, null) => null,
+            ({ } c, { } s, { } p) => new TileFigure(c, s, p),
+            _ => (TileFigure?)new TileFigure("", "", ""),
+        };
+        if (figure is { Condition: "" })
+            return ApiProblems.Create(StatusCodes.Status400BadRequest,
+                "Pour un indicateur, donnez condition, statistic et period ensemble. / For a figure, give condition, statistic and period together.");
+
+        var version = await tiles.DataVersionAsync(cancellationToken);
+        var key = $"{level}/{z}/{x}/{y}?{figure?.Condition}&{figure?.Statistic}&{figure?.Period}";
+        var etag = $"\"{version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16]}\"";
+        // Authenticated content: kept by the browser only, and revalidated each time (the ETag makes that cheap).
+        context.Response.Headers.CacheControl = "private, no-cache";
+        context.Response.Headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch.Contains(etag))
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        var bytes = await cache.GetOrCreateAsync($"{version}|{key}", async entry =>
+        {
+            var tile = await tiles.TileAsync(level, z, x, y, figure, cancellationToken);
+            entry.Size = Math.Max(tile.Length, 1);
+            return tile;
+        }) ?? [];
+        return bytes.Length == 0 ? Results.NoContent() : Results.Bytes(bytes, "application/vnd.mapbox-vector-tile");
+    }
+
+    private static async Task<IResult> TileJsonAsync(string level, HttpContext context, TerritoryTiles tiles, CancellationToken cancellationToken)
+    {
+        if (!TileLevels.Contains(level))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
+        if (await tiles.BoundsAsync(level, cancellationToken) is not { } bounds)
+            return ApiProblems.Create(StatusCodes.Status404NotFound, $"Aucun territoire {level} chargé et construit. / No {level} loaded and built.");
+        var origin = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+        var document = new JsonObject
+        {
+            ["tilejson"] = "3.0.0",
+            ["name"] = $"territories ({level})",
+            ["tiles"] = new JsonArray($"{origin}/tiles/{level}/{{z}}/{{x}}/{{y}}.mvt"),
+            ["minzoom"] = 0,
+            ["maxzoom"] = TerritoryTiles.MaxZoom,
+            ["bounds"] = new JsonArray(bounds.Select(b => (JsonNode?)Math.Round(b, 6)).ToArray()),
+            ["vector_layers"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "territories",
+                ["fields"] = new JsonObject { ["code"] = "String", ["name"] = "String", ["value"] = "Number", ["state"] = "String" },
+            }),
+        };
+        return Results.Text(document.ToJsonString(), "application/json; charset=utf-8");
+    }
+}

@@ -1,0 +1,16 @@
+-- One vector tile ($2 zoom, $3 x, $4 y) of the territories of level $1 from the geometries of zoom band $5, with a
+-- published health figure as attributes when one is asked for ($6 condition, $7 statistic, $8 period): its value
+-- (none when withheld) and its state, always named ("missing" for a territory without the figure).
+WITH bounds AS (SELECT ST_TileEnvelope($2, $3, $4) AS envelope),
+figures AS (
+    SELECT h.territory_id, h.value, h.state FROM features.health_indicator h
+    WHERE $6::text IS NOT NULL AND h.health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator)
+      AND h.condition_code = $6 AND h.statistic = $7 AND h.period = $8),
+shapes AS (
+    SELECT t.code, t.name, f.value, CASE WHEN $6::text IS NULL THEN NULL ELSE coalesce(f.state, 'missing') END AS state,
+           ST_AsMVTGeom(g.geom, b.envelope, 4096, 64, true) AS geom
+    FROM geo.territory_tile_geometry g CROSS JOIN bounds b
+    JOIN geo.territory t ON t.id = g.territory_id
+    LEFT JOIN figures f ON f.territory_id = g.territory_id
+    WHERE g.level = $1 AND g.zoom = $5 AND g.geom && b.envelope)
+SELECT ST_AsMVT(shapes, 'territories', 4096, 'geom') FROM shapes WHERE geom IS NOT NULL

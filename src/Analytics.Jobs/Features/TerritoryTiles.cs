@@ -1,0 +1,72 @@
+using Analytics.Jobs.Database;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Analytics.Jobs.Features;
+
+/// <summary>Which published figure a tile carries as attributes.</summary>
+public sealed record TileFigure(string Condition, string Statistic, string Period);
+
+/// <summary>
+/// Vector tiles (Mapbox Vector Tile, <c>ST_AsMVT</c>) of the territories of one level, from
+/// boundaries simplified per zoom band at build time (<c>geo.territory_tile_geometry</c>), with a
+/// published health figure and its state as attributes — figures after secrecy, so a withheld
+/// value is absent and its state says why.
+/// </summary>
+public sealed class TerritoryTiles(NpgsqlDataSource dataSource)
+{
+    public const int MaxZoom = 14;
+
+    /// <summary>Rebuilds the simplified boundaries and stamps the build; called by the features build.</summary>
+    public async Task<long> BuildAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var rebuild = new NpgsqlCommand(StageSql.Load("Features/Sql/tile_geometries.sql"), connection, transaction) { CommandTimeout = 0 })
+            await rebuild.ExecuteNonQueryAsync(cancellationToken);
+        long rows;
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM geo.territory_tile_geometry", connection, transaction))
+            rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>What a cached tile was made from: the latest loaded batch and the latest features build. A new load or build changes it.</summary>
+    public async Task<string> DataVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT (SELECT coalesce(max(id), 0) FROM ingest.batch)::text || '.' || (SELECT coalesce(max(id), 0) FROM features.build)::text");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The tile's bytes (empty when no territory crosses it).</summary>
+    public async Task<byte[]> TileAsync(string level, int zoom, int x, int y, TileFigure? figure, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/territory_tile.sql"));
+        command.Parameters.Add(new() { Value = level });
+        command.Parameters.Add(new() { Value = zoom });
+        command.Parameters.Add(new() { Value = x });
+        command.Parameters.Add(new() { Value = y });
+        command.Parameters.Add(new() { Value = (short)Band(zoom) });
+        command.Parameters.Add(new() { Value = (object?)figure?.Condition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)figure?.Statistic ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)figure?.Period ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[] ?? [];
+    }
+
+    /// <summary>The extent of a level's territories in degrees (west, south, east, north); null when none is loaded.</summary>
+    public async Task<double[]?> BoundsAsync(string level, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
+                SELECT ST_Extent(ST_Transform(geom, 4326)) AS e FROM geo.territory_tile_geometry WHERE level = $1 AND zoom = 5) x
+            WHERE e IS NOT NULL
+            """);
+        command.Parameters.Add(new() { Value = level });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? [reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)] : null;
+    }
+
+    /// <summary>The zoom band whose simplified boundaries serve <paramref name="zoom"/>.</summary>
+    public static int Band(int zoom) => zoom <= 6 ? 5 : zoom <= 9 ? 8 : 11;
+}
