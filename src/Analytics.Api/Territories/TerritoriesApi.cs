@@ -38,6 +38,8 @@ public static class TerritoriesApi
             .WithSummary("Contour en GeoJSON (EPSG:4326), simplifié sur demande (simplify, en mètres) / Boundary as GeoJSON, simplified on request (simplify, metres).");
         territories.MapGet("/{level}/{code}/health", HealthAsync).WithName("GetTerritoryHealth")
             .WithSummary("Indicateurs de santé publiés du territoire, avec intervalles et état de publication / Published health figures with intervals and publication state.");
+        territories.MapGet("/{level}/{code}/profile", ProfileAsync).WithName("GetTerritoryProfile")
+            .WithSummary("Expositions (avec couverture), grappes locales LISA / Gi*, grappes du balayage spatial, indice cumulé et son intervalle de rang / Exposures, local clusters, scan clusters and cumulative index.");
         territories.MapGet("/{level}/{code}/compare", CompareAsync).WithName("CompareTerritory")
             .WithSummary("Un indicateur du territoire à côté de ses territoires parents, intervalles et écart significatif / One figure beside the territory's ancestors, with intervals and a significance flag.");
         app.MapGet("/api/indicators", CatalogueAsync).WithTags("Territories").WithName("ListIndicators").AllowRoles(Readers)
@@ -88,6 +90,16 @@ public static class TerritoriesApi
             return UnknownTerritory(level, code);
         var states = PublicationStates.All.Select(s => new StateName(s.Id, s.Label.Fr, s.Label.En)).ToList();
         return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Figures, states));
+    }
+
+    private static async Task<Results<Ok<TerritoryProfile>, ProblemHttpResult>> ProfileAsync(string level, string code, TerritoryDirectory directory, PublishedFigures figures,
+        CancellationToken cancellationToken)
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        if (await directory.FindAsync(level, code, cancellationToken) is null)
+            return UnknownTerritory(level, code);
+        return TypedResults.Ok(await figures.ProfileAsync(level, code, cancellationToken));
     }
 
     /// <summary>Statistics a comparison can be made on: the rates and ratios, never a count.</summary>

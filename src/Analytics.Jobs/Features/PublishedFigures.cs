@@ -19,6 +19,21 @@ public sealed record HealthFigure(string Condition, string Period, string Statis
 public sealed record ComparedFigure(int Depth, string Level, string Code, string Name, string Period, double? Value, double? Low, double? High,
     PublicationState State, bool? DiffersFromTerritory);
 
+/// <summary>An exposure of a territory: the layer's value brought onto it, and how (area or population weights with the share covered, or stations with the nearest one's distance).</summary>
+public sealed record Exposure(string Indicator, string Period, string Method, double Value, double? CoverageOrDistance);
+
+/// <summary>A local cluster category (LISA or Getis-Ord Gi* on the smoothed relative risk); withheld, with its state, where the territory's count is.</summary>
+public sealed record LocalCluster(string Condition, string Method, string Period, string? Category, double? PValue, PublicationState State);
+
+/// <summary>A spatial scan cluster the territory belongs to; its relative risk withheld when the cluster's counts are.</summary>
+public sealed record ScanMembership(string Condition, int Rank, string Periods, double? RelativeRisk, double? PValue, PublicationState State);
+
+/// <summary>The territory's cumulative index: score, percentile and its rank interval over the four aggregations.</summary>
+public sealed record IndexScore(double? Score, double? Percentile, string? RankInterval, PublicationState State);
+
+/// <summary>What the features stage publishes about a territory beside its health figures.</summary>
+public sealed record TerritoryProfile(IReadOnlyList<Exposure> Exposures, IReadOnlyList<LocalCluster> Clusters, IReadOnlyList<ScanMembership> ScanClusters, IndexScore? CumulativeIndex);
+
 /// <summary>The health figures of one territory from one health batch.</summary>
 public sealed record TerritoryHealth(long HealthBatchId, IReadOnlyList<HealthFigure> Figures);
 
@@ -85,4 +100,39 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
 
     private static bool? Differ(ComparedFigure? territory, ComparedFigure ancestor) =>
         territory is { Low: { } lo, High: { } hi } && ancestor is { Low: { } alo, High: { } ahi } ? hi < alo || ahi < lo : null;
+
+    /// <summary>Exposures, local clusters, scan clusters and cumulative index of a territory (empty lists when none).</summary>
+    public async Task<TerritoryProfile> ProfileAsync(string level, string code, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/territory_profile.sql"));
+        command.Parameters.Add(new() { Value = level });
+        command.Parameters.Add(new() { Value = code });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var (exposures, clusters, scans) = (new List<Exposure>(), new List<LocalCluster>(), new List<ScanMembership>());
+        IndexScore? index = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            double? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            var state = PublicationStates.Parse(reader.GetString(6));
+            var name = reader.GetString(1);
+            switch (reader.GetString(0))
+            {
+                case "exposure":
+                    exposures.Add(new Exposure(name, reader.GetString(2), reader.GetString(5), reader.GetDouble(3), Number(4)));
+                    break;
+                case "cluster":
+                    clusters.Add(new LocalCluster(name[..name.IndexOf(':')], name[(name.IndexOf(':') + 1)..], reader.GetString(2), Text(5), Number(3), state));
+                    break;
+                case "scan":
+                    scans.Add(new ScanMembership(name[..name.LastIndexOf(':')], int.Parse(name[(name.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture),
+                        reader.GetString(2), Number(3), Number(4), state));
+                    break;
+                default:
+                    index = new IndexScore(Number(3), Number(4), Text(5), state);
+                    break;
+            }
+        }
+        return new TerritoryProfile(exposures, clusters, scans, index);
+    }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Api.Tests.Territories;
 
-/// <summary>The demo world loaded and its features built (no model trained), shared by the territory and tile tests.</summary>
+/// <summary>The demo world loaded and its features built with the cumulative index (no model trained), shared by the territory and tile tests.</summary>
 public sealed class DemoWorldApi : ApiFactory
 {
     public override async Task InitializeAsync()
@@ -18,7 +18,8 @@ public sealed class DemoWorldApi : ApiFactory
         var ingest = Services.GetRequiredService<IngestService>();
         foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
             await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
-        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync();
+        var index = CumulativeIndexBuild.ReadDefinition(File.ReadAllText(RepositoryFiles.PathOf("data/catalog/cumulative_index.json")), "cumulative_index.json");
+        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync(index: index);
     }
 }
 
@@ -163,6 +164,42 @@ public class TerritoriesApiTests(DemoWorldApi api)
         // A commune whose SIR is surely above 1.5 stands apart from its region (SIR near 1, narrow interval).
         Assert.Contains(rows, r => r.GetProperty("depth").GetInt32() == 3 && r.GetProperty("differsFromTerritory").ValueKind == JsonValueKind.True);
         Assert.Equal(HttpStatusCode.BadRequest, (await analyst.GetAsync($"/api/territories/commune/{code}/compare?condition={condition}&statistic=cases")).StatusCode);
+    }
+
+    [Fact]
+    public async Task a_commune_profile_holds_its_exposures_clusters_scan_memberships_and_index_under_secrecy()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (scored, _) = await FirstAsync("""
+            SELECT t.code, t.name FROM features.cumulative_index i JOIN geo.territory t ON t.id = i.territory_id
+            WHERE i.score IS NOT NULL ORDER BY t.code LIMIT 1
+            """);
+        var (clustered, _) = await FirstAsync("""
+            SELECT t.code, t.name FROM features.scan_cluster s JOIN geo.territory t ON t.id = ANY (s.territory_ids)
+            WHERE s.state = 'value' ORDER BY t.code LIMIT 1
+            """);
+        var (hidden, _) = await FirstAsync("""
+            SELECT t.code, t.name FROM features.territory_cluster c JOIN geo.territory t ON t.id = c.territory_id
+            WHERE c.state = 'suppressed' ORDER BY t.code LIMIT 1
+            """);
+
+        var profile = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{scored}/profile");
+        Assert.NotEmpty(profile.GetProperty("exposures").EnumerateArray());
+        Assert.All(profile.GetProperty("exposures").EnumerateArray().Where(e => e.GetProperty("method").GetString() == "area"),
+            e => Assert.InRange(e.GetProperty("coverageOrDistance").GetDouble(), 0, 1.000001));
+        var index = profile.GetProperty("cumulativeIndex");
+        var ranks = index.GetProperty("rankInterval").GetString()!.Split('–').Select(int.Parse).ToArray();
+        Assert.True(ranks[0] <= ranks[1], $"rank interval {ranks[0]}–{ranks[1]}");
+
+        var inCluster = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{clustered}/profile");
+        var scan = inCluster.GetProperty("scanClusters").EnumerateArray().First(c => c.GetProperty("state").GetString() == "value");
+        Assert.True(scan.GetProperty("relativeRisk").GetDouble() > 0);
+        Assert.InRange(scan.GetProperty("pValue").GetDouble(), 0, 1);
+
+        var withheld = await analyst.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{hidden}/profile");
+        Assert.Contains(withheld.GetProperty("clusters").EnumerateArray(), c => c.GetProperty("state").GetString() == "suppressed"
+            && c.GetProperty("category").ValueKind == JsonValueKind.Null && c.GetProperty("pValue").ValueKind == JsonValueKind.Null);
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync("/api/territories/commune/00000/profile")).StatusCode);
     }
 
     [Fact]
