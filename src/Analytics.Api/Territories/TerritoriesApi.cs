@@ -1,9 +1,14 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using Analytics.Api.Access;
 using Analytics.Api.Platform;
+using Analytics.Jobs.AuditTrail;
+using Analytics.Jobs.Exports;
 using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Models.Access;
+using Analytics.Models.AuditTrail;
 using Analytics.Models.Secrecy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,8 +22,8 @@ namespace Analytics.Api.Territories;
 /// </summary>
 public static class TerritoriesApi
 {
-    public sealed record TerritoryHealthFigures(string Level, string Code, long HealthBatchId, IReadOnlyList<HealthFigure> Figures,
-        IReadOnlyList<StateName> States);
+    public sealed record TerritoryHealthFigures(string Level, string Code, long HealthBatchId, string? Source, string? Licence, DateTimeOffset LoadedAt,
+        IReadOnlyList<HealthFigure> Figures, IReadOnlyList<StateName> States);
     public sealed record StateName(string Id, string Fr, string En);
 
     /// <summary>Levels a territory can be looked up at.</summary>
@@ -38,6 +43,8 @@ public static class TerritoriesApi
             .WithSummary("Contour en GeoJSON (EPSG:4326), simplifié sur demande (simplify, en mètres) / Boundary as GeoJSON, simplified on request (simplify, metres).");
         territories.MapGet("/{level}/{code}/health", HealthAsync).WithName("GetTerritoryHealth")
             .WithSummary("Indicateurs de santé publiés du territoire, avec intervalles et état de publication / Published health figures with intervals and publication state.");
+        territories.MapGet("/{level}/{code}/health.csv", HealthCsvAsync).WithName("ExportTerritoryHealth")
+            .WithSummary("Export CSV (UTF-8 avec BOM, séparateur ; ou , avec separator=comma) des indicateurs de santé publiés, avec leur provenance / CSV export of the published health figures with their provenance.");
         territories.MapGet("/{level}/{code}/profile", ProfileAsync).WithName("GetTerritoryProfile")
             .WithSummary("Expositions (avec couverture), grappes locales LISA / Gi*, grappes du balayage spatial, indice cumulé et son intervalle de rang / Exposures, local clusters, scan clusters and cumulative index.");
         territories.MapGet("/{level}/{code}/compare", CompareAsync).WithName("CompareTerritory")
@@ -89,8 +96,36 @@ public static class TerritoriesApi
         if (await figures.HealthAsync(level, code, condition, cancellationToken) is not { } health)
             return UnknownTerritory(level, code);
         var states = PublicationStates.All.Select(s => new StateName(s.Id, s.Label.Fr, s.Label.En)).ToList();
-        return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Figures, states));
+        return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Source, health.Licence, health.LoadedAt, health.Figures, states));
     }
+
+    /// <summary>
+    /// The same figures as a spreadsheet opens them: UTF-8 with a byte-order mark, <c>;</c> (or <c>,</c>), provenance
+    /// in the first row, every cell through the one CSV writer (formula injection neutralised); the export is audited.
+    /// </summary>
+    private static async Task<IResult> HealthCsvAsync(string level, string code, string? condition, HttpContext context, PublishedFigures figures, AuditLog audit,
+        CancellationToken cancellationToken, string separator = "semicolon")
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        if (separator is not ("semicolon" or "comma"))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "separator vaut semicolon ou comma. / separator is semicolon or comma.");
+        if (await figures.HealthAsync(level, code, condition, cancellationToken) is not { } health)
+            return UnknownTerritory(level, code);
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var csv = new CsvWriter(text, separator == "comma" ? CsvCell.Comma : CsvCell.Separator);
+        csv.Row($"# territoire={level}/{code}", $"lot_sante={health.HealthBatchId}", $"source={health.Source}", $"licence={health.Licence}",
+            string.Create(CultureInfo.InvariantCulture, $"charge_le={health.LoadedAt:O}"), "secret statistique appliqué / statistical secrecy applied");
+        csv.Row("pathologie", "periode", "statistique", "valeur", "ic_bas", "ic_haut", "etat", "etat_libelle", "methode");
+        foreach (var f in health.Figures)
+            csv.Row(f.Condition, f.Period, f.Statistic, Number(f.Value), Number(f.Low), Number(f.High), PublicationStates.Id(f.State), PublicationStates.Label(f.State).Fr, f.Method);
+        await audit.AppendAsync(new AuditEntry(AccessClaims.UserName(context.User), AuditKinds.Export, $"batch:{health.HealthBatchId}",
+            new JsonObject { ["what"] = "territory-health.csv", ["territory"] = $"{level}/{code}" }), cancellationToken);
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray();
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"sante-{level}-{code}.csv");
+    }
+
+    private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
     private static async Task<Results<Ok<TerritoryProfile>, ProblemHttpResult>> ProfileAsync(string level, string code, TerritoryDirectory directory, PublishedFigures figures,
         CancellationToken cancellationToken)

@@ -18,20 +18,26 @@ namespace Analytics.Jobs.Exports;
 /// </remarks>
 public static partial class CsvCell
 {
-    /// <summary>The separator of every CSV the product writes: <c>;</c>, the French habit.</summary>
+    /// <summary>The separator of the CSV the product writes unless asked otherwise: <c>;</c>, the French habit.</summary>
     public const char Separator = ';';
 
-    /// <summary><paramref name="value"/> as it goes into the file: neutralised when it could be read as a formula, quoted when needed.</summary>
-    public static string Of(string value)
+    /// <summary>The other separator a user may ask for: <c>,</c>, for English-language tools.</summary>
+    public const char Comma = ',';
+
+    /// <summary><paramref name="value"/> as it goes into a file separated by <paramref name="separator"/>: neutralised when it could be read as a formula, quoted when needed.</summary>
+    public static string Of(string value, char separator = Separator)
     {
         if (value.Length > 0 && IsFormulaStart(value[0]) && !WellFormedNumber().IsMatch(value))
             value = "'" + value;
-        return value.AsSpan().IndexOfAny(NeedsQuotes) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        var needsQuotes = separator == Comma ? NeedsQuotesWithComma : NeedsQuotes;
+        return value.AsSpan().IndexOfAny(needsQuotes) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     private static bool IsFormulaStart(char c) => c is '=' or '+' or '-' or '@' or '\t' or '\r' or '\n';
 
     private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create([Separator, '"', '\r', '\n']);
+
+    private static readonly System.Buffers.SearchValues<char> NeedsQuotesWithComma = System.Buffers.SearchValues.Create([Comma, '"', '\r', '\n']);
 
     [GeneratedRegex(@"\A-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex WellFormedNumber();

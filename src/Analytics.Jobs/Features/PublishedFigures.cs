@@ -34,8 +34,8 @@ public sealed record IndexScore(double? Score, double? Percentile, string? RankI
 /// <summary>What the features stage publishes about a territory beside its health figures.</summary>
 public sealed record TerritoryProfile(IReadOnlyList<Exposure> Exposures, IReadOnlyList<LocalCluster> Clusters, IReadOnlyList<ScanMembership> ScanClusters, IndexScore? CumulativeIndex);
 
-/// <summary>The health figures of one territory from one health batch.</summary>
-public sealed record TerritoryHealth(long HealthBatchId, IReadOnlyList<HealthFigure> Figures);
+/// <summary>The health figures of one territory from one health batch, with where the batch came from (source, licence, load date).</summary>
+public sealed record TerritoryHealth(long HealthBatchId, string? Source, string? Licence, DateTimeOffset LoadedAt, IReadOnlyList<HealthFigure> Figures);
 
 /// <summary>
 /// What the features stage publishes, as the API serves it: <c>features.health_indicator</c> after
@@ -51,8 +51,8 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
     public async Task<TerritoryHealth?> HealthAsync(string level, string code, string? condition, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT h.health_batch_id, h.condition_code, h.period, h.statistic, h.value, h.ci_low, h.ci_high, h.state, h.method
-            FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+            SELECT h.health_batch_id, h.condition_code, h.period, h.statistic, h.value, h.ci_low, h.ci_high, h.state, h.method, b.source, b.licence, b.finished_at
+            FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id JOIN ingest.batch b ON b.id = h.health_batch_id
             WHERE h.health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator) AND t.level = $1 AND t.code = $2
               AND ($3::text IS NULL OR h.condition_code = $3)
             ORDER BY h.condition_code, h.period, h.statistic
@@ -61,16 +61,16 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = code });
         command.Parameters.Add(new() { Value = (object?)condition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long? batch = null;
+        (long Id, string? Source, string? Licence, DateTimeOffset LoadedAt)? batch = null;
         var figures = new List<HealthFigure>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            batch = reader.GetInt64(0);
+            batch = (reader.GetInt64(0), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetFieldValue<DateTimeOffset>(11));
             figures.Add(new HealthFigure(reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
                 PublicationStates.Parse(reader.GetString(7)), reader.GetString(8)));
         }
-        return batch is { } id ? new TerritoryHealth(id, figures) : null;
+        return batch is { } b ? new TerritoryHealth(b.Id, b.Source, b.Licence, b.LoadedAt, figures) : null;
     }
 
     /// <summary>

@@ -203,6 +203,32 @@ public class TerritoriesApiTests(DemoWorldApi api)
     }
 
     [Fact]
+    public async Task the_csv_export_opens_in_a_french_spreadsheet_carries_its_provenance_and_is_audited()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, _) = await FirstAsync("""
+            SELECT t.code, t.name FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+            WHERE h.level = 'commune' AND h.statistic = 'cases' AND h.state = 'suppressed' ORDER BY t.code LIMIT 1
+            """);
+        var audited = await api.Database.ScalarAsync<long>("SELECT count(*) FROM audit.event WHERE kind = 'export'");
+
+        var bytes = await analyst.GetByteArrayAsync($"/api/territories/commune/{code}/health.csv");
+        var comma = System.Text.Encoding.UTF8.GetString(await analyst.GetByteArrayAsync($"/api/territories/commune/{code}/health.csv?separator=comma"));
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var text = System.Text.Encoding.UTF8.GetString(bytes[3..]);
+        var rows = Rfc4180.Read(text);
+        Assert.StartsWith($"# territoire=commune/{code};lot_sante=", text);
+        Assert.Contains(rows[0], c => c.StartsWith("licence=", StringComparison.Ordinal));
+        Assert.Equal(["pathologie", "periode", "statistique", "valeur", "ic_bas", "ic_haut", "etat", "etat_libelle", "methode"], rows[1]);
+        var withheld = rows.Skip(2).Where(f => f[2] == "cases" && f[6] == "suppressed").ToList();
+        Assert.NotEmpty(withheld);
+        Assert.All(withheld, f => Assert.Equal(("", "secret statistique"), (f[3], f[7])));
+        Assert.Contains("pathologie,periode,statistique,valeur", comma);
+        Assert.Equal(audited + 2, await api.Database.ScalarAsync<long>("SELECT count(*) FROM audit.event WHERE kind = 'export'"));
+    }
+
+    [Fact]
     public async Task the_catalogue_names_each_indicators_source_and_licence()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);

@@ -56,4 +56,14 @@ public class CsvWriterTests
         Assert.Equal(2, records.Count);
         Assert.Equal(["1", "Beauberon\n=HYPERLINK(\"x\")", "-1.5"], records[1]);
     }
+
+    [Fact]
+    public void with_commas_a_cell_holding_a_comma_is_quoted_and_one_holding_a_semicolon_is_not()
+    {
+        var text = new StringWriter();
+        var csv = new CsvWriter(text, CsvCell.Comma);
+        csv.Row("Saint-Brieuc, ville", "a;b", "=1+1");
+        Assert.Equal("\"Saint-Brieuc, ville\",a;b,'=1+1\n", text.ToString());
+        Assert.Equal(["Saint-Brieuc, ville", "a;b", "'=1+1"], Rfc4180.Read(text.ToString(), ',')[0]);
+    }
 }
