@@ -45,6 +45,8 @@ public static class TerritoriesApi
             .WithSummary("Indicateurs de santé publiés du territoire, avec intervalles et état de publication / Published health figures with intervals and publication state.");
         territories.MapGet("/{level}/{code}/health.csv", HealthCsvAsync).WithName("ExportTerritoryHealth")
             .WithSummary("Export CSV (UTF-8 avec BOM, séparateur ; ou , avec separator=comma) des indicateurs de santé publiés, avec leur provenance / CSV export of the published health figures with their provenance.");
+        territories.MapGet("/{level}/{code}/ranking", RankingAsync).WithName("RankChildren")
+            .WithSummary("Classement des subdivisions du territoire sur un indicateur publié (condition, statistic, period) ; les valeurs masquées à la fin avec leur état / The territory's children ranked on one published figure.");
         territories.MapGet("/{level}/{code}/profile", ProfileAsync).WithName("GetTerritoryProfile")
             .WithSummary("Expositions (avec couverture), grappes locales LISA / Gi*, grappes du balayage spatial, indice cumulé et son intervalle de rang / Exposures, local clusters, scan clusters and cumulative index.");
         territories.MapGet("/{level}/{code}/compare", CompareAsync).WithName("CompareTerritory")
@@ -126,6 +128,18 @@ public static class TerritoriesApi
     }
 
     private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    private static async Task<Results<Ok<List<RankedTerritory>>, ProblemHttpResult>> RankingAsync(string level, string code, string? condition, string? statistic,
+        string? period, PublishedFigures figures, CancellationToken cancellationToken)
+    {
+        if (!KnownLevels.Contains(level))
+            return UnknownLevel(level);
+        if (string.IsNullOrWhiteSpace(condition) || string.IsNullOrWhiteSpace(period) || statistic is null || !ComparableStatistics.Contains(statistic))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest,
+                $"Indiquez condition, period et statistic ({string.Join(", ", ComparableStatistics)}). / Give condition, period and statistic ({string.Join(", ", ComparableStatistics)}).");
+        var ranked = await figures.RankChildrenAsync(level, code, condition, statistic, period, cancellationToken);
+        return ranked.Count > 0 ? TypedResults.Ok(ranked) : UnknownTerritory(level, code);
+    }
 
     private static async Task<Results<Ok<TerritoryProfile>, ProblemHttpResult>> ProfileAsync(string level, string code, TerritoryDirectory directory, PublishedFigures figures,
         CancellationToken cancellationToken)

@@ -34,6 +34,9 @@ public sealed record IndexScore(double? Score, double? Percentile, string? RankI
 /// <summary>What the features stage publishes about a territory beside its health figures.</summary>
 public sealed record TerritoryProfile(IReadOnlyList<Exposure> Exposures, IReadOnlyList<LocalCluster> Clusters, IReadOnlyList<ScanMembership> ScanClusters, IndexScore? CumulativeIndex);
 
+/// <summary>A child territory's place among its siblings for one figure; <c>Rank</c> only for a published value.</summary>
+public sealed record RankedTerritory(int? Rank, string Code, string Name, string Level, double? Value, double? Low, double? High, PublicationState State);
+
 /// <summary>The health figures of one territory from one health batch, with where the batch came from (source, licence, load date).</summary>
 public sealed record TerritoryHealth(long HealthBatchId, string? Source, string? Licence, DateTimeOffset LoadedAt, IReadOnlyList<HealthFigure> Figures);
 
@@ -134,5 +137,25 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
             }
         }
         return new TerritoryProfile(exposures, clusters, scans, index);
+    }
+
+    /// <summary>The territory's children ranked on one figure of one period (published first, highest value first); empty when it has none.</summary>
+    public async Task<List<RankedTerritory>> RankChildrenAsync(string level, string code, string condition, string statistic, string period,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/children_ranking.sql"));
+        foreach (var value in new[] { level, code, condition, statistic, period })
+            command.Parameters.Add(new() { Value = value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ranked = new List<RankedTerritory>();
+        var rank = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var state = PublicationStates.Parse(reader.GetString(6));
+            var published = !reader.IsDBNull(3);
+            ranked.Add(new RankedTerritory(published ? ++rank : null, reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                published ? reader.GetDouble(3) : null, reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5), state));
+        }
+        return ranked;
     }
 }

@@ -229,6 +229,27 @@ public class TerritoriesApiTests(DemoWorldApi api)
     }
 
     [Fact]
+    public async Task an_epcis_communes_are_ranked_on_a_published_rate_with_the_withheld_ones_last()
+    {
+        var planner = await api.ClientWithRolesAsync(Role.Planner);
+        var (epci, condition) = await FirstAsync("""
+            SELECT p.code, h.condition_code FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id JOIN geo.territory p ON p.id = t.parent_id
+            WHERE h.level = 'commune' AND h.statistic = 'standardised_rate' AND h.state = 'suppressed' ORDER BY p.code LIMIT 1
+            """);
+        var period = await api.Database.ScalarAsync<string>("SELECT max(period) FROM features.health_indicator");
+
+        var ranked = (await planner.GetFromJsonAsync<JsonElement>($"/api/territories/epci/{epci}/ranking?condition={condition}&statistic=standardised_rate&period={period}")).EnumerateArray().ToList();
+
+        var published = ranked.TakeWhile(r => r.GetProperty("value").ValueKind == JsonValueKind.Number).ToList();
+        Assert.NotEmpty(published);
+        Assert.Equal(Enumerable.Range(1, published.Count), published.Select(r => r.GetProperty("rank").GetInt32()));
+        Assert.Equal(published.Select(r => r.GetProperty("value").GetDouble()).OrderDescending(), published.Select(r => r.GetProperty("value").GetDouble()));
+        Assert.All(ranked.Skip(published.Count), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("rank").ValueKind));
+        Assert.All(ranked.Skip(published.Count), r => Assert.NotEqual("value", r.GetProperty("state").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await planner.GetAsync($"/api/territories/epci/{epci}/ranking?condition={condition}&statistic=cases&period={period}")).StatusCode);
+    }
+
+    [Fact]
     public async Task the_catalogue_names_each_indicators_source_and_licence()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);
