@@ -2,6 +2,7 @@ using Analytics.Api.Access;
 using Analytics.Api.Admin;
 using Analytics.Api.AuditTrail;
 using Analytics.Api.Ingest;
+using Analytics.Api.Ogc;
 using Analytics.Api.RiskModels;
 using Analytics.Api.Platform;
 using Analytics.Api.Reviews;
@@ -25,6 +26,7 @@ app.MapAdminApi();
 app.MapAuditApi();
 app.MapTerritoriesApi();
 app.MapTilesApi();
+app.MapOgcFeaturesApi();
 app.MapWebAppApi();
 
 app.Run();

@@ -10,6 +10,12 @@ public sealed record TerritoryName(string Code, string Name, string Level, int V
 /// <summary>A territory found by a search, with its parent.</summary>
 public sealed record TerritoryMatch(string Code, string Name, string Level, int Vintage, TerritoryName? Parent);
 
+/// <summary>A territory as a feature: its boundary as a GeoJSON geometry (EPSG:4326).</summary>
+public sealed record TerritoryFeature(string Code, string Name, int Vintage, string GeometryJson);
+
+/// <summary>A page of features and how many match in all.</summary>
+public sealed record FeaturePage(long Matched, IReadOnlyList<TerritoryFeature> Features);
+
 /// <summary>A territory with the chain of its ancestors (nearest first) and its children.</summary>
 public sealed record TerritoryCard(string Code, string Name, string Level, int Vintage, double AreaKm2, IReadOnlyList<TerritoryName> Ancestors,
     IReadOnlyList<TerritoryName> Children);
@@ -84,6 +90,30 @@ public sealed class TerritoryDirectory(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = toleranceMetres });
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
+
+    /// <summary>A page of a level's territories (latest vintage) in code order, optionally within a box (west, south, east, north in degrees).</summary>
+    public async Task<FeaturePage> FeaturesAsync(string level, double[]? bbox, int limit, int offset, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Ingest/Sql/territory_features.sql"));
+        command.Parameters.Add(new() { Value = level });
+        for (var i = 0; i < 4; i++)
+            command.Parameters.Add(new() { Value = bbox is null ? DBNull.Value : bbox[i], NpgsqlDbType = NpgsqlDbType.Double });
+        command.Parameters.Add(new() { Value = limit });
+        command.Parameters.Add(new() { Value = offset });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var features = new List<TerritoryFeature>();
+        long matched = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            features.Add(new TerritoryFeature(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3)));
+            matched = reader.GetInt64(4);
+        }
+        // Past the last page the window count is not there to read: count apart.
+        return new FeaturePage(features.Count > 0 || offset == 0 ? matched : await CountAsync(level, bbox, cancellationToken), features);
+    }
+
+    private async Task<long> CountAsync(string level, double[]? bbox, CancellationToken cancellationToken) =>
+        (await FeaturesAsync(level, bbox, 1, 0, cancellationToken)).Matched;
 
     private async Task<List<TerritoryName>> NamesAsync(string sql, long id, CancellationToken cancellationToken)
     {
