@@ -17,7 +17,6 @@ public static class OgcFeaturesApi
 {
     private const int DefaultLimit = 100, MaxLimit = 1000;
 
-    private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
 
     private static readonly (string Id, string Fr, string En)[] Collections =
     [
@@ -29,7 +28,7 @@ public static class OgcFeaturesApi
 
     public static IEndpointRouteBuilder MapOgcFeaturesApi(this IEndpointRouteBuilder app)
     {
-        var ogc = app.MapGroup("/ogc").WithTags("OGC API Features").AllowRoles(Readers);
+        var ogc = app.MapGroup("/ogc").WithTags("OGC API Features").AllowRoles(Role.PublishedReaders);
         ogc.MapGet("/", Landing).WithName("OgcLanding").WithSummary("Page d'accueil OGC API – Features / OGC API – Features landing page.");
         ogc.MapGet("/conformance", Conformance).WithName("OgcConformance").WithSummary("Classes de conformité / Conformance classes.");
         ogc.MapGet("/collections", ListCollections).WithName("OgcCollections").WithSummary("Collections : un niveau de territoires chacune / Collections, one per territory level.");

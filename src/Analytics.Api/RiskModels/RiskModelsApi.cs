@@ -29,28 +29,32 @@ public static class RiskModelsApi
     public sealed record CommentRequest(string? Territory, string? Comment);
     public sealed record RunQueued(string JobId, string Model);
 
-    /// <summary>Roles that read published model outputs.</summary>
-    private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
 
     public static IEndpointRouteBuilder MapRiskModelsApi(this IEndpointRouteBuilder app)
     {
-        var models = app.MapGroup("/api/models").WithTags("Models");
+        var models = app.MapGroup("/api/models").WithTags("Models")
+            // Model outputs are never cached: a revoked release must disappear on the next request, proxies included.
+            .AddEndpointFilter(async (invocation, next) =>
+            {
+                invocation.HttpContext.Response.Headers.CacheControl = "no-store";
+                return await next(invocation);
+            });
         models.MapGet("/", ListAsync).WithName("ListModels")
-            .WithSummary("Les modèles et leur publication en vigueur / The models and the release in force of each.").AllowRoles(Readers);
+            .WithSummary("Les modèles et leur publication en vigueur / The models and the release in force of each.").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/priorities", PrioritiesAsync).WithName("GetPriorities")
-            .WithSummary("Liste prioritaire publiée / The published priority list (release in force only).").AllowRoles(Readers);
+            .WithSummary("Liste prioritaire publiée / The published priority list (release in force only).").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/priorities.csv", PrioritiesCsvAsync).WithName("ExportPriorities")
-            .WithSummary("Export CSV de la liste prioritaire publiée / CSV export of the published priority list.").AllowRoles(Readers);
+            .WithSummary("Export CSV de la liste prioritaire publiée / CSV export of the published priority list.").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/territories/{territory}", ExplainAsync).WithName("ExplainTerritory")
-            .WithSummary("Prédictions et contributions des facteurs pour un territoire / Predictions and factor contributions for one territory.").AllowRoles(Readers);
+            .WithSummary("Prédictions et contributions des facteurs pour un territoire / Predictions and factor contributions for one territory.").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/card", CardAsync).WithName("GetModelCard")
-            .WithSummary("Fiche du modèle publié / Model card of the release in force.").AllowRoles(Readers);
+            .WithSummary("Fiche du modèle publié / Model card of the release in force.").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/fairness", FairnessAsync).WithName("GetFairnessReport")
-            .WithSummary("Rapport d'équité publié (JSON, sans résultat par territoire) / Published fairness report of the release in force (no territory-level data).").AllowRoles(Readers);
+            .WithSummary("Rapport d'équité publié (JSON, sans résultat par territoire) / Published fairness report of the release in force (no territory-level data).").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/fairness.html", FairnessHtmlAsync).WithName("GetFairnessReportPage")
-            .WithSummary("Rapport d'équité publié, page autonome / Published fairness report of the release in force as a page.").AllowRoles(Readers);
+            .WithSummary("Rapport d'équité publié, page autonome / Published fairness report of the release in force as a page.").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/fairness.csv", FairnessCsvAsync).WithName("ExportFairnessReport")
-            .WithSummary("Export CSV du rapport d'équité publié / CSV export of the published fairness report.").AllowRoles(Readers);
+            .WithSummary("Export CSV du rapport d'équité publié / CSV export of the published fairness report.").AllowRoles(Role.PublishedReaders);
         models.MapPost("/{code}/comments", CommentAsync).WithName("CommentTerritory")
             .WithSummary("Commenter un territoire : l'élément de revue doit être traité avant la prochaine publication / Comment on a territory.").AllowRoles(Role.Analyst, Role.Planner);
         models.MapPost("/{code}/runs", LaunchAsync).WithName("LaunchTraining")
@@ -66,9 +70,8 @@ public static class RiskModelsApi
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<PublishedPriorityList>, ProblemHttpResult>> PrioritiesAsync(string code, HttpContext context, PublishedReleases published, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PublishedPriorityList>, ProblemHttpResult>> PrioritiesAsync(string code, PublishedReleases published, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         var list = await published.PriorityListAsync(release, cancellationToken);
@@ -77,7 +80,6 @@ public static class RiskModelsApi
 
     private static async Task<IResult> PrioritiesCsvAsync(string code, HttpContext context, PublishedReleases published, AuditLog audit, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         var list = await published.PriorityListAsync(release, cancellationToken);
@@ -90,14 +92,12 @@ public static class RiskModelsApi
         foreach (var t in list.Territories)
             csv.Row(t.Rank.ToString(CultureInfo.InvariantCulture), t.Code, t.Name, t.PredictedSir.ToString("F3", CultureInfo.InvariantCulture),
                 t.Predicted.ToString("F2", CultureInfo.InvariantCulture), t.IntervalLow.ToString("F0", CultureInfo.InvariantCulture), t.IntervalHigh.ToString("F0", CultureInfo.InvariantCulture));
-        await audit.AppendAsync(new AuditEntry(AccessClaims.UserName(context.User), AuditKinds.Export, $"release:{release.ReleaseId}",
-            new JsonObject { ["what"] = "priorities.csv", ["model"] = code }), cancellationToken);
+        await RecordExportAsync(audit, context, release, "priorities.csv", cancellationToken);
         return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"priorites-{code}-{release.ReleaseId}.csv");
     }
 
-    private static async Task<Results<Ok<TerritoryExplanation>, ProblemHttpResult>> ExplainAsync(string code, string territory, HttpContext context, PublishedReleases published, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TerritoryExplanation>, ProblemHttpResult>> ExplainAsync(string code, string territory, PublishedReleases published, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         return await published.TerritoryAsync(release, territory, cancellationToken) is { } predictions
@@ -105,9 +105,8 @@ public static class RiskModelsApi
             : ApiProblems.Create(StatusCodes.Status404NotFound, $"Le territoire {territory} ne figure pas dans la publication en vigueur. / Territory {territory} is not in the release in force.");
     }
 
-    private static async Task<IResult> CardAsync(string code, HttpContext context, PublishedReleases published, CancellationToken cancellationToken)
+    private static async Task<IResult> CardAsync(string code, PublishedReleases published, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         return await published.ModelCardJsonAsync(release, cancellationToken) is { } card
@@ -117,9 +116,8 @@ public static class RiskModelsApi
 
     // The fairness routes serve the report's published form only (PublishedFairness): the whole report, with its
     // residual map, is on the review routes.
-    private static async Task<IResult> FairnessAsync(string code, HttpContext context, PublishedReleases published, CancellationToken cancellationToken)
+    private static async Task<IResult> FairnessAsync(string code, PublishedReleases published, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         return await published.FairnessJsonAsync(release, cancellationToken) is { } report
@@ -127,9 +125,8 @@ public static class RiskModelsApi
             : NoPublishedForm(code);
     }
 
-    private static async Task<IResult> FairnessHtmlAsync(string code, HttpContext context, PublishedReleases published, CancellationToken cancellationToken)
+    private static async Task<IResult> FairnessHtmlAsync(string code, PublishedReleases published, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         return await published.FairnessHtmlAsync(release, cancellationToken) is { } html
@@ -140,13 +137,11 @@ public static class RiskModelsApi
     /// <summary>The published report of the model as trained (the verdict the release carries), one row per dimension × group × metric.</summary>
     private static async Task<IResult> FairnessCsvAsync(string code, HttpContext context, PublishedReleases published, AuditLog audit, CancellationToken cancellationToken)
     {
-        NoStore(context);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         if (await published.FairnessCsvAsync(release, cancellationToken) is not { } csv)
             return NoPublishedForm(code);
-        await audit.AppendAsync(new AuditEntry(AccessClaims.UserName(context.User), AuditKinds.Export, $"release:{release.ReleaseId}",
-            new JsonObject { ["what"] = "fairness.csv", ["model"] = code }), cancellationToken);
+        await RecordExportAsync(audit, context, release, "fairness.csv", cancellationToken);
         return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"equite-{code}-{release.ReleaseId}.csv");
     }
 
@@ -181,8 +176,10 @@ public static class RiskModelsApi
         return TypedResults.Accepted((string?)null, new RunQueued(job, code));
     }
 
-    /// <summary>Model outputs are never cached: a revoked release must disappear on the next request, proxies included.</summary>
-    private static void NoStore(HttpContext context) => context.Response.Headers.CacheControl = "no-store";
+
+    private static Task RecordExportAsync(AuditLog audit, HttpContext context, Provenance release, string what, CancellationToken cancellationToken) =>
+        audit.AppendAsync(new AuditEntry(AccessClaims.UserName(context.User), AuditKinds.Export, $"release:{release.ReleaseId}",
+            new JsonObject { ["what"] = what, ["model"] = release.Model }), cancellationToken);
 
     private static ProblemHttpResult NoPublishedForm(string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
         $"La publication en vigueur du modèle « {code} » précède la forme publiable du rapport d'équité : entraîner et faire approuver une nouvelle version. / The release in force of model '{code}' predates the publishable form of the fairness report: train and approve a new one.");

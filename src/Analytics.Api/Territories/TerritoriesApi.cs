@@ -26,15 +26,10 @@ public static class TerritoriesApi
         IReadOnlyList<HealthFigure> Figures, IReadOnlyList<StateName> States);
     public sealed record StateName(string Id, string Fr, string En);
 
-    /// <summary>Levels a territory can be looked up at.</summary>
-    private static readonly string[] KnownLevels = [Levels.Commune, Levels.Epci, Levels.Departement, Levels.Region];
-
-    /// <summary>Roles that read published figures.</summary>
-    private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
 
     public static IEndpointRouteBuilder MapTerritoriesApi(this IEndpointRouteBuilder app)
     {
-        var territories = app.MapGroup("/api/territories").WithTags("Territories").AllowRoles(Readers);
+        var territories = app.MapGroup("/api/territories").WithTags("Territories").AllowRoles(Role.PublishedReaders);
         territories.MapGet("/", SearchAsync).WithName("SearchTerritories")
             .WithSummary("Rechercher un territoire par nom ou code INSEE (accents et casse ignorés) / Search territories by name or INSEE code (accents and case ignored).");
         territories.MapGet("/{level}/{code}", FindAsync).WithName("GetTerritory")
@@ -51,7 +46,7 @@ public static class TerritoriesApi
             .WithSummary("Expositions (avec couverture), grappes locales LISA / Gi*, grappes du balayage spatial, indice cumulé et son intervalle de rang / Exposures, local clusters, scan clusters and cumulative index.");
         territories.MapGet("/{level}/{code}/compare", CompareAsync).WithName("CompareTerritory")
             .WithSummary("Un indicateur du territoire à côté de ses territoires parents, intervalles et écart significatif / One figure beside the territory's ancestors, with intervals and a significance flag.");
-        app.MapGet("/api/indicators", CatalogueAsync).WithTags("Territories").WithName("ListIndicators").AllowRoles(Readers)
+        app.MapGet("/api/indicators", CatalogueAsync).WithTags("Territories").WithName("ListIndicators").AllowRoles(Role.PublishedReaders)
             .WithSummary("Catalogue des indicateurs : libellés, unité, méthode, source, licence / The indicator catalogue.");
         return app;
     }
@@ -61,21 +56,21 @@ public static class TerritoriesApi
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 100)
             return ApiProblems.Create(StatusCodes.Status400BadRequest, "Indiquez un nom ou un code (q, 1 à 100 caractères). / Give a name or a code (q, 1 to 100 characters).");
-        if (level is not null && !KnownLevels.Contains(level))
+        if (level is not null && !Levels.Published.Contains(level))
             return UnknownLevel(level);
         return TypedResults.Ok(await directory.SearchAsync(q, level, limit, cancellationToken));
     }
 
     private static async Task<Results<Ok<TerritoryCard>, ProblemHttpResult>> FindAsync(string level, string code, TerritoryDirectory directory, CancellationToken cancellationToken)
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
         return await directory.FindAsync(level, code, cancellationToken) is { } card ? TypedResults.Ok(card) : UnknownTerritory(level, code);
     }
 
     private static async Task<IResult> GeometryAsync(string level, string code, TerritoryDirectory directory, CancellationToken cancellationToken, double simplify = 0)
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
         if (!double.IsFinite(simplify) || simplify is < 0 or > 10_000)
             return ApiProblems.Create(StatusCodes.Status400BadRequest, "simplify est une tolérance en mètres entre 0 et 10 000. / simplify is a tolerance in metres from 0 to 10,000.");
@@ -93,7 +88,7 @@ public static class TerritoriesApi
     private static async Task<Results<Ok<TerritoryHealthFigures>, ProblemHttpResult>> HealthAsync(string level, string code, string? condition,
         PublishedFigures figures, CancellationToken cancellationToken)
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
         if (await figures.HealthAsync(level, code, condition, cancellationToken) is not { } health)
             return UnknownTerritory(level, code);
@@ -108,7 +103,7 @@ public static class TerritoriesApi
     private static async Task<IResult> HealthCsvAsync(string level, string code, string? condition, HttpContext context, PublishedFigures figures, AuditLog audit,
         CancellationToken cancellationToken, string separator = "semicolon")
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
         if (separator is not ("semicolon" or "comma"))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, "separator vaut semicolon ou comma. / separator is semicolon or comma.");
@@ -132,7 +127,7 @@ public static class TerritoriesApi
     private static async Task<Results<Ok<List<RankedTerritory>>, ProblemHttpResult>> RankingAsync(string level, string code, string? condition, string? statistic,
         string? period, PublishedFigures figures, CancellationToken cancellationToken)
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
         if (string.IsNullOrWhiteSpace(condition) || string.IsNullOrWhiteSpace(period) || statistic is null || !ComparableStatistics.Contains(statistic))
             return ApiProblems.Create(StatusCodes.Status400BadRequest,
@@ -141,14 +136,12 @@ public static class TerritoriesApi
         return ranked.Count > 0 ? TypedResults.Ok(ranked) : UnknownTerritory(level, code);
     }
 
-    private static async Task<Results<Ok<TerritoryProfile>, ProblemHttpResult>> ProfileAsync(string level, string code, TerritoryDirectory directory, PublishedFigures figures,
+    private static async Task<Results<Ok<TerritoryProfile>, ProblemHttpResult>> ProfileAsync(string level, string code, PublishedFigures figures,
         CancellationToken cancellationToken)
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
-        if (await directory.FindAsync(level, code, cancellationToken) is null)
-            return UnknownTerritory(level, code);
-        return TypedResults.Ok(await figures.ProfileAsync(level, code, cancellationToken));
+        return await figures.ProfileAsync(level, code, cancellationToken) is { } profile ? TypedResults.Ok(profile) : UnknownTerritory(level, code);
     }
 
     /// <summary>Statistics a comparison can be made on: the rates and ratios, never a count.</summary>
@@ -157,7 +150,7 @@ public static class TerritoriesApi
     private static async Task<Results<Ok<List<ComparedFigure>>, ProblemHttpResult>> CompareAsync(string level, string code, string? condition, PublishedFigures figures,
         CancellationToken cancellationToken, string statistic = "standardised_rate")
     {
-        if (!KnownLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return UnknownLevel(level);
         if (string.IsNullOrWhiteSpace(condition))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, "Indiquez la pathologie (condition, code du catalogue). / Name the condition (condition, a catalogue code).");

@@ -18,17 +18,13 @@ namespace Analytics.Api.Territories;
 /// </summary>
 public static class TilesApi
 {
-    /// <summary>Levels drawn as tiles.</summary>
-    private static readonly string[] TileLevels = [Levels.Commune, Levels.Epci, Levels.Departement, Levels.Region];
-
-    private static readonly string[] Readers = [Role.Analyst, Role.Planner, Role.Reviewer, Role.Auditor];
 
     /// <summary>The server-side tile cache: at most 256 MiB of tiles, each weighed by its size.</summary>
     public sealed class TileCache() : MemoryCache(new MemoryCacheOptions { SizeLimit = 256L << 20 });
 
     public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
-        var tiles = app.MapGroup("/tiles").WithTags("Territories").AllowRoles(Readers);
+        var tiles = app.MapGroup("/tiles").WithTags("Territories").AllowRoles(Role.PublishedReaders);
         tiles.MapGet("/{level}/{z:int}/{x:int}/{y:int}.mvt", TileAsync).WithName("GetTerritoryTile")
             .WithSummary("Tuile vectorielle des territoires, avec un indicateur publié et son état (condition, statistic, period) / Vector tile of the territories with a published figure and its state.");
         tiles.MapGet("/{level}.json", TileJsonAsync).WithName("GetTileJson")
@@ -39,7 +35,7 @@ public static class TilesApi
     private static async Task<IResult> TileAsync(string level, int z, int x, int y, string? condition, string? statistic, string? period, HttpContext context,
         TerritoryTiles tiles, TileCache cache, CancellationToken cancellationToken)
     {
-        if (!TileLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
         if (z is < 0 or > TerritoryTiles.MaxZoom || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
             return ApiProblems.Create(StatusCodes.Status400BadRequest,
@@ -73,7 +69,7 @@ public static class TilesApi
 
     private static async Task<IResult> TileJsonAsync(string level, HttpContext context, TerritoryTiles tiles, CancellationToken cancellationToken)
     {
-        if (!TileLevels.Contains(level))
+        if (!Levels.Published.Contains(level))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
         if (await tiles.BoundsAsync(level, cancellationToken) is not { } bounds)
             return ApiProblems.Create(StatusCodes.Status404NotFound, $"Aucun territoire {level} chargé et construit. / No {level} loaded and built.");

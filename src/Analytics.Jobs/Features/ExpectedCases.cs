@@ -76,6 +76,19 @@ public sealed class ExpectedCases(NpgsqlDataSource dataSource, TimeProvider cloc
         return rows;
     }
 
+    /// <summary>The periods the batch's expected counts cover, in order.</summary>
+    public async Task<List<string>> PeriodsAsync(long healthBatchId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT period FROM features.expected_cases WHERE health_batch_id = $1 AND scope = 'period' GROUP BY period ORDER BY period COLLATE \"C\"");
+        command.Parameters.Add(new() { Value = healthBatchId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var periods = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+            periods.Add(reader.GetString(0));
+        return periods;
+    }
+
     private async Task<bool> BuiltAsync(long healthBatchId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT FROM features.expected_cases WHERE health_batch_id = $1)");

@@ -104,8 +104,8 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
     private static bool? Differ(ComparedFigure? territory, ComparedFigure ancestor) =>
         territory is { Low: { } lo, High: { } hi } && ancestor is { Low: { } alo, High: { } ahi } ? hi < alo || ahi < lo : null;
 
-    /// <summary>Exposures, local clusters, scan clusters and cumulative index of a territory (empty lists when none).</summary>
-    public async Task<TerritoryProfile> ProfileAsync(string level, string code, CancellationToken cancellationToken = default)
+    /// <summary>Exposures, local clusters, scan clusters and cumulative index of a territory (empty lists when none); null for an unknown territory.</summary>
+    public async Task<TerritoryProfile?> ProfileAsync(string level, string code, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/territory_profile.sql"));
         command.Parameters.Add(new() { Value = level });
@@ -113,6 +113,7 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var (exposures, clusters, scans) = (new List<Exposure>(), new List<LocalCluster>(), new List<ScanMembership>());
         IndexScore? index = null;
+        var known = false;
         while (await reader.ReadAsync(cancellationToken))
         {
             double? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
@@ -121,6 +122,9 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
             var name = reader.GetString(1);
             switch (reader.GetString(0))
             {
+                case "territory":
+                    known = true;
+                    break;
                 case "exposure":
                     exposures.Add(new Exposure(name, reader.GetString(2), reader.GetString(5), reader.GetDouble(3), Number(4)));
                     break;
@@ -136,7 +140,7 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
                     break;
             }
         }
-        return new TerritoryProfile(exposures, clusters, scans, index);
+        return known ? new TerritoryProfile(exposures, clusters, scans, index) : null;
     }
 
     /// <summary>The territory's children ranked on one figure of one period (published first, highest value first); empty when it has none.</summary>

@@ -37,8 +37,7 @@ public sealed class ScanClusters(NpgsqlDataSource dataSource, TimeProvider clock
         var communes = await ReadCommunesAsync(healthBatchId, cancellationToken);
         var expected = new ExpectedCases(dataSource, clock);
         var pooled = await expected.ReadAsync(healthBatchId, ExpectedScope.AllPeriods, cancellationToken: cancellationToken);
-        var periods = (await expected.ReadAsync(healthBatchId, ExpectedScope.Period, cancellationToken: cancellationToken))
-            .Select(e => e.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var periods = await expected.PeriodsAsync(healthBatchId, cancellationToken);
         var years = periods.Count;
         var zonings = HierarchyZonings.Of(communes.Select(c => (c.Code, c.EpciId, c.DepartementId, c.RegionId)).ToList());
         var now = clock.GetUtcNow();

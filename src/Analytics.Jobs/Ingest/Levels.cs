@@ -5,6 +5,9 @@ public static class Levels
 {
     public const string Iris = "iris", Commune = "commune", Epci = "epci", Departement = "departement", Region = "region", Custom = "custom";
 
+    /// <summary>The levels figures are published, looked up and mapped at, finest first.</summary>
+    public static IReadOnlyList<string> Published { get; } = [Commune, Epci, Departement, Region];
+
     /// <summary>From finest to coarsest: the default parent of a level is the next one loaded.</summary>
     public static IReadOnlyList<string> Hierarchy { get; } = [Iris, Commune, Epci, Departement, Region];
 

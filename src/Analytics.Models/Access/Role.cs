@@ -37,6 +37,9 @@ public static class Role
     /// </summary>
     public static IReadOnlyList<string> NeedingSecondFactor { get; } = [Reviewer, Auditor, Steward, Admin];
 
+    /// <summary>Roles that read what is published — figures after secrecy, the release in force of each model.</summary>
+    public static string[] PublishedReaders => [Analyst, Planner, Reviewer, Auditor];
+
     /// <summary>True when any of <paramref name="roles"/> is one of <see cref="NeedingSecondFactor"/>.</summary>
     public static bool RequireSecondFactor(IEnumerable<string> roles) => roles.Any(r => NeedingSecondFactor.Contains(r, StringComparer.Ordinal));
 

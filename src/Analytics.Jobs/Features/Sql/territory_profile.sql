@@ -1,11 +1,13 @@
 -- Everything else the features stage publishes about territory ($1 level, $2 code), one row per item, kind first:
 -- exposures (latest batch per indicator, period and method, with coverage or distance), local cluster categories
 -- (withheld where the count is), the scan clusters it belongs to (counts withheld when the cluster's are) and its
--- cumulative index with the rank interval. Health batch: the latest built.
+-- cumulative index with the rank interval. Health batch: the latest built. A first 'territory' row says it exists.
 WITH territory AS (
     SELECT id FROM geo.territory WHERE level = $1 AND code = $2 ORDER BY vintage DESC LIMIT 1),
 batch AS (SELECT max(health_batch_id) AS id FROM features.health_indicator)
-SELECT 'exposure' AS kind, e.indicator_code AS name, e.period, e.value, e.coverage AS extra, e.method AS label, 'value' AS state
+SELECT 'territory' AS kind, $2 AS name, NULL AS period, NULL::float8 AS value, NULL::float8 AS extra, NULL AS label, 'value' AS state FROM territory
+UNION ALL
+SELECT 'exposure', e.indicator_code, e.period, e.value, e.coverage, e.method, 'value'
 FROM (SELECT DISTINCT ON (indicator_code, period, method) * FROM features.territory_exposure
       WHERE territory_id = (SELECT id FROM territory) ORDER BY indicator_code, period, method, batch_id DESC) e
 UNION ALL
