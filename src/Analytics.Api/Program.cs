@@ -25,6 +25,7 @@ app.MapReviewsApi();
 app.MapAdminApi();
 app.MapAuditApi();
 app.MapTerritoriesApi();
+app.MapLevelsApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();
 app.MapWebAppApi();

@@ -38,4 +38,14 @@ public sealed class PostgisDatabase : IAsyncLifetime
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         return (T)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>The first row's two first columns; fails, naming the query, when there is no row.</summary>
+    public async Task<(T1, T2)> FirstAsync<T1, T2>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+            throw new InvalidOperationException($"no row for: {sql}");
+        return (reader.GetFieldValue<T1>(0), reader.GetFieldValue<T2>(1));
+    }
 }

@@ -13,7 +13,7 @@ namespace Analytics.Api.Platform;
 /// fairness report page) hold no script at all and one inline style sheet (<see cref="DocumentPolicy"/>).</item>
 /// <item><c>X-Content-Type-Options: nosniff</c>, <c>X-Frame-Options: DENY</c> (for browsers without
 /// <c>frame-ancestors</c>), <c>Referrer-Policy: no-referrer</c>.</item>
-/// <item><c>Cache-Control: no-store</c> on every <c>/api</c> response: answers depend on who asks and on the
+/// <item><c>Cache-Control: no-store</c> on every <c>/api</c> and <c>/ogc</c> response: answers depend on who asks and on the
 /// release in force, so no browser or proxy keeps them.</item>
 /// </list>
 /// </remarks>
@@ -44,7 +44,8 @@ public static class SecurityHeaders
     private static void Apply(HttpContext context, PathString path)
     {
         var headers = context.Response.Headers;
-        var isApi = path.StartsWithSegments("/api");
+        // The OGC API answers per caller like /api does.
+        var isApi = path.StartsWithSegments("/api") || path.StartsWithSegments("/ogc");
         headers.ContentSecurityPolicy = PolicyFor(path, isApi, context.Response.ContentType);
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";

@@ -144,8 +144,8 @@ public static class TerritoriesApi
         return await figures.ProfileAsync(level, code, cancellationToken) is { } profile ? TypedResults.Ok(profile) : UnknownTerritory(level, code);
     }
 
-    /// <summary>Statistics a comparison can be made on: the rates and ratios, never a count.</summary>
-    private static readonly string[] ComparableStatistics = ["crude_rate", "standardised_rate", "sir", "smoothed_rr"];
+    /// <summary>Statistics a comparison or a ranking can be made on: the rates and ratios, never a count.</summary>
+    private static readonly string[] ComparableStatistics = HealthStatistics.Comparable.Select(s => s.Id).ToArray();
 
     private static async Task<Results<Ok<List<ComparedFigure>>, ProblemHttpResult>> CompareAsync(string level, string code, string? condition, PublishedFigures figures,
         CancellationToken cancellationToken, string statistic = "standardised_rate")
@@ -164,7 +164,7 @@ public static class TerritoriesApi
     private static async Task<Ok<List<CatalogueIndicator>>> CatalogueAsync(IndicatorCatalogue catalogue, CancellationToken cancellationToken) =>
         TypedResults.Ok(await catalogue.ListAsync(cancellationToken));
 
-    private static ProblemHttpResult UnknownLevel(string level) => ApiProblems.Create(StatusCodes.Status400BadRequest,
+    internal static ProblemHttpResult UnknownLevel(string level) => ApiProblems.Create(StatusCodes.Status400BadRequest,
         $"Niveau inconnu « {level} » : commune, epci, departement ou region. / Unknown level '{level}': commune, epci, departement or region.");
 
     private static ProblemHttpResult UnknownTerritory(string level, string code) => ApiProblems.Create(StatusCodes.Status404NotFound,

@@ -1,3 +1,4 @@
+using Analytics.Jobs.Exports;
 using Analytics.Jobs.Ingest;
 using System.Globalization;
 using NetTopologySuite.Geometries;
@@ -55,7 +56,7 @@ internal static class DemoWorldWriter
             ("region_code", c.RegionCode), ("density_class", DensityName(c.DensityClass)), ("population", c.ReferencePopulation),
             ("area_km2", Math.Round(c.AreaKm2, 3)),
         ])).ToList();
-        layers.Add(new GeoPackageLayer(Levels.Commune, "Communes (synthetic demo world)", communeColumns, communes));
+        layers.Add(new GeoPackageLayer(Levels.Commune, "Communes (synthetic demo world)", 2154, communeColumns, Rows(communes)));
         GeoJsonFile.Write(pathOf("territories_commune.geojson"), communes);
 
         var columns = new List<(string, string)> { ("code", "TEXT"), ("name", "TEXT"), ("level", "TEXT"), ("parent_code", "TEXT"), ("population", "INTEGER"), ("area_km2", "REAL") };
@@ -67,11 +68,15 @@ internal static class DemoWorldWriter
                 ("code", t.Code), ("name", t.Name), ("level", name), ("parent_code", t.ParentCode), ("population", t.Population),
                 ("area_km2", Math.Round(t.Geometry.Area / 1e6, 3)),
             ])).ToList();
-            layers.Add(new GeoPackageLayer(name, $"{name} (synthetic demo world), union of its communes", columns, features));
+            layers.Add(new GeoPackageLayer(name, $"{name} (synthetic demo world), union of its communes", 2154, columns, Rows(features)));
             GeoJsonFile.Write(pathOf($"territories_{name}.geojson"), features);
         }
-        GeoPackageFile.Write(pathOf("territories.gpkg"), layers);
+        // A fixed last-change date keeps the file byte-identical for a seed.
+        GeoPackageFile.Write(pathOf("territories.gpkg"), layers, "2024-01-01T00:00:00.000Z");
     }
+
+    private static List<GeoPackageFeature> Rows(IEnumerable<DemoFeature> features) =>
+        features.Select(f => new GeoPackageFeature(f.Geometry, f.Properties.Select(p => p.Value).ToList())).ToList();
 
     private static void WritePopulation(DemoWorld world, string path)
     {

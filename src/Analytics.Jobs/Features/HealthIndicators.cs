@@ -64,7 +64,7 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
             }
             // A commune of the zoning with no count in the batch is missing, not zero.
             foreach (var commune in communes.TerritoryIds.Where(c => !sums.Cases.ContainsKey(c)))
-                output.Figures.Add(new HealthFigure(healthBatchId, commune, Levels.Commune, table.Key.Period, table.Key.Condition, "cases", null, null, null,
+                output.Figures.Add(new HealthFigure(healthBatchId, commune, Levels.Commune, table.Key.Period, table.Key.Condition, HealthStatistics.Cases.Id, null, null, null,
                     "missing", "no count for this commune in the batch", output.ComputedAt));
         }
         await WriteAsync(output, cancellationToken);
@@ -139,29 +139,29 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
             output.Figures.Add(new HealthFigure(output.HealthBatchId, node, level, table.Period, table.Condition, statistic,
                 isSuppressed ? null : value, isSuppressed ? null : interval?.Lower, isSuppressed ? null : interval?.Upper,
                 isSuppressed ? "suppressed" : canBeUnreliable && !reliable ? "unreliable" : "value", method, output.ComputedAt));
-        Add("cases", cases, PoissonInterval.Exact(cases), false, "sum of the batch's counts over the territory's communes; exact Poisson interval");
-        Add("population", population, null, false, "sum of the batch's populations over the territory's communes");
+        Add(HealthStatistics.Cases.Id, cases, PoissonInterval.Exact(cases), false, "sum of the batch's counts over the territory's communes; exact Poisson interval");
+        Add(HealthStatistics.Population.Id, population, null, false, "sum of the batch's populations over the territory's communes");
         if (population > 0)
         {
             var crude = CrudeRate.Compute(cases, population);
-            Add("crude_rate", crude.Value, crude.Interval, true, "cases per 100,000 inhabitants; exact Poisson interval");
+            Add(HealthStatistics.CrudeRate.Id, crude.Value, crude.Interval, true, "cases per 100,000 inhabitants; exact Poisson interval");
             if (sums.Population[node].Where((_, k) => sums.ReferencePopulation[k] > 0).Any(p => p <= 0))
-                output.Figures.Add(new HealthFigure(output.HealthBatchId, node, level, table.Period, table.Condition, "standardised_rate", null, null, null, "missing",
+                output.Figures.Add(new HealthFigure(output.HealthBatchId, node, level, table.Period, table.Condition, HealthStatistics.StandardisedRate.Id, null, null, null, "missing",
                     "not computable: the territory has no population in some sex × age band of the reference", output.ComputedAt));
             else
             {
                 var dsr = DirectStandardisation.Compute(sums.Cases[node], sums.Population[node], sums.ReferencePopulation);
-                Add("standardised_rate", dsr.Rate.Value, dsr.Rate.Interval, true, "direct standardisation on the batch's population by sex and age band; Dobson interval");
+                Add(HealthStatistics.StandardisedRate.Id, dsr.Rate.Value, dsr.Rate.Interval, true, "direct standardisation on the batch's population by sex and age band; Dobson interval");
             }
         }
         if (expected > 0)
         {
-            Add("expected", expected, null, false, "indirect standardisation: the batch's rates by sex and age band applied to the territory's population (features.expected_cases)");
+            Add(HealthStatistics.Expected.Id, expected, null, false, "indirect standardisation: the batch's rates by sex and age band applied to the territory's population (features.expected_cases)");
             var sir = IndirectStandardisation.Ratio(cases, expected);
-            Add("sir", sir.Value, sir.Interval, true, "observed / expected; exact Poisson interval");
+            Add(HealthStatistics.Sir.Id, sir.Value, sir.Interval, true, "observed / expected; exact Poisson interval");
             var posterior = model.Posterior(cases, expected);
-            Add("smoothed_rr", posterior.Mean, posterior.CredibleInterval(), false, $"Poisson–gamma empirical Bayes (Clayton & Kaldor) across the {level}s; 95% credible interval");
-            Add("p_rr_above_1", posterior.ProbabilityAbove(1), null, false, "posterior probability that the relative risk exceeds 1");
+            Add(HealthStatistics.SmoothedRr.Id, posterior.Mean, posterior.CredibleInterval(), false, $"Poisson–gamma empirical Bayes (Clayton & Kaldor) across the {level}s; 95% credible interval");
+            Add(HealthStatistics.PRrAbove1.Id, posterior.ProbabilityAbove(1), null, false, "posterior probability that the relative risk exceeds 1");
         }
     }
 

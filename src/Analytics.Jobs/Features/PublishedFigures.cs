@@ -40,6 +40,25 @@ public sealed record RankedTerritory(int? Rank, string Code, string Name, string
 /// <summary>The health figures of one territory from one health batch, with where the batch came from (source, licence, load date).</summary>
 public sealed record TerritoryHealth(long HealthBatchId, string? Source, string? Licence, DateTimeOffset LoadedAt, IReadOnlyList<HealthFigure> Figures);
 
+/// <summary>One figure of one territory of a level for one period; the boundary (GeoJSON, EPSG:4326) when asked for.</summary>
+public sealed record LevelFigure(string Code, string Name, int Vintage, string Period, double? Value, double? Low, double? High, PublicationState State, string? GeometryJson);
+
+/// <summary>A page of a level's figures, with how many rows match in all.</summary>
+public sealed record LevelFigurePage(long Matched, IReadOnlyList<LevelFigure> Figures);
+
+/// <summary>
+/// Which rows of a level's figures to read: one figure; one period, a range of periods (<c>From</c>, <c>To</c>, either
+/// open) or all; optionally within a box (west, south, east, north in degrees) or one territory; with boundaries or not.
+/// </summary>
+public sealed record LevelQuery(string Level, string Condition, string Statistic, string? Period = null, double[]? Bbox = null, bool WithGeometry = false,
+    int Limit = int.MaxValue, int Offset = 0, string? From = null, string? To = null, string? Code = null);
+
+/// <summary>
+/// Where the published figures come from, for every export: the health batch (source, licence, load date), the
+/// latest features build, and the geography's vintage.
+/// </summary>
+public sealed record FiguresProvenance(long HealthBatchId, string? Source, string? Licence, DateTimeOffset LoadedAt, long BuildId, DateTimeOffset BuiltAt);
+
 /// <summary>
 /// What the features stage publishes, as the API serves it: <c>features.health_indicator</c> after
 /// statistical secrecy (every level of the hierarchy protected together, so no level can be
@@ -141,6 +160,66 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
             }
         }
         return known ? new TerritoryProfile(exposures, clusters, scans, index) : null;
+    }
+
+    /// <summary>One figure of a whole level (a page of it), for exports, maps and GIS clients; withheld figures carry their state and no value.</summary>
+    public async Task<LevelFigurePage> LevelAsync(LevelQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/level_figures.sql"));
+        command.Parameters.Add(new() { Value = query.Level });
+        command.Parameters.Add(new() { Value = query.Condition });
+        command.Parameters.Add(new() { Value = query.Statistic });
+        command.Parameters.Add(new() { Value = (object?)query.Period ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        for (var i = 0; i < 4; i++)
+            command.Parameters.Add(new() { Value = query.Bbox is null ? DBNull.Value : query.Bbox[i], NpgsqlDbType = NpgsqlDbType.Double });
+        command.Parameters.Add(new() { Value = query.WithGeometry });
+        command.Parameters.Add(new() { Value = (long)query.Limit });
+        command.Parameters.Add(new() { Value = (long)query.Offset });
+        foreach (var text in new[] { query.From, query.To, query.Code })
+            command.Parameters.Add(new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var figures = new List<LevelFigure>();
+        long matched = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            figures.Add(new LevelFigure(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
+                PublicationStates.Parse(reader.GetString(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            matched = reader.GetInt64(9);
+        }
+        // Past the last page the window count is not there to read: count apart.
+        if (figures.Count == 0 && query.Offset > 0)
+            matched = (await LevelAsync(query with { Limit = 1, Offset = 0, WithGeometry = false }, cancellationToken)).Matched;
+        return new LevelFigurePage(matched, figures);
+    }
+
+    /// <summary>The (condition, statistic) pairs the latest health batch publishes, with their periods, in code order.</summary>
+    public async Task<List<(string Condition, string Statistic, IReadOnlyList<string> Periods)>> PublishedSeriesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT condition_code, statistic, array_agg(DISTINCT period ORDER BY period) FROM features.health_indicator
+            WHERE health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator) GROUP BY 1, 2 ORDER BY 1, 2
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var series = new List<(string, string, IReadOnlyList<string>)>();
+        while (await reader.ReadAsync(cancellationToken))
+            series.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2)));
+        return series;
+    }
+
+    /// <summary>Where the published figures come from; null before the first build.</summary>
+    public async Task<FiguresProvenance?> ProvenanceAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT b.id, b.source, b.licence, b.finished_at, f.id, f.finished_at
+            FROM ingest.batch b, (SELECT id, finished_at FROM features.build ORDER BY id DESC LIMIT 1) f
+            WHERE b.id = (SELECT max(health_batch_id) FROM features.health_indicator)
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new FiguresProvenance(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5))
+            : null;
     }
 
     /// <summary>The territory's children ranked on one figure of one period (published first, highest value first); empty when it has none.</summary>

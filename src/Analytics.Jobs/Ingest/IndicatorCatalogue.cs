@@ -23,4 +23,11 @@ public sealed class IndicatorCatalogue(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(10)));
         return indicators;
     }
+
+    /// <summary>
+    /// The catalogue entry of a health figure's condition (the health load files conditions under catalogue codes);
+    /// null for a condition the catalogue does not describe.
+    /// </summary>
+    public static CatalogueIndicator? Describing(IEnumerable<CatalogueIndicator> catalogue, string condition) =>
+        catalogue.FirstOrDefault(i => i.Code == condition);
 }

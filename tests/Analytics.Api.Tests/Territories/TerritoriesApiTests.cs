@@ -278,13 +278,7 @@ public class TerritoriesApiTests(DemoWorldApi api)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    private async Task<(string Code, string Name)> FirstAsync(string sql)
-    {
-        await using var command = api.Database.DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync(), $"the demo world has no row for: {sql}");
-        return (reader.GetString(0), reader.GetString(1));
-    }
+    private Task<(string, string)> FirstAsync(string sql) => api.Database.FirstAsync<string, string>(sql);
 
     private static List<(double Lon, double Lat)> Points(JsonElement feature) =>
         feature.GetProperty("geometry").GetProperty("coordinates").EnumerateArray()
