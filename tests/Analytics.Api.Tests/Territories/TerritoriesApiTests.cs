@@ -100,41 +100,6 @@ public class TerritoriesApiTests(DemoWorldApi api)
     }
 
     [Fact]
-    public async Task no_count_of_1_to_10_is_served_at_any_level_and_no_published_total_has_a_single_withheld_part()
-    {
-        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
-        var territories = new List<(string Level, string Code, string? Parent)>();
-        await using (var command = api.Database.DataSource.CreateCommand(
-            "SELECT t.level, t.code, p.level || '/' || p.code FROM geo.territory t LEFT JOIN geo.territory p ON p.id = t.parent_id WHERE t.level IN ('commune', 'epci', 'departement', 'region')"))
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync())
-                territories.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-
-        var cases = new Dictionary<(string Territory, string Condition, string Period), double?>();
-        foreach (var (level, code, _) in territories)
-        {
-            var response = await analyst.GetAsync($"/api/territories/{level}/{code}/health");
-            if (response.StatusCode == HttpStatusCode.NotFound)
-                continue;
-            foreach (var f in (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("figures").EnumerateArray().Where(f => f.GetProperty("statistic").GetString() == "cases"))
-                cases[($"{level}/{code}", f.GetProperty("condition").GetString()!, f.GetProperty("period").GetString()!)] =
-                    f.GetProperty("value").ValueKind == JsonValueKind.Number ? f.GetProperty("value").GetDouble() : null;
-        }
-
-        Assert.True(cases.Count > 1233 * 5, $"only {cases.Count} counts read");
-        Assert.True(cases.Values.Count(v => v is null) > 0, "the demo world withholds counts: none seen");
-        Assert.DoesNotContain(cases.Values, v => v is >= 1 and <= 10);
-        // A published total whose parts are all published but one would give that one away by subtraction.
-        var parentOf = territories.ToDictionary(t => $"{t.Level}/{t.Code}", t => t.Parent);
-        var singles = cases.Where(c => parentOf[c.Key.Territory] is not null)
-            .GroupBy(c => (Parent: parentOf[c.Key.Territory]!, c.Key.Condition, c.Key.Period))
-            .Where(g => cases.TryGetValue((g.Key.Parent, g.Key.Condition, g.Key.Period), out var total) && total is not null && g.Count(c => c.Value is null) == 1)
-            .Select(g => $"{g.Key.Parent} {g.Key.Condition} {g.Key.Period}")
-            .ToList();
-        Assert.True(singles.Count == 0, "published totals with one withheld part: " + string.Join(", ", singles.Take(5)));
-    }
-
-    [Fact]
     public async Task a_commune_is_set_beside_its_ancestors_and_flagged_only_where_the_intervals_part()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);

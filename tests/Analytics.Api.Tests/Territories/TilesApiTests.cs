@@ -115,7 +115,7 @@ public class TilesApiTests(DemoWorldApi api)
     }
 
     /// <summary>The slippy-map tile holding a point (OSM convention, y from the north).</summary>
-    private static (int X, int Y) TileOf(double lon, double lat, int zoom)
+    internal static (int X, int Y) TileOf(double lon, double lat, int zoom)
     {
         var n = 1 << zoom;
         var rad = lat * Math.PI / 180;
