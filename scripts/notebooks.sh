@@ -24,7 +24,7 @@ for notebook in notebooks/*.ipynb; do
     exit 1
   fi
   # dotnet-repl targets an older runtime: roll forward to the installed one.
-  if ! ANALYTICS_URL="http://127.0.0.1:$port" ANALYTICS_TOKEN="$token" DOTNET_ROLL_FORWARD=Major \
+  if ! ANALYTICS_URL="http://127.0.0.1:$port" ANALYTICS_TOKEN="$token" ANALYTICS_NOTEBOOK_OUTPUT="$root/.local/notebooks" DOTNET_ROLL_FORWARD=Major \
       .local/tools/dotnet-repl --run "$notebook" --exit-after-run --output-path ".local/notebooks/$name" >".local/notebooks/$name.log" 2>&1; then
     echo "notebooks: $name failed; its executed copy (with the error) is .local/notebooks/$name" >&2
     exit 1

@@ -1,12 +1,14 @@
 using Analytics.Benchmarks;
 
 // dotnet run -c Release --project tests/Analytics.Benchmarks -- <benchmark> [options]
-// Needs ANALYTICS_TEST_DATABASE (eval "$(scripts/pg.sh env)"); each benchmark works in a fresh database.
+// Needs ANALYTICS_TEST_DATABASE (eval "$(scripts/pg.sh env)"); each benchmark works in a fresh database, except
+// indicators, which loads a running instance and reads its database (a world with its features built).
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
     "interpolation" => await InterpolationBenchmark.RunAsync(args.Skip(1).ToArray()),
     "models" => await ModelsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "indicators" => await IndicatorServiceBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -15,5 +17,6 @@ static int Usage()
     Console.Error.WriteLine("usage: Analytics.Benchmarks ingest [--rows 1000000] [--rounds 3] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks interpolation --world DIR [--period 2023] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks models [--territories 35000] [--periods 1] [--out FILE.json]");
+    Console.Error.WriteLine("       Analytics.Benchmarks indicators --url URL --token TOKEN --database CONNECTION [--concurrency 64] [--requests 20000] [--out FILE.json]");
     return 2;
 }
