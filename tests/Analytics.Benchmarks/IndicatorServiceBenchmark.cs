@@ -15,9 +15,10 @@ namespace Analytics.Benchmarks;
 /// The indicator service under load, against a running instance (<c>--url</c>, a personal token) and its database
 /// (<c>--database</c>, a world with its features built): a territory's health figures and a vector tile, each at
 /// <c>--concurrency</c> (64) concurrent requests over HTTP, beside the same reader — the same SQL through Npgsql,
-/// no HTTP, no authentication, no JSON — at the same concurrency. Prints p50, p99 and requests/s of both and the
-/// p50 ratio (API / SQL); then the tiles cold (first request of each tile after the instance started) and cached
-/// (the same tiles again), and their p50 ratio.
+/// no HTTP, no authentication, no JSON — at the same concurrency. Tiles are measured cold (first request of each
+/// tile since the instance started) and cached (the same tiles again). Everything is measured twice: at
+/// <c>--concurrency</c> connections, and at one (latency without queueing). Prints p50, p99 and requests/s and the
+/// p50 ratios API / SQL and cached / cold.
 /// </summary>
 internal static class IndicatorServiceBenchmark
 {
@@ -37,8 +38,11 @@ internal static class IndicatorServiceBenchmark
         var tiles = new TerritoryTiles(dataSource);
         var communes = await CommunesAsync(dataSource);
         var (condition, period) = await LatestFigureAsync(dataSource);
-        var tileSet = await TilesAsync(dataSource, 11, 400);
-        Console.WriteLine($"{communes.Count:N0} communes, condition {condition}, period {period}, {tileSet.Count} distinct zoom-11 tiles; {concurrency} concurrent, {requests:N0} requests per run");
+        var tileSets = new Dictionary<int, List<(int X, int Y)>>();
+        foreach (var zoom in new[] { 5, 8, 11 })
+            tileSets[zoom] = await TilesAsync(dataSource, zoom, 300);
+        Console.WriteLine($"{communes.Count:N0} communes, condition {condition}, period {period}, distinct tiles holding communes at zooms 5, 8, 11: "
+            + $"{string.Join(", ", tileSets.Values.Select(t => t.Count))}; {concurrency} concurrent, {requests:N0} requests per run");
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
@@ -47,38 +51,57 @@ internal static class IndicatorServiceBenchmark
         if (probe.StatusCode != HttpStatusCode.OK)
             throw new InvalidOperationException($"the instance answered {(int)probe.StatusCode} to the health route: check --url and --token");
 
-        // Tiles first, while the instance's tile cache is empty: every tile's first request is a cold one.
-        var tileQuery = $"condition={condition}&statistic=sir&period={period}";
-        var cold = await LoadAsync(tileSet.Count, concurrency, async i =>
-            (await http.GetAsync($"/tiles/commune/11/{tileSet[i].X}/{tileSet[i].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode());
-        var cached = await LoadAsync(tileSet.Count * 5, concurrency, async i =>
-            (await http.GetAsync($"/tiles/commune/11/{tileSet[i % tileSet.Count].X}/{tileSet[i % tileSet.Count].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode());
-        var tileSql = await LoadAsync(tileSet.Count * 5, concurrency, i =>
-            tiles.TileAsync("commune", 11, tileSet[i % tileSet.Count].X, tileSet[i % tileSet.Count].Y, new TileFigure(condition, "sir", period)));
-
-        // Warm both sides (connections, JIT, plans) before the measured runs.
+        // Warm both sides first — connection pools, JIT, plans — with the health route and zoom-8 tiles, which the measured
+        // tile runs do not use: the instance's tile cache holds none of the zoom-11 tiles measured cold.
+        var warmTiles = await TilesAsync(dataSource, 9, 50);
         await LoadAsync(2_000, concurrency, async i => (await http.GetAsync($"/api/territories/commune/{communes[i % communes.Count]}/health?condition={condition}")).EnsureSuccessStatusCode());
         await LoadAsync(2_000, concurrency, i => figures.HealthAsync("commune", communes[i % communes.Count], condition));
-        var api = await LoadAsync(requests, concurrency, async i =>
-            (await http.GetAsync($"/api/territories/commune/{communes[(i * 7919) % communes.Count]}/health?condition={condition}")).EnsureSuccessStatusCode());
-        var sql = await LoadAsync(requests, concurrency, i => figures.HealthAsync("commune", communes[(i * 7919) % communes.Count], condition));
+        var tileQuery = $"condition={condition}&statistic=sir&period={period}";
+        await LoadAsync(warmTiles.Count, concurrency, async i => (await http.GetAsync($"/tiles/commune/9/{warmTiles[i].X}/{warmTiles[i].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode());
+        await LoadAsync(warmTiles.Count, concurrency, i => tiles.TileAsync("commune", 9, warmTiles[i].X, warmTiles[i].Y, new TileFigure(condition, "sir", period)));
+
+        var runs = new List<(string Name, int Concurrency, Run Run)>();
+        foreach (var connections in new[] { concurrency, 1 })
+        {
+            foreach (var (zoom, set) in tileSets)
+            {
+                // Half the tiles at each concurrency, so that every first request is a cold one.
+                var measured = connections == 1 ? set.Skip(set.Count / 2).ToList() : set.Take(set.Count / 2).ToList();
+                runs.Add(($"tile z{zoom}, API cold", connections, await LoadAsync(measured.Count, connections, async i =>
+                    (await http.GetAsync($"/tiles/commune/{zoom}/{measured[i].X}/{measured[i].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode())));
+                runs.Add(($"tile z{zoom}, API cached", connections, await LoadAsync(measured.Count * 5, connections, async i =>
+                    (await http.GetAsync($"/tiles/commune/{zoom}/{measured[i % measured.Count].X}/{measured[i % measured.Count].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode())));
+                runs.Add(($"tile z{zoom}, same SQL (Npgsql)", connections, await LoadAsync(measured.Count, connections, i =>
+                    tiles.TileAsync("commune", zoom, measured[i].X, measured[i].Y, new TileFigure(condition, "sir", period)))));
+            }
+            var healthCount = connections == 1 ? 1_000 : requests;
+            runs.Add(("health figures, API (HTTP)", connections, await LoadAsync(healthCount, connections, async i =>
+                (await http.GetAsync($"/api/territories/commune/{communes[(i * 7919) % communes.Count]}/health?condition={condition}")).EnsureSuccessStatusCode())));
+            runs.Add(("health figures, same SQL (Npgsql)", connections, await LoadAsync(healthCount, connections, i =>
+                figures.HealthAsync("commune", communes[(i * 7919) % communes.Count], condition))));
+        }
 
         Console.WriteLine();
-        Console.WriteLine($"| what | p50 ms | p99 ms | requests/s |");
-        Console.WriteLine($"|---|---:|---:|---:|");
-        foreach (var (name, run) in new[] { ("health figures, API (HTTP)", api), ("health figures, same SQL (Npgsql)", sql), ("tile, API cold", cold),
-                     ("tile, API cached", cached), ("tile, same SQL (Npgsql)", tileSql) })
-            Console.WriteLine(FormattableString.Invariant($"| {name} | {run.P50:F2} | {run.P99:F2} | {run.PerSecond:F0} |"));
+        Console.WriteLine("| what | connections | p50 ms | p99 ms | requests/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, connections, run) in runs)
+            Console.WriteLine(FormattableString.Invariant($"| {name} | {connections} | {run.P50:F2} | {run.P99:F2} | {run.PerSecond:F0} |"));
         Console.WriteLine();
-        Console.WriteLine(FormattableString.Invariant($"health figures: API p50 / SQL p50 = {api.P50 / sql.P50:F2} (goal ≤ 1.5)"));
-        Console.WriteLine(FormattableString.Invariant($"tiles: cached p50 / cold p50 = {cached.P50 / cold.P50:F3} (goal ≤ 0.1); cold API p50 / SQL p50 = {cold.P50 / tileSql.P50:F2}"));
+        Run Of(string name, int connections) => runs.Single(r => r.Name == name && r.Concurrency == connections).Run;
+        foreach (var connections in new[] { concurrency, 1 })
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"{connections} connection(s): health API p50 / SQL p50 = {Of("health figures, API (HTTP)", connections).P50 / Of("health figures, same SQL (Npgsql)", connections).P50:F2} (goal ≤ 1.5)"));
+            foreach (var zoom in tileSets.Keys)
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  tiles z{zoom}: cached p50 / cold p50 = {Of($"tile z{zoom}, API cached", connections).P50 / Of($"tile z{zoom}, API cold", connections).P50:F3} (goal ≤ 0.1), cold API p50 / SQL p50 = {Of($"tile z{zoom}, API cold", connections).P50 / Of($"tile z{zoom}, same SQL (Npgsql)", connections).P50:F2}"));
+        }
 
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
         {
-            communes = communes.Count, concurrency, requests, tiles = tileSet.Count,
-            health = new { api, sql, ratio = api.P50 / sql.P50 },
-            tile = new { cold, cached, sql = tileSql, cachedOverCold = cached.P50 / cold.P50 },
+            communes = communes.Count, concurrency, requests, tiles = tileSets.ToDictionary(t => $"z{t.Key}", t => t.Value.Count),
+            runs = runs.Select(r => new { r.Name, connections = r.Concurrency, r.Run.P50, r.Run.P99, r.Run.PerSecond }),
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"written to {output}");
         return 0;

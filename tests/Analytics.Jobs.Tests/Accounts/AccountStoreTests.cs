@@ -92,6 +92,27 @@ public class AccountStoreTests(PostgisDatabase db) : IClassFixture<PostgisDataba
     }
 
     [Fact]
+    public async Task a_tokens_last_use_is_recorded_to_the_minute_not_on_every_request()
+    {
+        var account = await Store.CreateAsync(Unique("use"), "", "long enough password", ["analyst"], "tests");
+        var issued = await Tokens.IssueTokenAsync(account.Id, "script", 30, "tests");
+        // Seconds since the epoch, -1 when never used.
+        Task<double> LastUsedAsync() => db.ScalarAsync<double>("SELECT coalesce(extract(epoch FROM last_used_at)::float8, -1) FROM auth.api_token WHERE id = $1", issued.Info.Id);
+        double Now() => clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+        Assert.Equal(-1, await LastUsedAsync());
+        await Tokens.AuthenticateTokenAsync(issued.Secret);
+        var first = await LastUsedAsync();
+        Assert.Equal(Now(), first);
+        clock.Advance(TimeSpan.FromSeconds(50));
+        Assert.NotNull(await Tokens.AuthenticateTokenAsync(issued.Secret));
+        Assert.Equal(first, await LastUsedAsync());
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.NotNull(await Tokens.AuthenticateTokenAsync(issued.Secret));
+        Assert.Equal(Now(), await LastUsedAsync());
+    }
+
+    [Fact]
     public async Task a_token_stops_working_when_it_expires()
     {
         var account = await Store.CreateAsync(Unique("exp"), "", "long enough password", ["analyst"], "tests");
