@@ -58,7 +58,7 @@ internal static class IndicatorServiceBenchmark
         await LoadAsync(2_000, concurrency, i => figures.HealthAsync("commune", communes[i % communes.Count], condition));
         var tileQuery = $"condition={condition}&statistic=sir&period={period}";
         await LoadAsync(warmTiles.Count, concurrency, async i => (await http.GetAsync($"/tiles/commune/9/{warmTiles[i].X}/{warmTiles[i].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode());
-        await LoadAsync(warmTiles.Count, concurrency, i => tiles.TileAsync("commune", 9, warmTiles[i].X, warmTiles[i].Y, new TileFigure(condition, "sir", period)));
+        await LoadAsync(warmTiles.Count, concurrency, i => tiles.TileAsync("commune", 9, warmTiles[i].X, warmTiles[i].Y, TileFigure.Health(condition, "sir", period)));
 
         var runs = new List<(string Name, int Concurrency, Run Run)>();
         foreach (var connections in new[] { concurrency, 1 })
@@ -72,7 +72,7 @@ internal static class IndicatorServiceBenchmark
                 runs.Add(($"tile z{zoom}, API cached", connections, await LoadAsync(measured.Count * 5, connections, async i =>
                     (await http.GetAsync($"/tiles/commune/{zoom}/{measured[i % measured.Count].X}/{measured[i % measured.Count].Y}.mvt?{tileQuery}")).EnsureSuccessStatusCode())));
                 runs.Add(($"tile z{zoom}, same SQL (Npgsql)", connections, await LoadAsync(measured.Count, connections, i =>
-                    tiles.TileAsync("commune", zoom, measured[i].X, measured[i].Y, new TileFigure(condition, "sir", period)))));
+                    tiles.TileAsync("commune", zoom, measured[i].X, measured[i].Y, TileFigure.Health(condition, "sir", period)))));
             }
             var healthCount = connections == 1 ? 1_000 : requests;
             runs.Add(("health figures, API (HTTP)", connections, await LoadAsync(healthCount, connections, async i =>

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Analytics.Api.Territories;
 
 /// <summary>
-/// Vector tiles of the territories for the map, with a published health figure and its state as
-/// attributes, and their TileJSON. A tile is made once per data version (the latest load and
+/// Vector tiles of the territories for the map, with a published health figure and its state, or an
+/// exposure, as attributes, and their TileJSON. A tile is made once per data version (the latest load and
 /// features build) and kept in a bounded server-side cache; its ETag names that version, so a
 /// browser revalidates cheaply and a new load or build is seen at once.
 /// </summary>
@@ -26,32 +26,28 @@ public static class TilesApi
     {
         var tiles = app.MapGroup("/tiles").WithTags("Territories").AllowRoles(Role.PublishedReaders);
         tiles.MapGet("/{level}/{z:int}/{x:int}/{y:int}.mvt", TileAsync).WithName("GetTerritoryTile")
-            .WithSummary("Tuile vectorielle des territoires, avec un indicateur publié et son état (condition, statistic, period) / Vector tile of the territories with a published figure and its state.");
+            .WithSummary("Tuile vectorielle des territoires, avec un indicateur de santé publié et son état (condition, statistic, period) ou une exposition (exposure, period) / Vector tile of the territories with a published health figure and its state, or an exposure.");
         tiles.MapGet("/{level}.json", TileJsonAsync).WithName("GetTileJson")
             .WithSummary("Document TileJSON 3.0 du niveau / TileJSON 3.0 document of a level.");
         return app;
     }
 
-    private static async Task<IResult> TileAsync(string level, int z, int x, int y, string? condition, string? statistic, string? period, HttpContext context,
-        TerritoryTiles tiles, TileCache cache, CancellationToken cancellationToken)
+    private static async Task<IResult> TileAsync(string level, int z, int x, int y, string? condition, string? statistic, string? period, string? exposure,
+        HttpContext context, TerritoryTiles tiles, TileCache cache, CancellationToken cancellationToken)
     {
         if (!Levels.Published.Contains(level))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
         if (z is < 0 or > TerritoryTiles.MaxZoom || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
             return ApiProblems.Create(StatusCodes.Status400BadRequest,
                 $"Tuile hors de la grille : z de 0 à {TerritoryTiles.MaxZoom}, x et y de 0 à 2^z − 1. / Tile outside the grid: z from 0 to {TerritoryTiles.MaxZoom}, x and y from 0 to 2^z − 1.");
-        var figure = (condition, statistic, period) switch
-        {
-            (null, null, null) => null,
-            ({ } c, { } s, { } p) => new TileFigure(c, s, p),
-            _ => (TileFigure?)new TileFigure("", "", ""),
-        };
-        if (figure is { Condition: "" })
+        var asksHealth = condition is not null || statistic is not null;
+        if ((asksHealth || exposure is not null) != (period is not null) || asksHealth && (condition is null || statistic is null || exposure is not null))
             return ApiProblems.Create(StatusCodes.Status400BadRequest,
-                "Pour un indicateur, donnez condition, statistic et period ensemble. / For a figure, give condition, statistic and period together.");
+                "Donnez condition, statistic et period ensemble, ou exposure et period. / Give condition, statistic and period together, or exposure and period.");
+        var figure = period is null ? null : exposure is null ? TileFigure.Health(condition!, statistic!, period) : TileFigure.OfExposure(exposure, period);
 
         var version = await tiles.DataVersionAsync(cancellationToken);
-        var key = $"{level}/{z}/{x}/{y}?{figure?.Condition}&{figure?.Statistic}&{figure?.Period}";
+        var key = $"{level}/{z}/{x}/{y}?{figure?.Condition}&{figure?.Statistic}&{figure?.Exposure}&{figure?.Period}";
         var etag = $"\"{version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16]}\"";
         // Authenticated content: kept by the browser only, and revalidated each time (the ETag makes that cheap).
         context.Response.Headers.CacheControl = "private, no-cache";

@@ -4,14 +4,19 @@ using NpgsqlTypes;
 
 namespace Analytics.Jobs.Features;
 
-/// <summary>Which published figure a tile carries as attributes.</summary>
-public sealed record TileFigure(string Condition, string Statistic, string Period);
+/// <summary>Which figure a tile carries as attributes: a published health figure (condition and statistic) or an exposure (its indicator), of one period.</summary>
+public sealed record TileFigure(string? Condition, string? Statistic, string? Exposure, string Period)
+{
+    public static TileFigure Health(string condition, string statistic, string period) => new(condition, statistic, null, period);
+
+    public static TileFigure OfExposure(string indicator, string period) => new(null, null, indicator, period);
+}
 
 /// <summary>
 /// Vector tiles (Mapbox Vector Tile, <c>ST_AsMVT</c>) of the territories of one level, from
 /// boundaries simplified per zoom band at build time (<c>geo.territory_tile_geometry</c>), with a
-/// published health figure and its state as attributes — figures after secrecy, so a withheld
-/// value is absent and its state says why.
+/// published health figure (after secrecy: a withheld value is absent and its state says why) or an
+/// exposure as attributes.
 /// </summary>
 public sealed class TerritoryTiles(NpgsqlDataSource dataSource)
 {
@@ -51,6 +56,7 @@ public sealed class TerritoryTiles(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = (object?)figure?.Condition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)figure?.Statistic ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)figure?.Period ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)figure?.Exposure ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return await command.ExecuteScalarAsync(cancellationToken) as byte[] ?? [];
     }
 

@@ -52,6 +52,28 @@ public class TilesApiTests(DemoWorldApi api)
     }
 
     [Fact]
+    public async Task a_tile_carries_an_exposure_of_the_communes_from_its_layers_latest_batch()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, lon, lat, _, period, _) = await CommuneWithFigureAsync("value");
+        var expected = await api.Database.ScalarAsync<double>($"""
+            SELECT e.value FROM features.territory_exposure e JOIN geo.territory t ON t.id = e.territory_id
+            WHERE t.level = 'commune' AND t.code = '{code}' AND e.indicator_code = 'pm25_annual' AND e.period = '{period}'
+            ORDER BY e.batch_id DESC LIMIT 1
+            """);
+        var (x, y) = TileOf(lon, lat, 8);
+
+        var bytes = await analyst.GetByteArrayAsync($"/tiles/commune/8/{x}/{y}.mvt?exposure=pm25_annual&period={period}");
+
+        var features = new MapboxTileReader().Read(new MemoryStream(bytes), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(x, y, 8)).Layers[0].Features;
+        var feature = Assert.Single(features, f => (string)f.Attributes["code"] == code);
+        Assert.Equal(expected, Convert.ToDouble(feature.Attributes["value"], System.Globalization.CultureInfo.InvariantCulture), 9);
+        Assert.Equal("value", feature.Attributes["state"]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await analyst.GetAsync($"/tiles/commune/8/{x}/{y}.mvt?exposure=pm25_annual")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await analyst.GetAsync($"/tiles/commune/8/{x}/{y}.mvt?exposure=pm25_annual&condition=hosp_asthma&statistic=sir&period={period}")).StatusCode);
+    }
+
+    [Fact]
     public async Task a_tile_is_revalidated_by_its_etag_until_a_new_build_changes_it()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);
