@@ -26,6 +26,7 @@ app.MapAdminApi();
 app.MapAuditApi();
 app.MapTerritoriesApi();
 app.MapLevelsApi();
+app.MapZoningsApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();
 app.MapWebAppApi();

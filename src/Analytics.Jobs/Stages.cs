@@ -26,7 +26,7 @@ public static class Stages
              "features.health_indicator", "features.spatial_pattern", "features.territory_cluster", "features.scan_cluster",
              "features.feature_matrix", "features.feature_matrix_row", "features.cumulative_index", "features.custom_zone_indicator",
              "features.custom_zone_exposure", "geo.territory_tile_geometry", "features.build"],
-            [typeof(Features.PublishedFigures), typeof(Features.TerritoryTiles)]),
+            [typeof(Features.PublishedFigures), typeof(Features.PublishedZones), typeof(Features.TerritoryTiles)]),
         new("Training", "blocked cross-validation, champion, predictions, model card; stores the run's fairness reports",
             ["ml.model_run", "ml.prediction", "ml.fairness_report"], []),
         new("FairnessReports", "the fairness report as JSON, CSV and French HTML, whole and published forms", [], []),

@@ -26,6 +26,9 @@ public static class TerritoriesApi
         IReadOnlyList<HealthFigure> Figures, IReadOnlyList<StateName> States);
     public sealed record StateName(string Id, string Fr, string En);
 
+    /// <summary>The publication states named in French and English, served beside every list of figures.</summary>
+    internal static readonly IReadOnlyList<StateName> StateNames = PublicationStates.All.Select(s => new StateName(s.Id, s.Label.Fr, s.Label.En)).ToList();
+
 
     public static IEndpointRouteBuilder MapTerritoriesApi(this IEndpointRouteBuilder app)
     {
@@ -92,8 +95,7 @@ public static class TerritoriesApi
             return UnknownLevel(level);
         if (await figures.HealthAsync(level, code, condition, cancellationToken) is not { } health)
             return UnknownTerritory(level, code);
-        var states = PublicationStates.All.Select(s => new StateName(s.Id, s.Label.Fr, s.Label.En)).ToList();
-        return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Source, health.Licence, health.LoadedAt, health.Figures, states));
+        return TypedResults.Ok(new TerritoryHealthFigures(level, code, health.HealthBatchId, health.Source, health.Licence, health.LoadedAt, health.Figures, StateNames));
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ public static class JobScheduling
         services.AddSingleton<Ingest.TerritoryDirectory>();
         services.AddSingleton<Ingest.IndicatorCatalogue>();
         services.AddSingleton<Features.PublishedFigures>();
+        services.AddSingleton<Features.PublishedZones>();
         services.AddSingleton<Features.TerritoryTiles>();
         services.AddSingleton<Scheduling.Heartbeats>();
         AuditTrail.AuditTrailSetup.AddAuditTrail(services, configuration);

@@ -83,10 +83,42 @@ public class SecrecyWalkTests(DemoWorldApi api)
                             feature.Attributes.Exists("value") ? Convert.ToDouble(feature.Attributes["value"], CultureInfo.InvariantCulture) : null);
             }
 
+        // The custom zones' figures, as totals over their communes and over the EPCIs they are made of.
+        var partitions = territories.Where(t => t.Parent is not null).GroupBy(t => t.Parent!).ToDictionary(g => g.Key, g => g.Select(t => $"{t.Level}/{t.Code}").ToList());
+        foreach (var zone in (await analyst.GetFromJsonAsync<JsonElement>("/api/zonings")).EnumerateArray().Where(z => z.GetProperty("hasFigures").GetBoolean()))
+        {
+            var (zoning, code) = (zone.GetProperty("zoning").GetString()!, zone.GetProperty("code").GetString()!);
+            foreach (var f in (await analyst.GetFromJsonAsync<JsonElement>($"/api/zonings/{Uri.EscapeDataString(zoning)}/{code}/health")).GetProperty("figures").EnumerateArray())
+                served[new Key($"zone/{code}", f.GetProperty("condition").GetString()!, f.GetProperty("period").GetString()!, f.GetProperty("statistic").GetString()!)] = Value(f);
+            foreach (var (level, members) in await ZoneMembersAsync(zoning, code))
+                partitions[$"zone/{code}#{level}"] = members;
+        }
+        Assert.Contains(partitions.Keys, k => k.EndsWith("#epci", StringComparison.Ordinal));
+
         Assert.True(checkedValues > 100_000, $"only {checkedValues} values compared");
         NoSmallCountIsServed(served);
         NoSmallCountFollowsFromARateOrRatio(served);
-        NoSmallCountFollowsBySubtraction(served, territories);
+        NoSmallCountFollowsBySubtraction(served, partitions);
+    }
+
+    /// <summary>The zone's communes, and the EPCIs it is made of when it is a union of whole EPCIs.</summary>
+    private async Task<List<(string Level, List<string> Members)>> ZoneMembersAsync(string zoning, string code)
+    {
+        await using var command = api.Database.DataSource.CreateCommand("""
+            SELECT c.code, e.code, (SELECT count(*) FROM geo.territory x WHERE x.parent_id = e.id)
+            FROM geo.custom_zone z JOIN geo.territory c ON c.id = ANY (z.communes) JOIN geo.territory e ON e.id = c.parent_id
+            WHERE z.zoning = $1 AND z.code = $2
+            """);
+        command.Parameters.Add(new() { Value = zoning });
+        command.Parameters.Add(new() { Value = code });
+        var rows = new List<(string Commune, string Epci, long EpciSize)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        var groups = new List<(string, List<string>)> { ("commune", rows.Select(r => $"commune/{r.Commune}").ToList()) };
+        if (rows.GroupBy(r => r.Epci).All(g => g.Count() == g.First().EpciSize))
+            groups.Add(("epci", rows.Select(r => $"epci/{r.Epci}").Distinct().ToList()));
+        return groups;
     }
 
     private static void NoSmallCountIsServed(Dictionary<Key, double?> served)
@@ -108,17 +140,24 @@ public class SecrecyWalkTests(DemoWorldApi api)
 
     /// <summary>
     /// A published total minus its published parts is what its withheld parts add up to: one withheld part would be
-    /// given away, and withheld parts adding up to 1–10 would each be known to be at most 10.
+    /// given away, and withheld parts adding up to 1–10 would each be known to be at most 10. Totals: every territory
+    /// over its children, every custom zone over its communes and over the EPCIs it is made of.
     /// </summary>
-    private static void NoSmallCountFollowsBySubtraction(Dictionary<Key, double?> served, List<(string Level, string Code, string? Parent)> territories)
+    private static void NoSmallCountFollowsBySubtraction(Dictionary<Key, double?> served, Dictionary<string, List<string>> partitions)
     {
-        var parentOf = territories.ToDictionary(t => $"{t.Level}/{t.Code}", t => t.Parent);
-        var leaks = served.Where(c => c.Key.Statistic == "cases" && parentOf[c.Key.Territory] is not null)
-            .GroupBy(c => c.Key with { Territory = parentOf[c.Key.Territory]! })
-            .Where(g => served.GetValueOrDefault(g.Key) is { } total && g.Any(c => c.Value is null)
-                && (g.Count(c => c.Value is null) == 1 || total - g.Sum(c => c.Value ?? 0) is >= 1 and <= 10))
-            .Select(g => $"{g.Key.Territory} {g.Key.Condition} {g.Key.Period}: total {served[g.Key]}, published parts {g.Sum(c => c.Value ?? 0)}")
-            .ToList();
+        var leaks = new List<string>();
+        var tables = served.Keys.Where(k => k.Statistic == "cases").Select(k => (k.Condition, k.Period)).Distinct().ToList();
+        foreach (var (whole, parts) in partitions)
+            foreach (var (condition, period) in tables)
+            {
+                var totalKey = new Key(whole.Split('#')[0], condition, period, "cases");
+                if (served.GetValueOrDefault(totalKey) is not { } total)
+                    continue;
+                var values = parts.Select(p => served.TryGetValue(totalKey with { Territory = p }, out var v) ? v : null).ToList();
+                var withheld = values.Count(v => v is null);
+                if (withheld > 0 && (withheld == 1 || total - values.Sum(v => v ?? 0) is >= 1 and <= 10))
+                    leaks.Add($"{whole} {condition} {period}: total {total}, published parts {values.Sum(v => v ?? 0)}, {withheld} withheld");
+            }
         Assert.True(leaks.Count == 0, "published totals that give withheld parts away: " + string.Join("; ", leaks.Take(5)));
     }
 

@@ -18,8 +18,42 @@ public sealed class DemoWorldApi : ApiFactory
         var ingest = Services.GetRequiredService<IngestService>();
         foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
             await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
+        await LoadZoningAsync(ingest);
         var index = CumulativeIndexBuild.ReadDefinition(File.ReadAllText(RepositoryFiles.PathOf("data/catalog/cumulative_index.json")), "cumulative_index.json");
         await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync(index: index);
+    }
+
+    /// <summary>The custom zoning the fixture loads: zones of two neighbouring EPCIs of a département each (code order).</summary>
+    public const string Zoning = "Contrats locaux de santé (essai)";
+
+    private async Task LoadZoningAsync(IngestService ingest)
+    {
+        var rows = new List<string> { "zone_code;zone_name;commune_code" };
+        await using (var command = Database.DataSource.CreateCommand("""
+            SELECT e.parent_id, e.code, c.code FROM geo.territory e JOIN geo.territory c ON c.parent_id = e.id
+            WHERE e.level = 'epci' ORDER BY e.parent_id, e.code, c.code
+            """))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            var epcis = new List<(long Departement, string Epci, string Commune)>();
+            while (await reader.ReadAsync())
+                epcis.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+            foreach (var departement in epcis.GroupBy(e => e.Departement))
+            {
+                var codes = departement.Select(e => e.Epci).Distinct().ToList();
+                foreach (var (epci, commune) in departement.Select(e => (e.Epci, e.Commune)))
+                {
+                    var zone = $"CLS-{departement.Key}-{codes.IndexOf(epci) / 2}";
+                    rows.Add($"{zone};Contrat local de santé {zone};{commune}");
+                }
+            }
+        }
+        var file = Path.Combine(Path.GetTempPath(), $"zoning-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(file, rows);
+        var result = await ingest.LoadAsync(new IngestRequest(IngestKind.Zoning, file, "contrats-locaux.csv", "demo-steward", new IngestOptions { Zoning = Zoning }));
+        File.Delete(file);
+        if (result.Outcome != IngestOutcome.Loaded)
+            throw new InvalidOperationException($"the test zoning did not load: {result.Describe()}");
     }
 }
 
