@@ -167,6 +167,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        // Hangfire logs through one provider per process, the logger factory of the host configured last: once that
+        // host is gone, a Hangfire object another live host builds (a job client for an upload) fails creating its
+        // logger — a 500 that depended on which test class finished first. Without a provider, Hangfire logs nothing.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
         await Database.DisposeAsync();
         File.Delete(secretKeyFile);
     }

@@ -13,10 +13,11 @@ namespace Analytics.Api.Tests.Platform;
 /// </summary>
 public class BadRequestTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.BadRequest)
+    private async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.BadRequest)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        // On a wrong status, what the host logged as an error says why.
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {body}\n" + string.Join("\n", api.Logs.Entries.Where(e => e.Contains("[Error]", StringComparison.Ordinal)).TakeLast(3)));
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());

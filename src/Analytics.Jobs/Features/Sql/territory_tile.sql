@@ -3,7 +3,7 @@
 -- its value (none when withheld) and its state — or an exposure ($9 indicator, from its layer's latest batch: public
 -- environmental data, no secrecy). The state is always named ("missing" for a territory without the figure).
 WITH bounds AS (SELECT ST_TileEnvelope($2, $3, $4) AS envelope),
-figures AS (
+figures AS MATERIALIZED (
     SELECT h.territory_id, h.value, h.state FROM features.health_indicator h
     WHERE $6::text IS NOT NULL AND h.health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator)
       AND h.condition_code = $6 AND h.statistic = $7 AND h.period = $8
