@@ -48,6 +48,7 @@ mkdir -p .local/audit-checkpoints
 export Audit__CheckpointKeyFile="$root/.local/audit-checkpoint.key" Audit__CheckpointFolder="$root/.local/audit-checkpoints"
 
 echo "run: building"
+bash scripts/web.sh
 dotnet publish src/Analytics.Jobs -c Release -o "$app/jobs" -nologo -v quiet
 dotnet publish src/Analytics.Api -c Release -o "$app/api" -nologo -v quiet
 jobs() { dotnet "$app/jobs/analytics-jobs.dll" "$@"; }

@@ -17,6 +17,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# The map's front-end packages, served from the app's own origin.
+bash scripts/web.sh
+
 if [ -z "${ANALYTICS_TEST_DATABASE:-}" ]; then
   bash scripts/pg.sh start
   eval "$(bash scripts/pg.sh env)"

@@ -19,6 +19,7 @@ public static class WebAppApi
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
     [
+        ("map", "ExportLevelFigures"),
         ("publications", "ListModels"),
         ("reviews", "ListReleases"),
         ("decide", "ApproveRelease"),

@@ -6,7 +6,8 @@ const texts = {
     skip: "Aller au contenu", title: "Une seule santé — analyses territoriales", signInTitle: "Connexion",
     userName: "Identifiant", password: "Mot de passe", signIn: "Se connecter", sessionTitle: "Votre session",
     signedInAs: "Connecté·e en tant que", roles: "rôles", apiLink: "Référence de l'API (OpenAPI)",
-    jobsLink: "Tableau de bord des traitements", signOut: "Se déconnecter", other: "English", otherLabel: "Switch to English",
+    jobsLink: "Tableau de bord des traitements", signOut: "Se déconnecter",
+    mapTitle: "Carte des indicateurs", mapCondition: "Indicateur", mapStatistic: "Statistique", mapLevel: "Niveau", mapPeriod: "Période", other: "English", otherLabel: "Switch to English",
     failed: "Identifiant ou mot de passe incorrect, ou compte bloqué un moment après trop d'échecs.",
     missing: "Saisissez votre identifiant et votre mot de passe.",
     tooMany: "Trop de tentatives de connexion : réessayez dans une minute.",
@@ -31,7 +32,8 @@ const texts = {
     skip: "Skip to content", title: "One Health — territorial analytics", signInTitle: "Sign in",
     userName: "User name", password: "Password", signIn: "Sign in", sessionTitle: "Your session",
     signedInAs: "Signed in as", roles: "roles", apiLink: "API reference (OpenAPI)",
-    jobsLink: "Jobs dashboard", signOut: "Sign out", other: "Français", otherLabel: "Passer en français",
+    jobsLink: "Jobs dashboard", signOut: "Sign out",
+    mapTitle: "Indicator map", mapCondition: "Indicator", mapStatistic: "Statistic", mapLevel: "Level", mapPeriod: "Period", other: "Français", otherLabel: "Passer en français",
     failed: "Wrong user name or password, or account locked for a while after too many failures.",
     missing: "Enter your user name and password.",
     tooMany: "Too many sign-in attempts: try again in a minute.",
@@ -71,6 +73,8 @@ function applyLanguage() {
   const toggle = document.getElementById("language");
   toggle.textContent = t.other;
   toggle.setAttribute("aria-label", t.otherLabel);
+  // Screens drawn by modules (the map explorer) re-render their own words.
+  document.dispatchEvent(new CustomEvent("languagechange", { detail: language }));
 }
 
 function show(sectionId) {
@@ -92,6 +96,8 @@ async function showSession() {
   // Every POST, PUT, PATCH and DELETE of the session carries this token.
   antiforgery = await (await fetch("/api/auth/antiforgery", { credentials: "same-origin" })).json();
   show("session");
+  document.getElementById("map-explorer").hidden = !opens("map");
+  if (opens("map")) document.dispatchEvent(new CustomEvent("mapopen", { detail: language }));
   document.getElementById("publications").hidden = !opens("publications");
   document.getElementById("reviews").hidden = !opens("reviews");
   if (opens("publications")) await showPublications();

@@ -12,24 +12,35 @@ namespace Analytics.Api.Tests.Territories;
 /// <summary>The demo world loaded and its features built with the cumulative index (no model trained), shared by the territory and tile tests.</summary>
 public sealed class DemoWorldApi : ApiFactory
 {
+    /// <summary>The custom zoning the fixture loads: zones of two neighbouring EPCIs of a département each (code order).</summary>
+    public const string Zoning = DemoWorld.Zoning;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var ingest = Services.GetRequiredService<IngestService>();
-        foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
-            await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
-        await LoadZoningAsync(ingest);
-        var index = CumulativeIndexBuild.ReadDefinition(File.ReadAllText(RepositoryFiles.PathOf("data/catalog/cumulative_index.json")), "cumulative_index.json");
-        await new FeatureBuild(Database.DataSource, TimeProvider.System).RunAsync(index: index);
+        await DemoWorld.LoadAndBuildAsync(this);
     }
+}
 
-    /// <summary>The custom zoning the fixture loads: zones of two neighbouring EPCIs of a département each (code order).</summary>
+/// <summary>The demo world loaded in a test host, with a custom zoning, and its features built with the cumulative index.</summary>
+public static class DemoWorld
+{
     public const string Zoning = "Contrats locaux de santé (essai)";
 
-    private async Task LoadZoningAsync(IngestService ingest)
+    public static async Task LoadAndBuildAsync(ApiFactory api)
+    {
+        var ingest = api.Services.GetRequiredService<IngestService>();
+        foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads)
+            await ingest.LoadAsync(new IngestRequest(entry.Kind, entry.File, Path.GetFileName(entry.File), "demo-steward", entry.Options ?? IngestOptions.Default));
+        await LoadZoningAsync(api, ingest);
+        var index = CumulativeIndexBuild.ReadDefinition(File.ReadAllText(RepositoryFiles.PathOf("data/catalog/cumulative_index.json")), "cumulative_index.json");
+        await new FeatureBuild(api.Database.DataSource, TimeProvider.System).RunAsync(index: index);
+    }
+
+    private static async Task LoadZoningAsync(ApiFactory api, IngestService ingest)
     {
         var rows = new List<string> { "zone_code;zone_name;commune_code" };
-        await using (var command = Database.DataSource.CreateCommand("""
+        await using (var command = api.Database.DataSource.CreateCommand("""
             SELECT e.parent_id, e.code, c.code FROM geo.territory e JOIN geo.territory c ON c.parent_id = e.id
             WHERE e.level = 'epci' ORDER BY e.parent_id, e.code, c.code
             """))
