@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Analytics.Api.Tests.Territories;
 using Analytics.Models.Access;
 using Analytics.Testing;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Analytics.Api.Tests.Browser;
@@ -83,6 +84,22 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : IClassFixture<DemoWorld
         Directory.CreateDirectory(RepositoryFiles.PathOf(".local/screenshots"));
         await page.EvalOnSelectorAsync("#map-title", "title => title.scrollIntoView()");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryFiles.PathOf(".local/screenshots"), "map-explorer.png") });
+
+        // Accessibility with a territory open: axe-core (bundled, run in the page) finds nothing serious or critical.
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} nodes)").ToList();
+        Assert.True(serious.Count == 0, string.Join("; ", serious));
+        Assert.NotEmpty(axe.Passes);
+
+        // The table works from the keyboard: a header sorts, a row's button opens the territory and moves focus there.
+        await page.Locator("#map-table thead button").Nth(1).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("ascending", await page.GetAttributeAsync("#map-table thead th:nth-child(2)", "aria-sort"));
+        var firstName = await page.InnerTextAsync("#map-table tbody tr:first-child td:nth-child(2)");
+        Assert.Equal(await api.Database.ScalarAsync<string>("SELECT name FROM geo.territory WHERE level = 'commune' ORDER BY name COLLATE \"fr-FR-x-icu\" LIMIT 1"), firstName);
+        await page.Locator("#map-table tbody tr:first-child button").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("name => document.activeElement?.tagName === 'H4' && document.activeElement.textContent.includes(name)", firstName);
 
         // The language switch re-renders the legend and the table.
         await page.ClickAsync("#language");
