@@ -1,3 +1,4 @@
+using Analytics.Testing;
 using Analytics.Models.Access;
 using Microsoft.Playwright;
 

@@ -58,9 +58,12 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : IClassFixture<DemoWorld
         // Before signing in the page asks who is signed in and is told 401: expected, not a problem of the map.
         problems.Clear();
         await page.WaitForSelectorAsync("#map[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<double>("() => performance.getEntriesByName('map-first-paint')[0].duration") > 0, "the first paint is measured");
 
         var communes = await api.Database.ScalarAsync<long>("SELECT count(*) FROM geo.territory WHERE level = 'commune'");
-        Assert.Equal(communes, await page.Locator("#map-table tbody tr").CountAsync());
+        Assert.Equal(100, await page.Locator("#map-table tbody tr").CountAsync());
+        Assert.Contains($"{communes} territoires", await page.InnerTextAsync("#map-table caption"));
+        Assert.Contains($"Page 1 sur {(communes + 99) / 100}", await page.InnerTextAsync("#map-table caption"));
         Assert.Contains("secret statistique", await page.InnerTextAsync("#map-legend"));
         Assert.Contains("Quantiles", await page.InnerTextAsync("#map-legend"));
         var (code, value) = await api.Database.FirstAsync<string, double>("""

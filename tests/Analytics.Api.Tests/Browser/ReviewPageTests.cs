@@ -1,3 +1,4 @@
+using Analytics.Testing;
 using Analytics.Api.Tests.Reviews;
 using Analytics.Jobs.Training;
 using Analytics.Models.Access;

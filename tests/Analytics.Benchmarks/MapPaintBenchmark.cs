@@ -1,0 +1,49 @@
+using System.Globalization;
+using Analytics.Testing;
+using Microsoft.Playwright;
+
+namespace Analytics.Benchmarks;
+
+/// <summary>
+/// The map explorer's first choropleth paint in Debian's Chromium against a running instance (<c>--url</c>), as an
+/// account signs in (<c>--user</c>, password in <c>ANALYTICS_PASSWORD</c>): the page's own Performance API measure
+/// from the screen's opening to the map's first idle frame (data read, tiles fetched and drawn), in a fresh browser
+/// context per run (no cache). Prints each run and the median.
+/// </summary>
+internal static class MapPaintBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var url = Arguments.Option(args, "--url") ?? "http://127.0.0.1:5080";
+        var user = Arguments.Option(args, "--user") ?? throw new ArgumentException("--user: an account that may read published figures");
+        var password = Environment.GetEnvironmentVariable("ANALYTICS_PASSWORD") ?? throw new ArgumentException("ANALYTICS_PASSWORD: the account's password");
+        var runs = int.Parse(Arguments.Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        try
+        {
+            var durations = new List<double>();
+            for (var run = 1; run <= runs; run++)
+            {
+                await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(url + "/");
+                await page.FillAsync("#user-name", user);
+                await page.FillAsync("#password", password);
+                await page.PressAsync("#password", "Enter");
+                await page.WaitForSelectorAsync("#map[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 300_000 });
+                var ms = await page.EvaluateAsync<double>("() => performance.getEntriesByName('map-first-paint')[0].duration");
+                var rows = await page.Locator("#map-table tbody tr").CountAsync();
+                durations.Add(ms);
+                Console.WriteLine(FormattableString.Invariant($"run {run}: first choropleth paint {ms:F0} ms ({rows:N0} territories in the table)"));
+            }
+            durations.Sort();
+            Console.WriteLine(FormattableString.Invariant($"median first paint: {durations[durations.Count / 2]:F0} ms (goal < 2,000 ms)"));
+            return 0;
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+}
