@@ -15,6 +15,8 @@ const words = {
     published: "publié", mapLabel: (what) => `Carte : ${what}. Le tableau ci-dessous donne les mêmes valeurs.`,
     panelTitle: (name) => `${name}`, close: "Fermer", and: "et",
     pageOf: (page, pages) => `Page ${page} sur ${pages}.`, previous: "Page précédente", next: "Page suivante",
+    comparedCaption: (what, period) => `${what}, ${period}, face aux territoires parents`, territory: "Territoire", differs: "Écart significatif",
+    yes: "oui", no: "non", source: "Source", seriesAlt: (what, name) => `Évolution de ${what} pour ${name} et ses territoires parents, avec intervalles à 95 %`,
   },
   en: {
     statistics: { sir: "Standardised incidence ratio (SIR)", standardised_rate: "Standardised rate per 100,000", crude_rate: "Crude rate per 100,000", smoothed_rr: "Smoothed relative risk" },
@@ -26,6 +28,8 @@ const words = {
     published: "published", mapLabel: (what) => `Map: ${what}. The table below gives the same values.`,
     panelTitle: (name) => `${name}`, close: "Close", and: "and",
     pageOf: (page, pages) => `Page ${page} of ${pages}.`, previous: "Previous page", next: "Next page",
+    comparedCaption: (what, period) => `${what}, ${period}, beside the ancestors`, territory: "Territory", differs: "Significant difference",
+    yes: "yes", no: "no", source: "Source", seriesAlt: (what, name) => `${what} over time for ${name} and its ancestors, with 95% intervals`,
   },
 };
 
@@ -251,19 +255,42 @@ function showPager(pages) {
   }
 }
 
-/** A territory's figure period by period, with its state, from the health route. */
+/**
+ * A territory beside its EPCI, département and région for the chosen period (intervals side by side, a difference
+ * flagged when they do not overlap), its series as the API draws it, and where the figures come from.
+ */
 async function showTerritory(code, name) {
   const panel = $("territory-panel");
-  const response = await fetch(`/api/territories/${state.level}/${encodeURIComponent(code)}/health?condition=${encodeURIComponent(state.condition)}`, { credentials: "same-origin" });
+  const query = `condition=${encodeURIComponent(state.condition)}&statistic=${state.statistic}`;
+  const base = `/api/territories/${state.level}/${encodeURIComponent(code)}`;
+  const [compared, health] = await Promise.all([
+    fetch(`${base}/compare?${query}`, { credentials: "same-origin" }),
+    fetch(`${base}/health?condition=${encodeURIComponent(state.condition)}`, { credentials: "same-origin" }),
+  ]);
   panel.replaceChildren(element("h4", t().panelTitle(`${name} (${code})`), { tabindex: "-1" }));
-  if (response.ok) {
-    const health = await response.json();
-    const list = element("ul");
-    for (const figure of health.figures.filter(f => f.statistic === state.statistic)) {
-      const interval = figure.low === null ? "" : ` [${number(figure.low)} – ${number(figure.high)}]`;
-      list.append(element("li", `${figure.period} : ${number(figure.value)}${interval} — ${stateName(figure.state)}`));
+  if (compared.ok) {
+    const table = element("table", undefined, { class: "comparison" });
+    table.append(element("caption", t().comparedCaption(t().statistics[state.statistic], state.period)));
+    const head = element("tr");
+    for (const label of [t().territory, t().value, t().interval, t().state, t().differs]) head.append(element("th", label, { scope: "col" }));
+    table.append(element("thead"));
+    table.tHead.append(head);
+    const body = table.appendChild(element("tbody"));
+    for (const row of (await compared.json()).filter(r => r.period === state.period)) {
+      const tr = element("tr");
+      tr.append(element("th", `${row.name} (${t().levels[row.level] ?? row.level})`, { scope: "row" }), element("td", number(row.value), { class: "number" }),
+        element("td", row.low === null ? "—" : `${number(row.low)} – ${number(row.high)}`, { class: "number" }), element("td", stateName(row.state)),
+        element("td", row.depth === 0 ? "" : row.differsFromTerritory === true ? t().yes : row.differsFromTerritory === false ? t().no : "—"));
+      body.append(tr);
     }
-    panel.append(list, element("p", `${health.source ?? ""} — ${health.licence ?? ""}`));
+    panel.append(table);
+    panel.append(element("img", undefined, {
+      src: `${base}/charts/series?${query}&lang=${state.language}`, alt: t().seriesAlt(t().statistics[state.statistic], name), class: "chart",
+    }));
+  }
+  if (health.ok) {
+    const provenance = await health.json();
+    panel.append(element("p", `${t().source} : ${provenance.source ?? ""} — ${provenance.licence ?? ""}`));
   }
   const close = element("button", t().close, { type: "button" });
   close.addEventListener("click", () => { panel.hidden = true; });

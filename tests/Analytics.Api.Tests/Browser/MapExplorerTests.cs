@@ -81,8 +81,11 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : IClassFixture<DemoWorld
         await page.WaitForSelectorAsync("#map[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 60_000 });
 
         await page.ClickAsync($"#map-table tbody tr[data-code='{code}'] button");
-        await page.WaitForSelectorAsync("#territory-panel:not([hidden]) li");
+        await page.WaitForSelectorAsync("#territory-panel:not([hidden]) table tbody tr");
         Assert.Contains(code, await page.InnerTextAsync("#territory-panel h4"));
+        // Beside its EPCI, département and région, and its series drawn by the API (an image that loaded).
+        Assert.Equal(4, await page.Locator("#territory-panel table tbody tr").CountAsync());
+        await page.WaitForFunctionAsync("() => { const img = document.querySelector('#territory-panel img'); return img && img.complete && img.naturalWidth > 0; }");
 
         Directory.CreateDirectory(RepositoryFiles.PathOf(".local/screenshots"));
         await page.EvalOnSelectorAsync("#map-title", "title => title.scrollIntoView()");
