@@ -82,6 +82,15 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = level });
         command.Parameters.Add(new() { Value = code });
         command.Parameters.Add(new() { Value = (object?)condition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return await ReadHealthAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads figures with their batch's provenance — columns: batch id, condition, period, statistic, value, low, high,
+    /// state, method, source, licence, load date; null when there is no row.
+    /// </summary>
+    internal static async Task<TerritoryHealth?> ReadHealthAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         (long Id, string? Source, string? Licence, DateTimeOffset LoadedAt)? batch = null;
         var figures = new List<HealthFigure>();
@@ -193,12 +202,17 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
         return new LevelFigurePage(matched, figures);
     }
 
-    /// <summary>The (condition, statistic) pairs the latest health batch publishes, with their periods, in code order.</summary>
+    /// <summary>
+    /// The (condition, statistic) pairs the latest health batch publishes, with their periods, in code order. Read on the
+    /// régions' rows: the build writes every figure at every level, and the primary key's (batch, territory) prefix finds
+    /// them in milliseconds where the whole batch (7 million rows nationally) takes seconds.
+    /// </summary>
     public async Task<List<(string Condition, string Statistic, IReadOnlyList<string> Periods)>> PublishedSeriesAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT condition_code, statistic, array_agg(DISTINCT period ORDER BY period) FROM features.health_indicator
-            WHERE health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator) GROUP BY 1, 2 ORDER BY 1, 2
+            WHERE health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator)
+              AND territory_id IN (SELECT id FROM geo.territory WHERE level = 'region') GROUP BY 1, 2 ORDER BY 1, 2
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var series = new List<(string, string, IReadOnlyList<string>)>();

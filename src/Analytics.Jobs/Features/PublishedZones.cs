@@ -1,5 +1,4 @@
 using Analytics.Jobs.Database;
-using Analytics.Models.Secrecy;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,17 +32,7 @@ public sealed class PublishedZones(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = zoning });
         command.Parameters.Add(new() { Value = code });
         command.Parameters.Add(new() { Value = (object?)condition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        (long Id, string? Source, string? Licence, DateTimeOffset LoadedAt)? batch = null;
-        var figures = new List<HealthFigure>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            batch = (reader.GetInt64(0), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetFieldValue<DateTimeOffset>(11));
-            figures.Add(new HealthFigure(reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
-                PublicationStates.Parse(reader.GetString(7)), reader.GetString(8)));
-        }
-        return batch is { } b ? new TerritoryHealth(b.Id, b.Source, b.Licence, b.LoadedAt, figures) : null;
+        return await PublishedFigures.ReadHealthAsync(command, cancellationToken);
     }
 
     /// <summary>A zone's outline, the union of its communes (GeoJSON, EPSG:4326); null for an unknown zone.</summary>

@@ -8,19 +8,8 @@ namespace Analytics.Api.Tests.Browser;
 /// The web app, Swagger UI and the job dashboard still work in Chromium under their Content-Security-Policy, the
 /// browser reports no violation, and the policy is really in force (a script element inserted by the page does not run).
 /// </summary>
-public class ContentSecurityPolicyTests(KestrelApiFactory api) : IClassFixture<KestrelApiFactory>, IAsyncLifetime
+public class ContentSecurityPolicyTests(KestrelApiFactory api) : BrowserTests, IClassFixture<KestrelApiFactory>
 {
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
-
     /// <summary>A page that keeps every console message in which Chromium reports a policy violation.</summary>
     private async Task<(IPage Page, List<string> Violations)> OpenAsync()
     {

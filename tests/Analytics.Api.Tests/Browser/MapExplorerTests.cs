@@ -23,19 +23,8 @@ public sealed class DemoWorldKestrelApi : KestrelApiFactory
 /// holds the same figures; changing the statistic redraws both; a commune opens with its figures; and every request
 /// the page makes goes to the app's own origin.
 /// </summary>
-public class MapExplorerTests(DemoWorldKestrelApi api) : IClassFixture<DemoWorldKestrelApi>, IAsyncLifetime
+public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFixture<DemoWorldKestrelApi>
 {
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
-
     [Fact]
     public async Task an_analyst_maps_a_published_figure_switches_it_and_opens_a_commune_asking_nothing_of_another_origin()
     {

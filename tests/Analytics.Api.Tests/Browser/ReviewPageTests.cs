@@ -23,19 +23,8 @@ public sealed class TrainedKestrelApi : KestrelApiFactory
 /// a reviewer reads it in the review screen, is refused without the acknowledgement the failed
 /// fairness audit calls for, approves with it; then the analyst sees the list and where it comes from.
 /// </summary>
-public class ReviewPageTests(TrainedKestrelApi api) : IClassFixture<TrainedKestrelApi>, IAsyncLifetime
+public class ReviewPageTests(TrainedKestrelApi api) : BrowserTests, IClassFixture<TrainedKestrelApi>
 {
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
-
     private async Task<IPage> SignInAsync(ApiFactory.TestAccount account)
     {
         var page = await browser.NewPageAsync();

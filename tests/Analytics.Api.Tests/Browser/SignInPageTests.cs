@@ -27,19 +27,8 @@ public class KestrelApiFactory : ApiFactory
 /// signing in with a password, and with the second-factor step a reviewer must pass — and the page
 /// asks nothing of any host but its own.
 /// </summary>
-public class SignInPageTests(KestrelApiFactory api) : IClassFixture<KestrelApiFactory>, IAsyncLifetime
+public class SignInPageTests(KestrelApiFactory api) : BrowserTests, IClassFixture<KestrelApiFactory>
 {
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
-
     /// <summary>A fresh page that records every host it asks something of.</summary>
     private async Task<(IPage Page, List<string> Hosts)> OpenAsync()
     {

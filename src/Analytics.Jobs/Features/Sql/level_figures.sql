@@ -5,9 +5,12 @@
 -- in code then period order, $10 rows at most from offset $11, with how many rows match in all.
 WITH latest AS (SELECT max(vintage) AS vintage FROM geo.territory WHERE level = $1),
 batch AS (SELECT max(health_batch_id) AS id FROM features.health_indicator),
+-- The periods are read on the régions' rows (every figure is built at every level): the primary key's (batch,
+-- territory) prefix finds them at once, where the whole batch is millions of rows nationally.
 periods AS (
     SELECT DISTINCT h.period FROM features.health_indicator h JOIN batch b ON h.health_batch_id = b.id
-    WHERE h.condition_code = $2 AND h.statistic = $3 AND ($4::text IS NULL OR h.period = $4)
+    WHERE h.territory_id IN (SELECT id FROM geo.territory WHERE level = 'region')
+      AND h.condition_code = $2 AND h.statistic = $3 AND ($4::text IS NULL OR h.period = $4)
       AND ($12::text IS NULL OR h.period >= $12) AND ($13::text IS NULL OR h.period <= $13))
 SELECT t.code, t.name, t.vintage, p.period, h.value, h.ci_low, h.ci_high, coalesce(h.state, 'missing'),
        CASE WHEN $9 THEN ST_AsGeoJSON(t.geom, 6) END, count(*) OVER ()
