@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Analytics.Testing;
 using Analytics.Models.Access;
 using Microsoft.Playwright;
@@ -11,10 +12,11 @@ namespace Analytics.Api.Tests.Browser;
 public class ContentSecurityPolicyTests(KestrelApiFactory api) : BrowserTests, IClassFixture<KestrelApiFactory>
 {
     /// <summary>A page that keeps every console message in which Chromium reports a policy violation.</summary>
-    private async Task<(IPage Page, List<string> Violations)> OpenAsync()
+    private async Task<(IPage Page, ConcurrentBag<string> Violations)> OpenAsync()
     {
         var page = await browser.NewPageAsync();
-        var violations = new List<string>();
+        // Console events arrive on Playwright's thread while the test reads: a concurrent bag.
+        var violations = new ConcurrentBag<string>();
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) && !message.Text.Contains(ProbeHash, StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Analytics.Testing;
 using Analytics.Models.Access;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,10 +31,11 @@ public class KestrelApiFactory : ApiFactory
 public class SignInPageTests(KestrelApiFactory api) : BrowserTests, IClassFixture<KestrelApiFactory>
 {
     /// <summary>A fresh page that records every host it asks something of.</summary>
-    private async Task<(IPage Page, List<string> Hosts)> OpenAsync()
+    private async Task<(IPage Page, ConcurrentBag<string> Hosts)> OpenAsync()
     {
         var page = await browser.NewPageAsync();
-        var hosts = new List<string>();
+        // Playwright raises request events on its own thread while the test reads: a concurrent bag.
+        var hosts = new ConcurrentBag<string>();
         page.Request += (_, request) => hosts.Add(new Uri(request.Url).Host);
         await page.GotoAsync(api.Address + "/");
         return (page, hosts);
