@@ -31,7 +31,7 @@ public static class AdminApi
             // Access is decided by the endpoint's roles below, like every other route.
             Authorization = [],
             DisplayStorageConnectionString = false,
-        }).AllowRoles(Role.Admin, Role.Steward);
+        }).WithName("JobDashboard").AllowRoles(Role.Admin);
         return app;
     }
 

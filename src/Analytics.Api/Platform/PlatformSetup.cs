@@ -16,6 +16,7 @@ public static class PlatformSetup
         builder.Services.AddAccounts(builder.Configuration);
         var runWorker = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.RunWorkerInApi ?? new JobsOptions().RunWorkerInApi;
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker: runWorker);
+        builder.Services.AddOptions<ContactOptions>().Bind(builder.Configuration.GetSection(ContactOptions.Section));
         builder.Services.AddOptions<Ingest.UploadOptions>().Bind(builder.Configuration.GetSection(Ingest.UploadOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         // RFC 9457 problem responses for every error, including the framework's own 401/403/404.

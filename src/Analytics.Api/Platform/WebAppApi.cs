@@ -1,20 +1,27 @@
 using Analytics.Api.Access;
 using Analytics.Models.Access;
+using Analytics.Jobs.Ingest;
+using Analytics.Jobs.Training;
 using Analytics.Models.Fairness;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Api.Platform;
 
 /// <summary>
 /// What the web app needs to lay itself out for the caller, so it repeats neither the route
 /// table's roles nor the product's words: the screens the caller may open (a screen is open when
-/// its first route lets one of the caller's roles in) and the names of the fairness verdicts.
+/// its first route lets one of the caller's roles in), the names of the fairness verdicts, the
+/// models and the kinds of files, and the accountable team's contact (from configuration).
 /// </summary>
 public static class WebAppApi
 {
     public sealed record VerdictName(string Id, string Fr, string En);
-    public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<VerdictName> Verdicts);
+    public sealed record ModelName(string Code, string LabelFr, string LabelEn);
+    public sealed record Contact(string Team, string Name, string Email);
+    public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<VerdictName> Verdicts, IReadOnlyList<ModelName> Models,
+        IReadOnlyList<string> IngestKinds, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -23,7 +30,9 @@ public static class WebAppApi
         ("publications", "ListModels"),
         ("reviews", "ListReleases"),
         ("decide", "ApproveRelease"),
-        ("jobs", "ListHeartbeats"),
+        ("comment", "CommentTerritory"),
+        ("data", "UploadFile"),
+        ("dashboard", "JobDashboard"),
     ];
 
     public static IEndpointRouteBuilder MapWebAppApi(this IEndpointRouteBuilder app)
@@ -34,11 +43,13 @@ public static class WebAppApi
         return app;
     }
 
-    private static Ok<Shell> GetShell(HttpContext context, EndpointDataSource endpoints)
+    private static Ok<Shell> GetShell(HttpContext context, EndpointDataSource endpoints, ModelSpecifications models, IOptions<ContactOptions> contact)
     {
         var open = Screens.Where(s => MayCall(context, endpoints, s.Endpoint)).Select(s => s.Screen).ToList();
         var verdicts = Verdicts.All.Select(v => new VerdictName(v.Id, v.Label.Fr, v.Label.En)).ToList();
-        return TypedResults.Ok(new Shell(open, verdicts));
+        var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
+        var c = contact.Value;
+        return TypedResults.Ok(new Shell(open, verdicts, modelNames, IngestKinds.Names, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
 
     private static bool MayCall(HttpContext context, EndpointDataSource endpoints, string endpointName)

@@ -31,8 +31,12 @@ public sealed record ScanMembership(string Condition, int Rank, string Periods, 
 /// <summary>The territory's cumulative index: score, percentile and its rank interval over the four aggregations.</summary>
 public sealed record IndexScore(double? Score, double? Percentile, string? RankInterval, PublicationState State);
 
+/// <summary>A territory's latest value (or label, for a categorical attribute such as the density class) of a public indicator loaded as a fact.</summary>
+public sealed record TerritoryValue(string Indicator, string Period, double? Value, string? Label);
+
 /// <summary>What the features stage publishes about a territory beside its health figures.</summary>
-public sealed record TerritoryProfile(IReadOnlyList<Exposure> Exposures, IReadOnlyList<LocalCluster> Clusters, IReadOnlyList<ScanMembership> ScanClusters, IndexScore? CumulativeIndex);
+public sealed record TerritoryProfile(IReadOnlyList<Exposure> Exposures, IReadOnlyList<LocalCluster> Clusters, IReadOnlyList<ScanMembership> ScanClusters, IndexScore? CumulativeIndex,
+    IReadOnlyList<TerritoryValue> Values);
 
 /// <summary>A child territory's place among its siblings for one figure; <c>Rank</c> only for a published value.</summary>
 public sealed record RankedTerritory(int? Rank, string Code, string Name, string Level, double? Value, double? Low, double? High, PublicationState State);
@@ -132,14 +136,14 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
     private static bool? Differ(ComparedFigure? territory, ComparedFigure ancestor) =>
         territory is { Low: { } lo, High: { } hi } && ancestor is { Low: { } alo, High: { } ahi } ? hi < alo || ahi < lo : null;
 
-    /// <summary>Exposures, local clusters, scan clusters and cumulative index of a territory (empty lists when none); null for an unknown territory.</summary>
+    /// <summary>Exposures, local clusters, scan clusters, cumulative index and public values of a territory (empty lists when none); null for an unknown territory.</summary>
     public async Task<TerritoryProfile?> ProfileAsync(string level, string code, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/territory_profile.sql"));
         command.Parameters.Add(new() { Value = level });
         command.Parameters.Add(new() { Value = code });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var (exposures, clusters, scans) = (new List<Exposure>(), new List<LocalCluster>(), new List<ScanMembership>());
+        var (exposures, clusters, scans, values) = (new List<Exposure>(), new List<LocalCluster>(), new List<ScanMembership>(), new List<TerritoryValue>());
         IndexScore? index = null;
         var known = false;
         while (await reader.ReadAsync(cancellationToken))
@@ -163,12 +167,15 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
                     scans.Add(new ScanMembership(name[..name.LastIndexOf(':')], int.Parse(name[(name.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture),
                         reader.GetString(2), Number(3), Number(4), state));
                     break;
+                case "value":
+                    values.Add(new TerritoryValue(name, reader.GetString(2), Number(3), Text(5)));
+                    break;
                 default:
                     index = new IndexScore(Number(3), Number(4), Text(5), state);
                     break;
             }
         }
-        return known ? new TerritoryProfile(exposures, clusters, scans, index) : null;
+        return known ? new TerritoryProfile(exposures, clusters, scans, index, values) : null;
     }
 
     /// <summary>One figure of a whole level (a page of it), for exports, maps and GIS clients; withheld figures carry their state and no value.</summary>

@@ -19,42 +19,32 @@ public sealed class TrainedKestrelApi : KestrelApiFactory
 }
 
 /// <summary>
-/// The human guarantee in the browser: an analyst sees no priority list while the release waits;
-/// a reviewer reads it in the review screen, is refused without the acknowledgement the failed
-/// fairness audit calls for, approves with it; then the analyst sees the list and where it comes from.
+/// The human guarantee in the browser: an analyst sees no priority list and no modelled risk on the map while the
+/// release waits; a reviewer reads it in the review screen, is refused without the acknowledgement the failed
+/// fairness audit calls for, approves with it; then the analyst sees the list, where it comes from, and the approved
+/// risk drawn on the map with its provenance in the legend.
 /// </summary>
 public class ReviewPageTests(TrainedKestrelApi api) : BrowserTests, IClassFixture<TrainedKestrelApi>
 {
-    private async Task<IPage> SignInAsync(ApiFactory.TestAccount account)
-    {
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(api.Address + "/");
-        await page.FillAsync("#user-name", account.UserName);
-        await page.FillAsync("#password", account.Password);
-        await page.PressAsync("#password", "Enter");
-        if (account.TotpSecret is not null)
-        {
-            await page.WaitForSelectorAsync("#second-factor:not([hidden])");
-            await page.FillAsync("#code", await api.NextCodeAsync(account));
-            await page.PressAsync("#code", "Enter");
-        }
-        await page.WaitForSelectorAsync("#session:not([hidden])");
-        return page;
-    }
-
     [Fact]
-    public async Task a_reviewer_approves_in_the_review_screen_and_only_then_the_analyst_sees_the_list()
+    public async Task a_reviewer_approves_in_the_review_screen_and_only_then_the_analyst_sees_the_list_and_the_risk_map()
     {
         var release = api.Run.ReleaseId!.Value;
-        var analyst = await SignInAsync(await api.NewAccountAsync([Role.Analyst]));
-        await analyst.WaitForSelectorAsync("#publications-list h4");
+        var analyst = await SignInAsync(api, await api.NewAccountAsync([Role.Analyst]));
+        await MapExplorerTests.WaitForMapAsync(analyst);
+        Assert.Equal(0, await analyst.Locator("#map-condition option[value='risk:asthma_commune']").CountAsync());
+        await analyst.ClickAsync("#navigation a[href='#/priorites']");
+        await analyst.WaitForSelectorAsync("#publications-list h3");
         Assert.Equal(0, await analyst.Locator("#priorities-asthma_commune").CountAsync());
         Assert.Contains("Aucune publication approuvée", await analyst.TextContentAsync("#publications-list"));
+        Assert.Equal(0, await analyst.Locator("#navigation a[href='#/relecture']").CountAsync());
         Assert.True(await analyst.IsHiddenAsync("#reviews"));
 
-        var reviewer = await SignInAsync(await api.NewAccountAsync([Role.Reviewer]));
+        var reviewer = await SignInAsync(api, await api.NewAccountAsync([Role.Reviewer]), "#/relecture");
         await reviewer.WaitForSelectorAsync($"#release-{release}");
         Assert.Contains("non conforme", await reviewer.TextContentAsync($"#release-{release}"));
+        await AssertAccessibleAsync(reviewer, "review screen");
+        await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("review-screen.png"), FullPage = true });
         await reviewer.FillAsync($"#justification-{release}", "Coefficients plausibles, carte cohérente avec la surveillance régionale.");
         await reviewer.ClickAsync($"#approve-{release}");
         await reviewer.WaitForSelectorAsync($"#outcome-{release}:not(:empty)");   // a selector, not a function: the page's policy forbids eval
@@ -66,6 +56,30 @@ public class ReviewPageTests(TrainedKestrelApi api) : BrowserTests, IClassFixtur
         await analyst.ReloadAsync();
         await analyst.WaitForSelectorAsync("#priorities-asthma_commune");
         Assert.Contains($"publication {release}", await analyst.TextContentAsync("#priorities-asthma_commune caption"));
-        Assert.Equal(21, await analyst.Locator("#priorities-asthma_commune tr").CountAsync()); // header + top 20
+        Assert.Equal(20, await analyst.Locator("#priorities-asthma_commune tbody tr").CountAsync());
+        Assert.Contains("observation-sante@ars.example", await analyst.InnerTextAsync("#contact"));
+        await AssertAccessibleAsync(analyst, "priority lists");
+        var code = await analyst.InnerTextAsync("#priorities-asthma_commune tbody tr:first-child td:nth-child(3)");
+        var sir = await analyst.InnerTextAsync("#priorities-asthma_commune tbody tr:first-child td:nth-child(4)");
+
+        // The approved risk on the map: the same predicted SIR for the same commune, the release named in the legend.
+        await analyst.ClickAsync("#navigation a[href='#/carte']");
+        await analyst.SelectOptionAsync("#map-condition", "risk:asthma_commune");
+        await analyst.WaitForFunctionAsync("release => document.querySelector('#map-legend .method').textContent.includes(`publication ${release}`)", release);
+        await MapExplorerTests.WaitForMapAsync(analyst);
+        Assert.Equal(sir, await analyst.InnerTextAsync($"#map-table tbody tr[data-code='{code}'] td:nth-child(3)"));
+        Assert.Contains("sans prédiction publiée", await analyst.InnerTextAsync("#map-legend"));
+
+        // The commune's page gives the approved risk with its largest factors and where it comes from, and takes a comment.
+        await analyst.GotoAsync($"{api.Address}/#/territoire/commune/{code}");
+        await analyst.WaitForSelectorAsync("[data-model='asthma_commune']");
+        Assert.Contains(sir, await analyst.InnerTextAsync("[data-model='asthma_commune']"));
+        Assert.Contains($"Publication {release}", await analyst.InnerTextAsync("#territory-page .provenance"));
+        await analyst.FillAsync("#comment-asthma_commune", "Commune à vérifier : un établissement a fermé en cours d'année.");
+        await analyst.ClickAsync("#comment-asthma_commune ~ button");
+        await analyst.WaitForSelectorAsync("#comment-asthma_commune-outcome.ok");
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM review.item WHERE comment LIKE 'Commune à vérifier%'"));
+        await AssertAccessibleAsync(analyst, "territory page with approved risk");
+        AssertOnlyOwnOrigin(api);
     }
 }

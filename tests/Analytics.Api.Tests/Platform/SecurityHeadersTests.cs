@@ -25,7 +25,8 @@ public class SecurityHeadersTests(ApiFactory api) : IClassFixture<ApiFactory>
 
     [Theory]
     [InlineData("/", HttpStatusCode.OK)]
-    [InlineData("/app.js", HttpStatusCode.OK)]
+    [InlineData("/build/app.js", HttpStatusCode.OK)]
+    [InlineData("/favicon.svg", HttpStatusCode.OK)]
     [InlineData("/app.css", HttpStatusCode.OK)]
     [InlineData("/health", HttpStatusCode.OK)]
     [InlineData("/no-such-page", HttpStatusCode.Unauthorized)]   // deny by default: unknown paths need a sign-in first

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Models.Access;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Api.Tests.Platform;
 
@@ -20,9 +22,13 @@ public class WebAppApiTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         Assert.Equal(await AllowedAsync(client.GetAsync("/api/models")), screens.Contains("publications"));
         Assert.Equal(await AllowedAsync(client.GetAsync("/api/reviews")), screens.Contains("reviews"));
-        Assert.Equal(await AllowedAsync(client.GetAsync("/api/admin/jobs/heartbeat")), screens.Contains("jobs"));
-        // No release 999999 exists: a caller allowed to decide is told so (404), the others are refused (403).
+        Assert.Equal(await AllowedAsync(client.GetAsync("/api/levels/commune/figures?condition=x&statistic=sir")), screens.Contains("map"));
+        Assert.Equal(await AllowedAsync(client.GetAsync("/hangfire")), screens.Contains("dashboard"));
+        // No release 999999 and no model "none" exist, and an empty body is no file: a caller allowed in is told so
+        // (404, 400, 415), the others are refused (403).
         Assert.Equal(await AllowedAsync(client.PostAsJsonAsync("/api/reviews/999999/approve", new { justification = "x" })), screens.Contains("decide"));
+        Assert.Equal(await AllowedAsync(client.PostAsJsonAsync("/api/models/none/comments", new { territory = "x", comment = "x" })), screens.Contains("comment"));
+        Assert.Equal(await AllowedAsync(client.PostAsync("/api/ingest/catalog", new StringContent(""))), screens.Contains("data"));
     }
 
     [Fact]
@@ -35,6 +41,18 @@ public class WebAppApiTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["pass", "warn", "fail", "insufficient_evidence", "not_judged"], verdicts.Keys);
         Assert.Equal(("non conforme", "fail"), verdicts["fail"]);
         Assert.Equal(("preuves insuffisantes", "insufficient evidence"), verdicts["insufficient_evidence"]);
+    }
+
+    [Fact]
+    public async Task the_accountable_team_models_and_kinds_of_files_come_from_the_server()
+    {
+        var client = await api.ClientWithRolesAsync(Role.Analyst);
+        var shell = await client.GetFromJsonAsync<JsonElement>("/api/app");
+        var contact = shell.GetProperty("contact");
+        Assert.Equal(api.Services.GetRequiredService<IConfiguration>()["Contact:Email"], contact.GetProperty("email").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(contact.GetProperty("name").GetString()));
+        Assert.Contains("asthma_commune", shell.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("code").GetString()));
+        Assert.Contains("health", shell.GetProperty("ingestKinds").EnumerateArray().Select(k => k.GetString()));
     }
 
     [Fact]

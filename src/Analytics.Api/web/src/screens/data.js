@@ -1,0 +1,133 @@
+// The steward's and the administrator's data screen: upload a file and follow its load (a progress bar, then the
+// outcome: a refusal names the file, the line and the field), the batches loaded or refused with their quarantined
+// rows, and training runs launched for review.
+import { $, element, table } from "../dom.js";
+import { formatDate, formatNumber, label, language, words } from "../i18n.js";
+import { getJson, post, postForm, problemText } from "../http.js";
+
+const texts = {
+  fr: {
+    uploadTitle: "Déposer un fichier", kind: "Nature du fichier", file: "Fichier", source: "Source", licence: "Licence",
+    period: "Période (si le fichier n'en porte pas)", upload: "Déposer et charger",
+    states: { queued: "en attente", running: "en cours", loaded: "chargé", failed: "refusé — rien n'a été écrit", unchanged: "déjà chargé (fichier identique)" },
+    progress: "Avancement du chargement", rows: (n) => `${formatNumber(n, 0)} lignes lues`,
+    noFile: "Choisissez un fichier.",
+    batchesTitle: "Lots chargés et refusés", batchColumns: ["Lot", "Nature", "Fichier", "Statut", "Lignes chargées", "En quarantaine", "Par", "Fin", ""],
+    quarantine: (id) => `Lignes en quarantaine du lot ${id}`, showQuarantine: "Voir la quarantaine",
+    quarantineColumns: ["Ligne", "Champ", "Motif"], noQuarantine: "Aucune ligne en quarantaine.",
+    trainingTitle: "Entraîner un modèle (le résultat attend la relecture)", train: (m) => `Entraîner « ${m} »`,
+    queued: (job) => `Entraînement mis en file (tâche ${job}) : il apparaîtra dans la relecture une fois terminé.`,
+  },
+  en: {
+    uploadTitle: "Upload a file", kind: "Kind of file", file: "File", source: "Source", licence: "Licence",
+    period: "Period (when the file carries none)", upload: "Upload and load",
+    states: { queued: "queued", running: "running", loaded: "loaded", failed: "refused — nothing was written", unchanged: "already loaded (same file)" },
+    progress: "Load progress", rows: (n) => `${formatNumber(n, 0)} rows read`,
+    noFile: "Choose a file.",
+    batchesTitle: "Batches loaded and refused", batchColumns: ["Batch", "Kind", "File", "Status", "Rows loaded", "Quarantined", "By", "Finished", ""],
+    quarantine: (id) => `Quarantined rows of batch ${id}`, showQuarantine: "Show the quarantine",
+    quarantineColumns: ["Line", "Field", "Reason"], noQuarantine: "No row in quarantine.",
+    trainingTitle: "Train a model (the result awaits review)", train: (m) => `Train “${m}”`,
+    queued: (job) => `Training queued (job ${job}): it will appear in the review screen when done.`,
+  },
+};
+const t = () => words(texts);
+let context = null;
+let wired = false;
+
+export async function open(_, shell) {
+  context = shell;
+  if (!wired) wire();
+  await render();
+}
+
+function wire() {
+  wired = true;
+  $("upload-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const outcome = $("upload-outcome");
+    if (form.file.files.length === 0) { outcome.className = "error"; outcome.textContent = t().noFile; return; }
+    const query = new URLSearchParams();
+    for (const name of ["source", "licence", "period"]) if (form[name].value.trim()) query.set(name, form[name].value.trim());
+    const body = new FormData();
+    body.append("file", form.file.files[0]);
+    outcome.className = "";
+    outcome.textContent = "";
+    const response = await postForm(`/api/ingest/${encodeURIComponent(form.kind.value)}?${query}`, body);
+    if (!response.ok) { outcome.className = "error"; outcome.textContent = await problemText(response, language()); return; }
+    await follow((await response.json()).progress);
+  });
+}
+
+/** Follows a load until it ends, with a progress bar (bytes read of the file) and the outcome in words. */
+async function follow(url) {
+  const bar = $("upload-progress");
+  const outcome = $("upload-outcome");
+  bar.hidden = false;
+  for (;;) {
+    const load = await getJson(url);
+    if (!load) return;
+    bar.max = Math.max(load.bytesTotal ?? 1, 1);
+    bar.value = load.bytesDone ?? 0;
+    bar.textContent = `${Math.round((100 * bar.value) / bar.max)} %`;
+    const ended = ["loaded", "failed", "unchanged"].includes(load.state);
+    outcome.className = load.state === "failed" ? "error" : ended ? "ok" : "";
+    outcome.textContent = `${load.fileName} : ${t().states[load.state] ?? load.state}. ${load.message ?? t().rows(load.rowsDone ?? 0)}`;
+    if (ended) break;
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+  await showBatches();
+}
+
+export async function render() {
+  const kinds = $("upload-kind");
+  const chosen = kinds.value || "health";
+  kinds.replaceChildren(...context.app.ingestKinds.map(k => {
+    const option = element("option", k, { value: k });
+    option.selected = k === chosen;
+    return option;
+  }));
+  for (const [id, key] of [["upload-title", "uploadTitle"], ["upload-kind-label", "kind"], ["upload-file-label", "file"], ["upload-source-label", "source"],
+    ["upload-licence-label", "licence"], ["upload-period-label", "period"], ["upload-submit", "upload"]]) $(id).textContent = t()[key];
+  $("upload-progress").setAttribute("aria-label", t().progress);
+  await Promise.all([showBatches(), showTraining()]);
+}
+
+async function showBatches() {
+  const batches = (await getJson("/api/ingest/batches?limit=20")) ?? [];
+  const rows = batches.map(b => {
+    const button = element("button", t().showQuarantine, { type: "button", "aria-label": `${t().showQuarantine} ${b.id}` });
+    button.disabled = !b.rowsQuarantined;
+    button.addEventListener("click", () => showQuarantine(b.id));
+    return [{ text: String(b.id), number: true }, b.kind, b.fileName, b.error ? `${b.status} — ${b.error}` : b.status,
+      { text: formatNumber(b.rowsLoaded, 0), number: true }, { text: formatNumber(b.rowsQuarantined, 0), number: true }, b.loadedBy,
+      b.finishedAt ? formatDate(b.finishedAt) : "—", button];
+  });
+  $("batches").replaceChildren(table(t().batchesTitle, t().batchColumns, rows, { id: "batches-table" }));
+}
+
+async function showQuarantine(id) {
+  const rows = (await getJson(`/api/ingest/batches/${id}/quarantine`)) ?? [];
+  const target = $("quarantine");
+  target.replaceChildren(rows.length === 0 ? element("p", t().noQuarantine)
+    : table(t().quarantine(id), t().quarantineColumns, rows.map(r => [{ text: String(r.line), number: true }, r.field ?? "", r.reason])));
+  target.querySelector("caption, p").setAttribute("tabindex", "-1");
+  target.querySelector("caption, p").focus();
+}
+
+async function showTraining() {
+  const models = context.app.models;
+  const target = $("training");
+  target.replaceChildren(element("h3", t().trainingTitle));
+  const outcome = element("p", "", { role: "status" });
+  for (const model of models) {
+    const button = element("button", t().train(label(model)), { type: "button" });
+    button.addEventListener("click", async () => {
+      const response = await post(`/api/models/${encodeURIComponent(model.code)}/runs`);
+      outcome.textContent = response.ok ? t().queued((await response.json()).jobId) : await problemText(response, language());
+    });
+    target.append(button, " ");
+  }
+  target.append(outcome);
+}

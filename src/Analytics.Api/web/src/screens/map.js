@@ -1,0 +1,446 @@
+// The map explorer: any published health figure of every territory of a level, or a model's approved risk, as a
+// choropleth over the service's own vector tiles (MapLibre, vendored by scripts/web.sh: nothing is requested from
+// another host), classified by quantiles, Jenks, equal intervals or significance, with a legend that names the
+// method and the period, withheld figures drawn with a pattern and named, a table equivalent to the map, a tooltip,
+// a territory's figures on click, search, and an export of the view. Figures come from the API after statistical
+// secrecy; the page only classes them.
+import { $, element, fillSelect, screenLink, table } from "../dom.js";
+import { formatDate, formatNumber, label, language, words } from "../i18n.js";
+import { csvRows, get, getJson } from "../http.js";
+import { classify, methods } from "./classes.js";
+
+const texts = {
+  fr: {
+    title: "Carte des indicateurs", condition: "Indicateur", statistic: "Statistique", level: "Niveau", period: "Période", method: "Classes",
+    risk: "Risque modélisé approuvé", health: "Indicateurs de santé publiés",
+    statistics: { sir: "Ratio standardisé d'incidence (SIR)", standardised_rate: "Taux standardisé pour 100 000", crude_rate: "Taux brut pour 100 000", smoothed_rr: "Risque relatif lissé" },
+    levels: { commune: "Communes", epci: "Intercommunalités (EPCI)", departement: "Départements", region: "Régions" },
+    methods: { quantiles: "Quantiles", jenks: "Seuils naturels (Jenks)", equal: "Intervalles égaux", significance: "Écart significatif à 1" },
+    states: { suppressed: "secret statistique", missing: "donnée manquante", unreliable: "peu fiable" },
+    significance: ["significativement inférieur à 1", "non différent de 1", "significativement supérieur à 1"],
+    legend: (method, classes, period) => `${method} des valeurs publiées (${classes} classes${method === "Quantiles" || method.startsWith("Seuils") ? ", zéro à part" : ""}), période ${period}.`,
+    legendSignificance: (period) => `Écart significatif à 1 : intervalle de confiance à 95 % entièrement au-dessous, autour ou au-dessus de 1, période ${period}.`,
+    legendRisk: (r, period) => `Risque prédit (RSI) de la publication ${r.releaseId} approuvée par ${r.approvedBy} le ${formatDate(r.approvedAt)}, année ${period} ; quantiles.`,
+    noPrediction: "sans prédiction publiée",
+    caption: (level, count, withheld) => `${level} : ${count} territoires, dont ${withheld} sans valeur publiée. Trié par`,
+    code: "Code", name: "Nom", value: "Valeur", interval: "Intervalle à 95 %", intervalCases: "Intervalle à 90 % (cas)", state: "État", open: "Voir",
+    published: "publié", mapLabel: (what) => `Carte : ${what}. Le tableau ci-dessous donne les mêmes valeurs.`,
+    and: "et", close: "Fermer", page: "Fiche du territoire",
+    pageOf: (page, pages) => `Page ${page} sur ${pages}.`, previous: "Page précédente", next: "Page suivante",
+    comparedCaption: (what, period) => `${what}, ${period}, face aux territoires parents`, territory: "Territoire", differs: "Écart significatif",
+    yes: "oui", no: "non", source: "Source",
+    search: "Rechercher un territoire (nom ou code INSEE)", searchButton: "Rechercher", noMatch: "Aucun territoire trouvé.",
+    exportTitle: "Exporter la vue", csv: "Tableau (CSV)", geojson: "Carte (GeoJSON)", png: "Image (PNG, avec légende et source)",
+    pngTitle: (what) => `${what}`, pngSource: (date) => `Source : Une seule santé — analyses territoriales, chiffres publiés après secret statistique, ${date}.`,
+  },
+  en: {
+    title: "Indicator map", condition: "Indicator", statistic: "Statistic", level: "Level", period: "Period", method: "Classes",
+    risk: "Approved modelled risk", health: "Published health indicators",
+    statistics: { sir: "Standardised incidence ratio (SIR)", standardised_rate: "Standardised rate per 100,000", crude_rate: "Crude rate per 100,000", smoothed_rr: "Smoothed relative risk" },
+    levels: { commune: "Communes", epci: "Inter-municipal bodies (EPCI)", departement: "Départements", region: "Regions" },
+    methods: { quantiles: "Quantiles", jenks: "Natural breaks (Jenks)", equal: "Equal intervals", significance: "Significant difference from 1" },
+    states: { suppressed: "statistical secrecy", missing: "missing data", unreliable: "unreliable" },
+    significance: ["significantly below 1", "not different from 1", "significantly above 1"],
+    legend: (method, classes, period) => `${method} of the published values (${classes} classes${method === "Quantiles" || method.startsWith("Natural") ? ", zero apart" : ""}), period ${period}.`,
+    legendSignificance: (period) => `Significant difference from 1: 95% confidence interval wholly below, around or above 1, period ${period}.`,
+    legendRisk: (r, period) => `Predicted risk (SIR) of release ${r.releaseId} approved by ${r.approvedBy} on ${formatDate(r.approvedAt)}, year ${period}; quantiles.`,
+    noPrediction: "no published prediction",
+    caption: (level, count, withheld) => `${level}: ${count} territories, ${withheld} without a published value. Sorted by`,
+    code: "Code", name: "Name", value: "Value", interval: "95% interval", intervalCases: "90% interval (cases)", state: "State", open: "Open",
+    published: "published", mapLabel: (what) => `Map: ${what}. The table below gives the same values.`,
+    and: "and", close: "Close", page: "Territory page",
+    pageOf: (page, pages) => `Page ${page} of ${pages}.`, previous: "Previous page", next: "Next page",
+    comparedCaption: (what, period) => `${what}, ${period}, beside the ancestors`, territory: "Territory", differs: "Significant difference",
+    yes: "yes", no: "no", source: "Source",
+    search: "Find a territory (name or INSEE code)", searchButton: "Search", noMatch: "No territory found.",
+    exportTitle: "Export the view", csv: "Table (CSV)", geojson: "Map (GeoJSON)", png: "Image (PNG, with legend and source)",
+    pngTitle: (what) => `${what}`, pngSource: (date) => `Source: One Health territorial analytics, figures published after statistical secrecy, ${date}.`,
+  },
+};
+const t = () => words(texts);
+const riskPrefix = "risk:";
+const pageSize = 100; // rows of the table shown at once; the legend and the map cover them all
+
+const state = {
+  conditions: [], models: [], condition: null, statistic: "sir", level: "commune", method: "quantiles", periods: [], period: null,
+  rows: [], byCode: new Map(), classes: null, release: null, page: 0, sort: { key: "value", descending: true },
+};
+let map = null;
+let maplibre = null;
+let opened = false;
+
+const isRisk = () => state.condition?.startsWith(riskPrefix);
+const model = () => state.models.find(m => `${riskPrefix}${m.code}` === state.condition);
+const statisticName = () => (isRisk() ? t().risk : t().statistics[state.statistic]);
+const conditionName = () => (isRisk() ? label(model()) : label(state.conditions.find(c => c.code === state.condition)));
+
+/** One figure of a level from the CSV export, one period or all (every period of 35,000 communes is megabytes). */
+async function loadFigures(level, period) {
+  const url = `/api/levels/${level}/figures?condition=${encodeURIComponent(state.condition)}&statistic=${state.statistic}`
+    + (period ? `&period=${encodeURIComponent(period)}` : "");
+  const response = await get(url);
+  if (!response.ok) return [];
+  return csvRows(await response.text()).map(([code, name, rowPeriod, value, low, high, figureState]) => {
+    const asNumber = (text) => (text === "" ? null : Number(text));
+    return { code, name, period: rowPeriod, value: asNumber(value), low: asNumber(low), high: asNumber(high), state: figureState };
+  });
+}
+
+/** A model's approved priority list as rows of the map (communes; the interval is in cases). */
+async function loadRisk() {
+  const priorities = await getJson(`/api/models/${encodeURIComponent(model().code)}/priorities`);
+  state.release = priorities?.release ?? null;
+  state.periods = priorities ? [priorities.period] : [];
+  state.period = state.periods[0] ?? null;
+  return (priorities?.territories ?? []).map(p => ({ code: p.code, name: p.name, period: priorities.period, value: p.predictedSir, low: p.intervalLow, high: p.intervalHigh, state: "value" }));
+}
+
+function tileUrl() {
+  // Approved risk is drawn on the geometry of the model's condition's latest health figures (their state is not shown).
+  const condition = isRisk() ? model().condition : state.condition;
+  const statistic = isRisk() ? "sir" : state.statistic;
+  const period = isRisk() ? state.healthPeriod : state.period;
+  return `${location.origin}/tiles/${state.level}/{z}/{x}/{y}.mvt?condition=${encodeURIComponent(condition)}&statistic=${statistic}&period=${encodeURIComponent(period)}`;
+}
+
+/**
+ * A pattern image: diagonal hatching (secrecy) or horizontal lines (missing) on white, or dots on a transparent ground
+ * laid over an unreliable value's own colour.
+ */
+function pattern(kind) {
+  const size = 8, data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const ink = kind === "suppressed" ? (x + y) % 8 < 2 : kind === "missing" ? y % 8 === 0 : (x % 4 === 1 && y % 4 === 1);
+      const [r, g, b, a] = ink ? [40, 40, 40, 255] : kind === "unreliable" ? [0, 0, 0, 0] : [255, 255, 255, 255];
+      data.set([r, g, b, a], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+/** The fill colour of a territory's class (feature state set from the published rows); unclassed ones stay light. */
+function fillColour(colours) {
+  const expression = ["match", ["coalesce", ["feature-state", "class"], -1]];
+  colours.forEach((colour, i) => expression.push(i, colour));
+  expression.push(isRisk() ? "#d9d9d9" : "rgba(0, 0, 0, 0)");
+  return expression;
+}
+
+function applyClasses() {
+  map.removeFeatureState({ source: "territories", sourceLayer: "territories" });
+  for (const row of state.rows) {
+    const k = state.classes.classOf(row);
+    if (k !== null) map.setFeatureState({ source: "territories", sourceLayer: "territories", id: row.code }, { class: k });
+  }
+  map.setPaintProperty("values", "fill-color", fillColour(state.classes.colours));
+  for (const kind of ["suppressed", "missing", "unreliable"]) map.setLayoutProperty(kind, "visibility", isRisk() ? "none" : "visible");
+}
+
+async function showMap() {
+  $("map").dataset.state = "loading";
+  if (map) {
+    map.getSource("territories").setTiles([tileUrl()]);
+    applyClasses();
+    return;
+  }
+  maplibre ??= await import("/vendor/maplibre/maplibre-gl.mjs");
+  const bounds = await getJson(`/tiles/${state.level}.json`);
+  const outlines = state.level === "commune" || state.level === "epci";
+  map = new maplibre.Map({
+    container: "map",
+    attributionControl: false,
+    bounds: bounds.bounds,
+    fitBoundsOptions: { padding: 10 },
+    canvasContextAttributes: { preserveDrawingBuffer: true }, // the PNG export reads the canvas
+    style: {
+      version: 8,
+      sources: {
+        territories: { type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: 14, promoteId: "code" },
+        // The plain background: départements' outlines from the loaded geography (no external tiles, no glyphs).
+        ...(outlines ? { departements: { type: "vector", tiles: [`${location.origin}/tiles/departement/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14 } } : {}),
+      },
+      layers: [
+        { id: "background", type: "background", paint: { "background-color": "#f6f6f6" } },
+        { id: "values", type: "fill", source: "territories", "source-layer": "territories", paint: { "fill-color": "rgba(0, 0, 0, 0)" } },
+        { id: "unreliable", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "unreliable"], paint: { "fill-pattern": "unreliable" } },
+        { id: "suppressed", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "suppressed"], paint: { "fill-pattern": "suppressed" } },
+        { id: "missing", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "missing"], paint: { "fill-pattern": "missing" } },
+        { id: "outlines", type: "line", source: "territories", "source-layer": "territories", paint: { "line-color": "#6e7781", "line-width": 0.4 } },
+        ...(outlines ? [{ id: "departements", type: "line", source: "departements", "source-layer": "territories", paint: { "line-color": "#1b1b1b", "line-width": 1.2 } }] : []),
+      ],
+    },
+  });
+  for (const kind of ["suppressed", "missing", "unreliable"]) map.addImage(kind, pattern(kind));
+  map.on("load", applyClasses);
+  map.on("click", "values", (event) => {
+    const code = event.features[0]?.properties?.code;
+    if (code) showPanel(code, event.features[0].properties.name);
+  });
+  map.on("mousemove", "values", (event) => showTooltip(event.features[0]?.properties?.code, event.point));
+  map.on("mouseleave", "values", () => { $("map-tooltip").hidden = true; });
+  map.on("idle", () => {
+    // The first choropleth paint, measured from the screen's opening (Performance API; read by tests and benchmarks).
+    if (performance.getEntriesByName("map-first-paint").length === 0) performance.measure("map-first-paint", "map-open");
+    $("map").dataset.state = "ready";
+  });
+}
+
+function showTooltip(code, point) {
+  const tooltip = $("map-tooltip");
+  const row = state.byCode.get(code);
+  if (!row) { tooltip.hidden = true; return; }
+  tooltip.replaceChildren(element("strong", `${row.name} (${row.code})`), element("br"),
+    document.createTextNode(row.value === null ? stateName(row.state) : `${formatNumber(row.value)}${row.state === "unreliable" ? ` (${t().states.unreliable})` : ""}`));
+  tooltip.style.left = `${point.x + 12}px`; // through the CSSOM: the content security policy refuses style attributes
+  tooltip.style.top = `${point.y + 12}px`;
+  tooltip.hidden = false;
+}
+
+function legendItems() {
+  const { cuts, zeros, colours, significance } = state.classes;
+  const bounds = [null, ...cuts, null];
+  const items = colours.map((colour, i) => {
+    const text = significance ? t().significance[i]
+      : zeros && i === 0 ? formatNumber(0)
+      : [bounds[i] === null ? "" : `≥ ${formatNumber(bounds[i])}`, bounds[i + 1] === null ? "" : `< ${formatNumber(bounds[i + 1])}`].filter(Boolean).join(` ${t().and} `);
+    return { colour, text };
+  });
+  if (isRisk()) items.push({ colour: "#d9d9d9", text: t().noPrediction });
+  else for (const kind of ["unreliable", "suppressed", "missing"]) items.push({ kind, text: t().states[kind] });
+  return items;
+}
+
+function legendMethod() {
+  if (isRisk()) return state.release ? t().legendRisk(state.release, state.period) : "";
+  if (state.classes.significance) return t().legendSignificance(state.period);
+  return t().legend(t().methods[state.method], state.classes.colours.length, state.period);
+}
+
+function showLegend() {
+  const legend = $("map-legend");
+  legend.replaceChildren(...legendItems().map(({ colour, kind, text }) => {
+    const item = element("span");
+    const swatch = element("span", undefined, { class: kind ? `swatch ${kind}` : "swatch" });
+    if (colour) swatch.style.background = colour;
+    item.append(swatch, document.createTextNode(text));
+    return item;
+  }), element("span", legendMethod(), { class: "method" }));
+  const what = `${conditionName()} — ${statisticName()}, ${t().levels[state.level]}, ${state.period ?? ""}`;
+  $("map").setAttribute("role", "img");
+  $("map").setAttribute("aria-label", t().mapLabel(what));
+}
+
+const stateName = (id) => (id === "value" ? t().published : t().states[id] ?? id);
+
+function sortedRows() {
+  const rows = [...state.rows];
+  const { key, descending } = state.sort;
+  const sign = descending ? -1 : 1;
+  return rows.sort((a, b) => {
+    if (key === "value") return (a.value === null) - (b.value === null) || sign * ((a.value ?? 0) - (b.value ?? 0)) || a.code.localeCompare(b.code);
+    return sign * String(a[key]).localeCompare(String(b[key]), language());
+  });
+}
+
+function showTable() {
+  const rows = sortedRows();
+  const head = $("map-table-head");
+  head.replaceChildren();
+  const intervalLabel = isRisk() ? t().intervalCases : t().interval;
+  for (const [column, text] of [["code", t().code], ["name", t().name], ["value", t().value], ["interval", intervalLabel], ["state", t().state], ["open", ""]]) {
+    const cell = element("th", undefined, { scope: "col" });
+    if (["code", "name", "value"].includes(column)) {
+      const button = element("button", text, { type: "button" });
+      if (state.sort.key === column) cell.setAttribute("aria-sort", state.sort.descending ? "descending" : "ascending");
+      button.addEventListener("click", () => {
+        state.sort = { key: column, descending: state.sort.key === column ? !state.sort.descending : column === "value" };
+        state.page = 0;
+        showTable();
+        head.querySelector(`th[aria-sort] button`)?.focus();
+      });
+      cell.append(button);
+    } else cell.textContent = text;
+    head.append(cell);
+  }
+  const withheld = rows.filter(r => r.value === null).length;
+  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+  state.page = Math.min(state.page, pages - 1);
+  const sortedBy = { code: t().code, name: t().name, value: t().value }[state.sort.key];
+  $("map-table-caption").textContent = `${t().caption(t().levels[state.level], rows.length, withheld)} ${sortedBy}. ${t().pageOf(state.page + 1, pages)}`;
+  showPager(pages);
+  $("map-table").tBodies[0].replaceChildren(...rows.slice(state.page * pageSize, (state.page + 1) * pageSize).map(r => {
+    const tr = element("tr", undefined, { "data-code": r.code });
+    tr.append(element("td", r.code), element("td", r.name), element("td", formatNumber(r.value), { class: "number" }),
+      element("td", r.low === null ? "—" : `${formatNumber(r.low)} – ${formatNumber(r.high)}`, { class: "number" }), element("td", stateName(r.state)));
+    const button = element("button", t().open, { type: "button", "aria-label": `${t().open} ${r.name}` });
+    button.addEventListener("click", () => showPanel(r.code, r.name));
+    tr.append(element("td").appendChild(button).parentNode);
+    return tr;
+  }));
+}
+
+/** Previous and next buttons under the table, disabled at either end. */
+function showPager(pages) {
+  $("map-pager").replaceChildren(...[[t().previous, state.page - 1], [t().next, state.page + 1]].map(([text, page]) => {
+    const button = element("button", text, { type: "button" });
+    button.disabled = page < 0 || page >= pages;
+    button.addEventListener("click", () => { state.page = page; showTable(); });
+    return button;
+  }));
+}
+
+/**
+ * A territory beside its EPCI, département and région for the chosen period (intervals side by side, a difference
+ * flagged when they do not overlap), its series as the API draws it, and a link to its page.
+ */
+async function showPanel(code, name) {
+  const panel = $("territory-panel");
+  const pageLink = screenLink(t().page, `territoire/${state.level}/${encodeURIComponent(code)}`, { id: "territory-page-link" });
+  const close = element("button", t().close, { type: "button" });
+  close.addEventListener("click", () => { panel.hidden = true; });
+  const parts = [element("h3", `${name} (${code})`, { tabindex: "-1" })];
+  if (!isRisk()) {
+    const query = `condition=${encodeURIComponent(state.condition)}&statistic=${state.statistic}`;
+    const base = `/api/territories/${state.level}/${encodeURIComponent(code)}`;
+    const compared = (await getJson(`${base}/compare?${query}`)) ?? [];
+    parts.push(table(t().comparedCaption(statisticName(), state.period), [t().territory, t().value, t().interval, t().state, t().differs],
+      compared.filter(r => r.period === state.period).map(r => [
+        { text: `${r.name} (${t().levels[r.level] ?? r.level})`, header: true }, { text: formatNumber(r.value), number: true },
+        { text: r.low === null ? "—" : `${formatNumber(r.low)} – ${formatNumber(r.high)}`, number: true }, stateName(r.state),
+        r.depth === 0 ? "" : r.differsFromTerritory === true ? t().yes : r.differsFromTerritory === false ? t().no : "—"]), { class: "comparison" }));
+  }
+  parts.push(element("p").appendChild(pageLink).parentNode, close);
+  panel.replaceChildren(...parts);
+  panel.hidden = false;
+  panel.querySelector("h3").focus();
+}
+
+function showExports() {
+  const base = isRisk() ? `/api/models/${encodeURIComponent(model().code)}/priorities.csv`
+    : `/api/levels/${state.level}/figures?condition=${encodeURIComponent(state.condition)}&statistic=${state.statistic}&period=${encodeURIComponent(state.period ?? "")}`;
+  $("map-export-csv").href = isRisk() ? base : `${base}&format=csv`;
+  $("map-export-geojson").hidden = isRisk();
+  $("map-export-geojson").href = `${base}&format=geojson`;
+}
+
+/** The map as a PNG with its title, legend and source drawn under it. */
+function exportPng() {
+  const source = map.getCanvas();
+  const items = legendItems();
+  const scale = source.width / source.clientWidth;
+  const lineHeight = 22 * scale;
+  const canvas = document.createElement("canvas");
+  canvas.width = source.width;
+  canvas.height = source.height + lineHeight * (items.length + 4);
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.font = `${14 * scale}px system-ui, sans-serif`;
+  context.fillStyle = "#1b1b1b";
+  context.fillText(`${conditionName()} — ${statisticName()}, ${t().levels[state.level]}, ${state.period}`, 8 * scale, lineHeight * 0.8);
+  context.drawImage(source, 0, lineHeight);
+  let y = source.height + lineHeight * 1.8;
+  for (const item of items) {
+    context.fillStyle = item.colour ?? "#555";
+    context.fillRect(8 * scale, y - 12 * scale, 24 * scale, 14 * scale);
+    context.fillStyle = "#1b1b1b";
+    context.fillText(item.text, 40 * scale, y);
+    y += lineHeight;
+  }
+  context.fillText(legendMethod(), 8 * scale, y);
+  context.fillText(t().pngSource(new Date().toLocaleDateString(language() === "fr" ? "fr-FR" : "en-GB")), 8 * scale, y + lineHeight);
+  canvas.toBlob((blob) => {
+    const link = element("a", undefined, { href: URL.createObjectURL(blob), download: `carte-${state.level}-${state.period}.png` });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }, "image/png");
+}
+
+async function search(query) {
+  const results = $("map-search-results");
+  const matches = query.trim() ? (await getJson(`/api/territories?q=${encodeURIComponent(query)}&limit=10`)) ?? [] : [];
+  results.replaceChildren(...(matches.length === 0 && query.trim() ? [element("li", t().noMatch)]
+    : matches.map(m => element("li").appendChild(screenLink(`${m.name} (${m.code}) — ${t().levels[m.level] ?? m.level}`, `territoire/${m.level}/${encodeURIComponent(m.code)}`)).parentNode)));
+}
+
+function showControls() {
+  fillSelect($("map-condition"), [
+    { group: t().health, options: state.conditions.map(c => [c.code, label(c)]) },
+    ...(state.models.length ? [{ group: t().risk, options: state.models.map(m => [`${riskPrefix}${m.code}`, label(m)]) }] : []),
+  ], state.condition);
+  fillSelect($("map-statistic"), Object.entries(t().statistics), state.statistic);
+  fillSelect($("map-level"), Object.entries(t().levels), state.level);
+  const significant = ["sir", "smoothed_rr"].includes(state.statistic);
+  fillSelect($("map-method"), methods.filter(m => m !== "significance" || significant).map(m => [m, t().methods[m]]), state.method);
+  for (const id of ["map-statistic", "map-level", "map-method", "map-period"]) $(id).disabled = isRisk();
+  const slider = $("map-period");
+  slider.max = String(Math.max(0, state.periods.length - 1));
+  slider.value = String(Math.max(0, state.periods.indexOf(state.period)));
+  slider.setAttribute("aria-valuetext", state.period ?? "");
+  $("map-period-value").textContent = state.period ?? "";
+  for (const [id, key] of [["map-title", "title"], ["map-condition-label", "condition"], ["map-statistic-label", "statistic"], ["map-level-label", "level"],
+    ["map-period-label", "period"], ["map-method-label", "method"], ["map-search-label", "search"], ["map-search-button", "searchButton"],
+    ["map-export-title", "exportTitle"], ["map-export-csv", "csv"], ["map-export-geojson", "geojson"], ["map-export-png", "png"]]) $(id).textContent = t()[key];
+}
+
+export async function render() {
+  if (!opened) return;
+  if (state.method === "significance" && !["sir", "smoothed_rr"].includes(state.statistic)) state.method = "quantiles";
+  state.classes = classify(isRisk() ? "quantiles" : state.method, state.rows);
+  showControls();
+  showLegend();
+  showTable();
+  showExports();
+  await showMap();
+}
+
+/** The periods come from the régions' figures (a few rows); then only the chosen period of the chosen level is read. */
+async function refresh() {
+  $("map").dataset.state = "loading";
+  if (isRisk()) {
+    state.level = "commune";
+    state.rows = await loadRisk();
+  } else {
+    state.periods = [...new Set((await loadFigures("region")).map(r => r.period))].sort();
+    if (!state.periods.includes(state.period)) state.period = state.periods[state.periods.length - 1] ?? null;
+    state.healthPeriod = state.period;
+    state.rows = state.period ? await loadFigures(state.level, state.period) : [];
+  }
+  state.byCode = new Map(state.rows.map(r => [r.code, r]));
+  state.page = 0;
+  await render();
+}
+
+function resetMap() {
+  map?.remove();
+  map = null;
+}
+
+function wire() {
+  $("map-condition").addEventListener("change", (e) => {
+    const levelChanges = e.target.value.startsWith(riskPrefix) && state.level !== "commune";
+    state.condition = e.target.value;
+    if (levelChanges) resetMap();
+    refresh();
+  });
+  $("map-statistic").addEventListener("change", (e) => { state.statistic = e.target.value; refresh(); });
+  $("map-method").addEventListener("change", (e) => { state.method = e.target.value; render(); });
+  $("map-period").addEventListener("change", (e) => { state.period = state.periods[Number(e.target.value)]; refresh(); });
+  $("map-period").addEventListener("input", (e) => { $("map-period-value").textContent = state.periods[Number(e.target.value)] ?? ""; });
+  $("map-level").addEventListener("change", (e) => { state.level = e.target.value; resetMap(); refresh(); });
+  $("map-search").addEventListener("submit", (e) => { e.preventDefault(); search($("map-search-input").value); });
+  $("map-export-png").addEventListener("click", exportPng);
+}
+
+export async function open() {
+  if (opened) { map?.resize(); return; }
+  opened = true;
+  performance.mark("map-open");
+  wire();
+  const [catalogue, models] = await Promise.all([getJson("/api/indicators"), getJson("/api/models")]);
+  state.conditions = (catalogue ?? []).filter(i => i.domain === "human");
+  state.models = (models ?? []).filter(m => m.inForce);
+  state.condition = state.conditions[0]?.code ?? null;
+  await refresh();
+}

@@ -1,0 +1,65 @@
+using System.Text;
+using Analytics.Models.Access;
+using Microsoft.Playwright;
+
+namespace Analytics.Api.Tests.Browser;
+
+/// <summary>The API on a real port with a job worker, so that an upload is loaded while the browser follows it.</summary>
+public sealed class WorkingKestrelApi : KestrelApiFactory
+{
+    protected override bool RunsJobs => true;
+}
+
+/// <summary>
+/// The steward's path in Debian's Chromium: the data screen is the steward's first screen; a bad file is uploaded,
+/// its load is followed to its end, and the refusal names the file, the line and the field; nothing of it is written;
+/// a good file then loads and shows in the batches. An analyst has no data screen.
+/// </summary>
+public class DataScreenTests(WorkingKestrelApi api) : BrowserTests, IClassFixture<WorkingKestrelApi>
+{
+    private static FilePayload Csv(string name, string text) => new() { Name = name, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(text) };
+
+    [Fact]
+    public async Task a_steward_uploads_a_bad_file_and_reads_the_named_error_with_its_line_then_a_good_one_loads()
+    {
+        var page = await SignInAsync(api, await api.NewAccountAsync([Role.Steward]));
+        await page.WaitForSelectorAsync("#data:not([hidden]) #upload-kind option[value='catalog']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        Assert.Equal("page", await page.GetAttributeAsync("#navigation a[href='#/donnees']", "aria-current"));
+        Assert.Equal(0, await page.Locator("#navigation a[href='#/carte']").CountAsync());
+        Assert.True(await page.IsHiddenAsync("#jobs-link"), "the job dashboard is the administrator's");
+        await AssertAccessibleAsync(page, "data screen");
+
+        await page.SelectOptionAsync("#upload-kind", "catalog");
+        await page.FillAsync("#upload-source", "tests");
+        await page.FillAsync("#upload-licence", "Licence Ouverte");
+        await page.SetInputFilesAsync("#upload-file", Csv("indicateurs-errone.csv",
+            "code;label_fr;label_en;unit;domain;method;licence;source\nx_one;Un;One;cases;human;count;LO;PMSI\nx_two;Deux;Two;cases;human;1 84 12 76 451 089 46;LO;PMSI\n"));
+        await page.ClickAsync("#upload-submit");
+        await page.WaitForSelectorAsync("#upload-outcome.error");
+        var outcome = await page.InnerTextAsync("#upload-outcome");
+        Assert.Contains("indicateurs-errone.csv", outcome);
+        Assert.Contains("line 3, column 'method'", outcome);
+        Assert.Contains("refusé", outcome);
+        Assert.DoesNotContain("451", outcome);
+        Assert.Equal(0L, await api.Database.ScalarAsync<long>("SELECT count(*) FROM catalog.indicator WHERE code LIKE 'x\\_%'"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("data-screen.png"), FullPage = true });
+
+        await page.SetInputFilesAsync("#upload-file", Csv("indicateurs.csv", await File.ReadAllTextAsync(Analytics.Testing.RepositoryFiles.PathOf("data/catalog/indicators.csv"))));
+        await page.ClickAsync("#upload-submit");
+        await page.WaitForSelectorAsync("#upload-outcome.ok");
+        Assert.Contains("chargé", await page.InnerTextAsync("#upload-outcome"));
+        Assert.Equal(1.0, await page.EvaluateAsync<double>("() => document.querySelector('#upload-progress').position"));
+        await page.WaitForSelectorAsync("#batches-table tbody tr td:has-text('indicateurs.csv')");
+        await AssertAccessibleAsync(page, "data screen after loads");
+        AssertOnlyOwnOrigin(api);
+    }
+
+    [Fact]
+    public async Task an_analyst_has_no_data_screen_even_by_its_address()
+    {
+        var page = await SignInAsync(api, await api.NewAccountAsync([Role.Analyst]), "#/donnees");
+        await page.WaitForSelectorAsync("#map-explorer:not([hidden])");
+        Assert.True(await page.IsHiddenAsync("#data"));
+        Assert.Equal(0, await page.Locator("#navigation a[href='#/donnees']").CountAsync());
+    }
+}
