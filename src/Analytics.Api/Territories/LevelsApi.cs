@@ -21,6 +21,10 @@ public static class LevelsApi
     {
         app.MapGet("/api/levels/{level}/figures", ExportAsync).WithTags("Territories").WithName("ExportLevelFigures").AllowRoles(Role.PublishedReaders)
             .WithSummary("Un indicateur publié pour tous les territoires d'un niveau : format=csv (UTF-8 avec BOM, ; ou , avec separator=comma), geojson ou gpkg (GeoPackage), avec sa provenance ; period obligatoire pour geojson et gpkg / One published figure for every territory of a level as CSV, GeoJSON or GeoPackage, with its provenance.");
+        app.MapGet("/api/levels/{level}/clusters", ClustersAsync).WithTags("Territories").WithName("ListLevelClusters").AllowRoles(Role.PublishedReaders)
+            .WithSummary("Grappes d'un niveau pour une condition et une période : method=lisa ou gi_star (catégorie locale, retenue sous le secret) ou scan (appartenance aux grappes du balayage spatial, rang en catégorie) / A level's cluster layer: LISA or Gi* categories (withheld under secrecy) or scan cluster membership.");
+        app.MapGet("/api/levels/{level}/exposures", ExposuresAsync).WithTags("Territories").WithName("ListLevelExposures").AllowRoles(Role.PublishedReaders)
+            .WithSummary("Une exposition ou valeur publique (indicator) de tous les territoires d'un niveau, pour une période ou toutes, avec la méthode et la couverture ou distance / One exposure or public value of every territory of a level.");
         app.MapGet("/api/territories/{level}/{code}/charts/{chart}", ChartAsync).WithTags("Territories").WithName("GetTerritoryChart").AllowRoles(Role.PublishedReaders)
             .WithSummary("Graphique : series (évolution face aux territoires parents, IC 95 %), distribution (le niveau, le territoire marqué), funnel (SIR / cas attendus, limites de Spiegelhalter) ; lang=fr|en, format=svg|png / Chart: series, distribution or funnel, in French or English, SVG or PNG.");
         return app;
@@ -54,6 +58,25 @@ public static class LevelsApi
             new JsonObject { ["what"] = $"level-figures.{format}", ["level"] = level, ["condition"] = condition, ["statistic"] = statistic, ["period"] = period }),
             cancellationToken);
         return file;
+    }
+
+    private static async Task<IResult> ClustersAsync(string level, string? condition, string? method, string? period, PublishedFigures figures, CancellationToken cancellationToken)
+    {
+        if (!Levels.Published.Contains(level))
+            return TerritoriesApi.UnknownLevel(level);
+        if (string.IsNullOrWhiteSpace(condition) || string.IsNullOrWhiteSpace(period) || method is not ("lisa" or "gi_star" or "scan"))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest,
+                "Indiquez condition, period et method (lisa, gi_star ou scan). / Give condition, period and method (lisa, gi_star or scan).");
+        return TypedResults.Ok(await figures.LevelClustersAsync(level, condition, method, period, cancellationToken));
+    }
+
+    private static async Task<IResult> ExposuresAsync(string level, string? indicator, string? period, PublishedFigures figures, CancellationToken cancellationToken)
+    {
+        if (!Levels.Published.Contains(level))
+            return TerritoriesApi.UnknownLevel(level);
+        if (string.IsNullOrWhiteSpace(indicator))
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "Indiquez l'indicateur (indicator). / Give the indicator.");
+        return TypedResults.Ok(await figures.LevelExposuresAsync(level, indicator, period, cancellationToken));
     }
 
     private static async Task<IResult> ChartAsync(string level, string code, string chart, string? condition, string? period, PublishedFigures figures,

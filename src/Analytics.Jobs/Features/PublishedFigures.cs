@@ -47,6 +47,12 @@ public sealed record TerritoryHealth(long HealthBatchId, string? Source, string?
 /// <summary>One figure of one territory of a level for one period; the boundary (GeoJSON, EPSG:4326) when asked for.</summary>
 public sealed record LevelFigure(string Code, string Name, int Vintage, string Period, double? Value, double? Low, double? High, PublicationState State, string? GeometryJson);
 
+/// <summary>A territory's local cluster category (LISA, Gi*) or scan cluster rank in a level's cluster layer; no category where it is withheld.</summary>
+public sealed record LevelCluster(string Code, string? Category, double? PValue, PublicationState State);
+
+/// <summary>A territory's exposure or public value in a level's layer, and how it was brought onto the territory.</summary>
+public sealed record LevelExposure(string Code, string Period, double Value, string Method, double? CoverageOrDistance);
+
 /// <summary>A page of a level's figures, with how many rows match in all.</summary>
 public sealed record LevelFigurePage(long Matched, IReadOnlyList<LevelFigure> Figures);
 
@@ -176,6 +182,34 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
             }
         }
         return known ? new TerritoryProfile(exposures, clusters, scans, index, values) : null;
+    }
+
+    /// <summary>The cluster layer of a level: LISA or Gi* categories (<paramref name="method"/> lisa, gi_star) or scan cluster membership (scan) for a condition and period.</summary>
+    public async Task<IReadOnlyList<LevelCluster>> LevelClustersAsync(string level, string condition, string method, string period, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/level_clusters.sql"));
+        foreach (var value in new[] { level, method, condition, period })
+            command.Parameters.Add(new() { Value = value });
+        var clusters = new List<LevelCluster>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            clusters.Add(new LevelCluster(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetDouble(2),
+                PublicationStates.Parse(reader.GetString(3))));
+        return clusters;
+    }
+
+    /// <summary>An exposure or public value of every territory of a level, for one period or all.</summary>
+    public async Task<IReadOnlyList<LevelExposure>> LevelExposuresAsync(string level, string indicator, string? period, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/level_exposures.sql"));
+        command.Parameters.Add(new() { Value = level });
+        command.Parameters.Add(new() { Value = indicator });
+        command.Parameters.Add(new() { Value = (object?)period ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        var exposures = new List<LevelExposure>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            exposures.Add(new LevelExposure(reader.GetString(0), reader.GetString(1), reader.GetDouble(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetDouble(4)));
+        return exposures;
     }
 
     /// <summary>One figure of a whole level (a page of it), for exports, maps and GIS clients; withheld figures carry their state and no value.</summary>

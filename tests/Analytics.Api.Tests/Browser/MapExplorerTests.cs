@@ -108,9 +108,26 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         await page.WaitForFunctionAsync("() => document.querySelector('#map-legend').textContent.includes('significativement supérieur à 1')");
         await WaitForMapAsync(page);
 
-        // Back to the communes; open one from the table, then its page.
+        // Back to the communes: the LISA clusters outlined and named, then a bivariate view against deprivation.
         await page.SelectOptionAsync("#map-level", "commune");
         await WaitForMapAsync(page);
+        await page.SelectOptionAsync("#map-overlay", "lisa");
+        await page.WaitForFunctionAsync("() => document.querySelector('#map-legend').textContent.includes('élevé entouré d’élevés'.replace('’', \"'\"))");
+        await WaitForMapAsync(page);
+        Assert.Contains("Grappe", await page.InnerTextAsync("#map-table thead"));
+        await page.SelectOptionAsync("#map-exposure", "fdep");
+        await page.WaitForFunctionAsync("() => document.querySelector('#map-legend .method').textContent.includes('Vue bivariée')");
+        await WaitForMapAsync(page);
+        Assert.Contains("Classe 9", await page.InnerTextAsync("#map-legend"));
+        Assert.Contains("Exposition", await page.InnerTextAsync("#map-table thead"));
+        Assert.True(await page.IsDisabledAsync("#map-method"), "the bivariate view classes by terciles");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("map-bivariate-clusters.png") });
+        await AssertAccessibleAsync(page, "bivariate view with clusters");
+        await page.SelectOptionAsync("#map-exposure", "");
+        await page.SelectOptionAsync("#map-overlay", "none");
+        await WaitForMapAsync(page);
+
+        // Open a commune from the table, then its page.
         var opened = (await page.GetAttributeAsync("#map-table tbody tr:first-child", "data-code"))!;
         await page.ClickAsync($"#map-table tbody tr[data-code='{opened}'] button");
         await page.WaitForSelectorAsync("#territory-panel:not([hidden]) table tbody tr");

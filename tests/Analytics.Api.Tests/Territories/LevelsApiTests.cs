@@ -20,6 +20,74 @@ public class LevelsApiTests(DemoWorldApi api)
     private Task<long> ExportsAsync() => api.Database.ScalarAsync<long>("SELECT count(*) FROM audit.event WHERE kind = 'export'");
 
     [Fact]
+    public async Task a_level_cluster_layer_serves_every_commune_category_and_none_where_the_count_is_withheld()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (condition, period) = await api.Database.FirstAsync<string, string>("""
+            SELECT c.condition_code, c.period FROM features.territory_cluster c WHERE c.method = 'lisa' AND c.state = 'suppressed'
+            GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1
+            """);
+
+        var served = (await analyst.GetFromJsonAsync<JsonElement>($"/api/levels/commune/clusters?condition={condition}&method=lisa&period={period}"))
+            .EnumerateArray().ToDictionary(c => c.GetProperty("code").GetString()!);
+
+        var stored = await api.Database.ScalarAsync<long>($"""
+            SELECT count(*) FROM features.territory_cluster WHERE method = 'lisa' AND condition_code = '{condition}' AND period = '{period}'
+            """);
+        Assert.Equal(stored, served.Count);
+        var withheld = served.Values.Where(c => c.GetProperty("state").GetString() == "suppressed").ToList();
+        Assert.NotEmpty(withheld);
+        Assert.All(withheld, c => Assert.Equal(JsonValueKind.Null, c.GetProperty("category").ValueKind));
+        // A category is never served for a commune whose published figure of that period is withheld.
+        var secretCommunes = await api.Database.ScalarAsync<string[]>($"""
+            SELECT array_agg(t.code) FROM features.health_indicator h JOIN geo.territory t ON t.id = h.territory_id
+            WHERE h.level = 'commune' AND h.condition_code = '{condition}' AND h.period = '{period}' AND h.statistic = 'crude_rate' AND h.state = 'suppressed'
+            """);
+        Assert.All(secretCommunes.Where(served.ContainsKey), code => Assert.Equal(JsonValueKind.Null, served[code].GetProperty("category").ValueKind));
+        Assert.Contains(served.Values, c => c.GetProperty("category").ValueKind == JsonValueKind.String);
+
+        var scan = await analyst.GetFromJsonAsync<JsonElement>($"/api/levels/commune/clusters?condition={condition}&method=scan&period={period}");
+        var members = await api.Database.ScalarAsync<long>($"""
+            SELECT coalesce(sum(cardinality(territory_ids)), 0) FROM features.scan_cluster
+            WHERE condition_code = '{condition}' AND '{period}' BETWEEN period_from AND period_to
+              AND health_batch_id = (SELECT max(health_batch_id) FROM features.health_indicator)
+            """);
+        Assert.Equal(members, scan.GetArrayLength());
+        var refused = await analyst.GetAsync($"/api/levels/commune/clusters?condition={condition}&method=kriging&period={period}");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task a_level_exposure_layer_is_one_value_per_commune_with_its_method_and_public_values_too()
+    {
+        var planner = await api.ClientWithRolesAsync(Role.Planner);
+        var (indicator, period) = await api.Database.FirstAsync<string, string>(
+            "SELECT indicator_code, max(period) FROM features.territory_exposure WHERE method = 'area' GROUP BY 1 ORDER BY 1 LIMIT 1");
+
+        var served = (await planner.GetFromJsonAsync<JsonElement>($"/api/levels/commune/exposures?indicator={indicator}&period={period}")).EnumerateArray().ToList();
+
+        var communes = await api.Database.ScalarAsync<long>($"""
+            SELECT count(DISTINCT e.territory_id) FROM features.territory_exposure e JOIN geo.territory t ON t.id = e.territory_id
+            WHERE t.level = 'commune' AND e.indicator_code = '{indicator}' AND e.period = '{period}'
+            """);
+        Assert.Equal(communes, served.Count);
+        Assert.Equal(served.Count, served.Select(e => e.GetProperty("code").GetString()).Distinct().Count());
+        var first = served[0];
+        var stored = await api.Database.ScalarAsync<double>($"""
+            SELECT e.value FROM features.territory_exposure e JOIN geo.territory t ON t.id = e.territory_id
+            WHERE t.level = 'commune' AND t.code = '{first.GetProperty("code").GetString()}' AND e.indicator_code = '{indicator}'
+              AND e.period = '{period}' AND e.method = '{first.GetProperty("method").GetString()}'
+            ORDER BY e.batch_id DESC LIMIT 1
+            """);
+        Assert.Equal(stored, first.GetProperty("value").GetDouble());
+
+        // A value loaded per commune (the deprivation index) is a layer too.
+        var fdep = await planner.GetFromJsonAsync<JsonElement>("/api/levels/commune/exposures?indicator=fdep");
+        Assert.Equal(await api.Database.ScalarAsync<long>("SELECT count(DISTINCT (territory_id, period)) FROM facts.territory_value WHERE indicator_code = 'fdep'"), fdep.GetArrayLength());
+        Assert.All(fdep.EnumerateArray(), e => Assert.Equal("territory", e.GetProperty("method").GetString()));
+    }
+
+    [Fact]
     public async Task a_whole_level_as_csv_has_every_commune_and_period_its_provenance_and_the_withheld_figures_named()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);

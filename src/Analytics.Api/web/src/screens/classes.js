@@ -84,3 +84,25 @@ export function jenksCuts(sorted, k) {
   }
   return [...new Set(cuts)];
 }
+
+// A 3 × 3 bivariate scheme (health tercile × exposure tercile), light grey to dark blue-purple; each class also keeps
+// its number in the table and the legend, so the view does not rest on colour alone.
+export const bivariateColours = ["#e8e8e8", "#ace4e4", "#5ac8c8", "#dfb0d6", "#a5add3", "#5698b9", "#be64ac", "#8c62aa", "#3b4994"];
+
+/**
+ * A bivariate view: terciles of the published health values (rows' value) crossed with terciles of an exposure
+ * (rows' exposure). Class = 3 × health tercile + exposure tercile; none where either is missing or withheld.
+ */
+export function bivariate(rows) {
+  const tercileCuts = (values) => quantileCuts(values.sort((a, b) => a - b), 3);
+  const health = tercileCuts(rows.filter(r => r.value !== null).map(r => r.value));
+  const exposure = tercileCuts(rows.filter(r => r.exposure !== null && r.exposure !== undefined).map(r => r.exposure));
+  const tercile = (cuts, v) => cuts.filter(c => v >= c).length;
+  const classOf = (row) => (row.value === null || row.exposure === null || row.exposure === undefined ? null : 3 * tercile(health, row.value) + tercile(exposure, row.exposure));
+  return { cuts: [], zeros: false, colours: bivariateColours, classOf, bivariate: { health, exposure } };
+}
+
+/** Cluster categories drawn as outlines over the choropleth: hot and cold spots, outliers, and scan clusters. */
+export const clusterStyles = {
+  HighHigh: "#b2182b", HotSpot: "#b2182b", LowLow: "#2166ac", ColdSpot: "#2166ac", HighLow: "#e08214", LowHigh: "#5aae61", scan: "#7b3294",
+};

@@ -7,7 +7,7 @@
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { csvRows, get, getJson } from "../http.js";
-import { classify, methods } from "./classes.js";
+import { bivariate, bivariateColours, classify, clusterStyles, methods } from "./classes.js";
 
 const texts = {
   fr: {
@@ -32,6 +32,14 @@ const texts = {
     search: "Rechercher un territoire (nom ou code INSEE)", searchButton: "Rechercher", noMatch: "Aucun territoire trouvé.",
     exportTitle: "Exporter la vue", csv: "Tableau (CSV)", geojson: "Carte (GeoJSON)", png: "Image (PNG, avec légende et source)",
     pngTitle: (what) => `${what}`, pngSource: (date) => `Source : Une seule santé — analyses territoriales, chiffres publiés après secret statistique, ${date}.`,
+    overlay: "Grappes", overlays: { none: "Aucune", lisa: "LISA (Moran local)", gi_star: "Points chauds Gi*", scan: "Balayage spatial" },
+    exposure: "Vue bivariée avec", noExposure: "Aucune (une seule variable)",
+    categories: { HighHigh: "élevé entouré d'élevés", LowLow: "faible entouré de faibles", HighLow: "élevé parmi des faibles", LowHigh: "faible parmi des élevés",
+      HotSpot: "point chaud", ColdSpot: "point froid", NotSignificant: "non significatif", Island: "sans voisin", scan: "grappe du balayage (p ≤ 0,05)" },
+    scanRank: (rank, p) => `grappe n° ${rank} (p = ${p})`, cluster: "Grappe", exposureValue: "Exposition",
+    legendBivariate: (health, exposure, period, exposurePeriod) => `Vue bivariée : terciles de ${health} (lignes, période ${period}) × terciles de ${exposure} (colonnes, période ${exposurePeriod}). Classe 1 = les deux faibles, 9 = les deux élevés.`,
+    classNumber: "Classe",
+    terciles: ["faible", "moyen", "élevé"], healthWord: "santé", exposureWord: "exposition",
   },
   en: {
     title: "Indicator map", condition: "Indicator", statistic: "Statistic", level: "Level", period: "Period", method: "Classes",
@@ -55,6 +63,14 @@ const texts = {
     search: "Find a territory (name or INSEE code)", searchButton: "Search", noMatch: "No territory found.",
     exportTitle: "Export the view", csv: "Table (CSV)", geojson: "Map (GeoJSON)", png: "Image (PNG, with legend and source)",
     pngTitle: (what) => `${what}`, pngSource: (date) => `Source: One Health territorial analytics, figures published after statistical secrecy, ${date}.`,
+    overlay: "Clusters", overlays: { none: "None", lisa: "LISA (local Moran)", gi_star: "Gi* hot spots", scan: "Spatial scan" },
+    exposure: "Bivariate view with", noExposure: "None (one variable)",
+    categories: { HighHigh: "high among high", LowLow: "low among low", HighLow: "high among low", LowHigh: "low among high",
+      HotSpot: "hot spot", ColdSpot: "cold spot", NotSignificant: "not significant", Island: "no neighbour", scan: "scan cluster (p ≤ 0.05)" },
+    scanRank: (rank, p) => `cluster no. ${rank} (p = ${p})`, cluster: "Cluster", exposureValue: "Exposure",
+    legendBivariate: (health, exposure, period, exposurePeriod) => `Bivariate view: terciles of ${health} (rows, period ${period}) × terciles of ${exposure} (columns, period ${exposurePeriod}). Class 1 = both low, 9 = both high.`,
+    classNumber: "Class",
+    terciles: ["low", "middle", "high"], healthWord: "health", exposureWord: "exposure",
   },
 };
 const t = () => words(texts);
@@ -64,6 +80,7 @@ const pageSize = 100; // rows of the table shown at once; the legend and the map
 const state = {
   conditions: [], models: [], condition: null, statistic: "sir", level: "commune", method: "quantiles", periods: [], period: null,
   rows: [], byCode: new Map(), classes: null, release: null, page: 0, sort: { key: "value", descending: true },
+  overlay: "none", exposureIndicators: [], exposure: "", exposurePeriod: null,
 };
 let map = null;
 let maplibre = null;
@@ -94,6 +111,36 @@ async function loadRisk() {
   state.period = state.periods[0] ?? null;
   return (priorities?.territories ?? []).map(p => ({ code: p.code, name: p.name, period: priorities.period, value: p.predictedSir, low: p.intervalLow, high: p.intervalHigh, state: "value" }));
 }
+
+/** The cluster layer of the condition and period (communes): LISA or Gi* categories, or scan cluster membership. */
+async function loadClusters() {
+  for (const row of state.rows) row.cluster = null;
+  if (state.overlay === "none" || isRisk() || !state.period) return;
+  const url = `/api/levels/${state.level}/clusters?condition=${encodeURIComponent(state.condition)}&method=${state.overlay}&period=${encodeURIComponent(state.period)}`;
+  for (const c of (await getJson(url)) ?? []) {
+    const row = state.byCode.get(c.code);
+    const significantScan = state.overlay === "scan" && c.pValue !== null && c.pValue <= 0.05;
+    if (row && c.category && (state.overlay !== "scan" || significantScan)) row.cluster = { category: c.category, pValue: c.pValue };
+  }
+}
+
+/** The exposure crossed with the health figure in the bivariate view: its period if it has one, else the latest before it. */
+async function loadExposure() {
+  for (const row of state.rows) row.exposure = null;
+  state.exposurePeriod = null;
+  if (!state.exposure || isRisk()) return;
+  const values = (await getJson(`/api/levels/${state.level}/exposures?indicator=${encodeURIComponent(state.exposure)}`)) ?? [];
+  const periods = [...new Set(values.map(v => v.period))].sort();
+  state.exposurePeriod = periods.includes(state.period) ? state.period : periods.filter(p => p <= state.period).at(-1) ?? periods.at(-1) ?? null;
+  for (const v of values) {
+    const row = v.period === state.exposurePeriod ? state.byCode.get(v.code) : null;
+    if (row) row.exposure = v.value;
+  }
+}
+
+const clusterStyle = (cluster) => (state.overlay === "scan" ? "scan" : cluster.category);
+const clusterText = (cluster) => (cluster === null || cluster === undefined ? ""
+  : state.overlay === "scan" ? t().scanRank(cluster.category, formatNumber(cluster.pValue, 3)) : t().categories[cluster.category] ?? cluster.category);
 
 function tileUrl() {
   // Approved risk is drawn on the geometry of the model's condition's latest health figures (their state is not shown).
@@ -131,7 +178,9 @@ function applyClasses() {
   map.removeFeatureState({ source: "territories", sourceLayer: "territories" });
   for (const row of state.rows) {
     const k = state.classes.classOf(row);
-    if (k !== null) map.setFeatureState({ source: "territories", sourceLayer: "territories", id: row.code }, { class: k });
+    const cluster = row.cluster ? clusterStyle(row.cluster) : null;
+    const featureState = { ...(k === null ? {} : { class: k }), ...(cluster && clusterStyles[cluster] ? { cluster } : {}) };
+    if (Object.keys(featureState).length) map.setFeatureState({ source: "territories", sourceLayer: "territories", id: row.code }, featureState);
   }
   map.setPaintProperty("values", "fill-color", fillColour(state.classes.colours));
   for (const kind of ["suppressed", "missing", "unreliable"]) map.setLayoutProperty(kind, "visibility", isRisk() ? "none" : "visible");
@@ -140,8 +189,11 @@ function applyClasses() {
 async function showMap() {
   $("map").dataset.state = "loading";
   if (map) {
-    map.getSource("territories").setTiles([tileUrl()]);
+    const source = map.getSource("territories");
+    if (source.tiles?.[0] !== tileUrl()) source.setTiles([tileUrl()]);
     applyClasses();
+    // A frame even when nothing visible changed (an empty cluster layer): its "idle" says the map is ready.
+    map.triggerRepaint();
     return;
   }
   maplibre ??= await import("/vendor/maplibre/maplibre-gl.mjs");
@@ -167,6 +219,11 @@ async function showMap() {
         { id: "suppressed", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "suppressed"], paint: { "fill-pattern": "suppressed" } },
         { id: "missing", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "missing"], paint: { "fill-pattern": "missing" } },
         { id: "outlines", type: "line", source: "territories", "source-layer": "territories", paint: { "line-color": "#6e7781", "line-width": 0.4 } },
+        {
+          id: "clusters", type: "line", source: "territories", "source-layer": "territories", paint: {
+            "line-color": ["match", ["coalesce", ["feature-state", "cluster"], ""], ...Object.entries(clusterStyles).flat(), "rgba(0, 0, 0, 0)"], "line-width": 2.5,
+          },
+        },
         ...(outlines ? [{ id: "departements", type: "line", source: "departements", "source-layer": "territories", paint: { "line-color": "#1b1b1b", "line-width": 1.2 } }] : []),
       ],
     },
@@ -199,6 +256,12 @@ function showTooltip(code, point) {
 
 function legendItems() {
   const { cuts, zeros, colours, significance } = state.classes;
+  if (state.classes.bivariate) {
+    const items = colours.map((colour, i) => ({
+      colour, text: `${t().classNumber} ${i + 1} : ${t().healthWord} ${t().terciles[Math.floor(i / 3)]} × ${t().exposureWord} ${t().terciles[i % 3]}`,
+    }));
+    return [...items, ...overlayItems(), ...["unreliable", "suppressed", "missing"].map(kind => ({ kind, text: t().states[kind] }))];
+  }
   const bounds = [null, ...cuts, null];
   const items = colours.map((colour, i) => {
     const text = significance ? t().significance[i]
@@ -208,21 +271,33 @@ function legendItems() {
   });
   if (isRisk()) items.push({ colour: "#d9d9d9", text: t().noPrediction });
   else for (const kind of ["unreliable", "suppressed", "missing"]) items.push({ kind, text: t().states[kind] });
-  return items;
+  return [...items, ...overlayItems()];
+}
+
+/** The outlines of the cluster layer on display, named. */
+function overlayItems() {
+  if (state.overlay === "none" || isRisk()) return [];
+  const categories = { lisa: ["HighHigh", "LowLow", "HighLow", "LowHigh"], gi_star: ["HotSpot", "ColdSpot"], scan: ["scan"] }[state.overlay];
+  return categories.map(c => ({ line: clusterStyles[c], text: `${t().overlays[state.overlay]} : ${t().categories[c]}` }));
 }
 
 function legendMethod() {
   if (isRisk()) return state.release ? t().legendRisk(state.release, state.period) : "";
+  if (state.classes.bivariate) {
+    const exposureName = label(state.exposureIndicators.find(i => i.code === state.exposure)) || state.exposure;
+    return t().legendBivariate(`${conditionName()} (${statisticName()})`, exposureName, state.period, state.exposurePeriod ?? "—");
+  }
   if (state.classes.significance) return t().legendSignificance(state.period);
   return t().legend(t().methods[state.method], state.classes.colours.length, state.period);
 }
 
 function showLegend() {
   const legend = $("map-legend");
-  legend.replaceChildren(...legendItems().map(({ colour, kind, text }) => {
+  legend.replaceChildren(...legendItems().map(({ colour, kind, line, text }) => {
     const item = element("span");
-    const swatch = element("span", undefined, { class: kind ? `swatch ${kind}` : "swatch" });
+    const swatch = element("span", undefined, { class: kind ? `swatch ${kind}` : line ? "swatch line" : "swatch" });
     if (colour) swatch.style.background = colour;
+    if (line) swatch.style.borderColor = line;
     item.append(swatch, document.createTextNode(text));
     return item;
   }), element("span", legendMethod(), { class: "method" }));
@@ -248,7 +323,11 @@ function showTable() {
   const head = $("map-table-head");
   head.replaceChildren();
   const intervalLabel = isRisk() ? t().intervalCases : t().interval;
-  for (const [column, text] of [["code", t().code], ["name", t().name], ["value", t().value], ["interval", intervalLabel], ["state", t().state], ["open", ""]]) {
+  const bivariateView = Boolean(state.classes.bivariate);
+  const clustersShown = state.overlay !== "none" && !isRisk();
+  const columns = [["code", t().code], ["name", t().name], ["value", t().value], ["interval", intervalLabel], ["state", t().state],
+    ...(bivariateView ? [["exposure", t().exposureValue], ["class", t().classNumber]] : []), ...(clustersShown ? [["cluster", t().cluster]] : []), ["open", ""]];
+  for (const [column, text] of columns) {
     const cell = element("th", undefined, { scope: "col" });
     if (["code", "name", "value"].includes(column)) {
       const button = element("button", text, { type: "button" });
@@ -273,6 +352,11 @@ function showTable() {
     const tr = element("tr", undefined, { "data-code": r.code });
     tr.append(element("td", r.code), element("td", r.name), element("td", formatNumber(r.value), { class: "number" }),
       element("td", r.low === null ? "—" : `${formatNumber(r.low)} – ${formatNumber(r.high)}`, { class: "number" }), element("td", stateName(r.state)));
+    if (bivariateView) {
+      const k = state.classes.classOf(r);
+      tr.append(element("td", formatNumber(r.exposure), { class: "number" }), element("td", k === null ? "—" : String(k + 1), { class: "number" }));
+    }
+    if (clustersShown) tr.append(element("td", clusterText(r.cluster)));
     const button = element("button", t().open, { type: "button", "aria-label": `${t().open} ${r.name}` });
     button.addEventListener("click", () => showPanel(r.code, r.name));
     tr.append(element("td").appendChild(button).parentNode);
@@ -342,7 +426,7 @@ function exportPng() {
   context.drawImage(source, 0, lineHeight);
   let y = source.height + lineHeight * 1.8;
   for (const item of items) {
-    context.fillStyle = item.colour ?? "#555";
+    context.fillStyle = item.colour ?? item.line ?? "#555";
     context.fillRect(8 * scale, y - 12 * scale, 24 * scale, 14 * scale);
     context.fillStyle = "#1b1b1b";
     context.fillText(item.text, 40 * scale, y);
@@ -373,21 +457,25 @@ function showControls() {
   fillSelect($("map-level"), Object.entries(t().levels), state.level);
   const significant = ["sir", "smoothed_rr"].includes(state.statistic);
   fillSelect($("map-method"), methods.filter(m => m !== "significance" || significant).map(m => [m, t().methods[m]]), state.method);
-  for (const id of ["map-statistic", "map-level", "map-method", "map-period"]) $(id).disabled = isRisk();
+  fillSelect($("map-overlay"), Object.entries(t().overlays), state.overlay);
+  fillSelect($("map-exposure"), [["", t().noExposure], ...state.exposureIndicators.map(i => [i.code, label(i)])], state.exposure);
+  for (const id of ["map-statistic", "map-level", "map-method", "map-period", "map-overlay", "map-exposure"]) $(id).disabled = isRisk();
+  $("map-method").disabled = isRisk() || Boolean(state.exposure);
+  $("map-overlay").disabled = isRisk() || state.level !== "commune"; // clusters are computed on communes
   const slider = $("map-period");
   slider.max = String(Math.max(0, state.periods.length - 1));
   slider.value = String(Math.max(0, state.periods.indexOf(state.period)));
   slider.setAttribute("aria-valuetext", state.period ?? "");
   $("map-period-value").textContent = state.period ?? "";
   for (const [id, key] of [["map-title", "title"], ["map-condition-label", "condition"], ["map-statistic-label", "statistic"], ["map-level-label", "level"],
-    ["map-period-label", "period"], ["map-method-label", "method"], ["map-search-label", "search"], ["map-search-button", "searchButton"],
+    ["map-period-label", "period"], ["map-method-label", "method"], ["map-overlay-label", "overlay"], ["map-exposure-label", "exposure"], ["map-search-label", "search"], ["map-search-button", "searchButton"],
     ["map-export-title", "exportTitle"], ["map-export-csv", "csv"], ["map-export-geojson", "geojson"], ["map-export-png", "png"]]) $(id).textContent = t()[key];
 }
 
 export async function render() {
   if (!opened) return;
   if (state.method === "significance" && !["sir", "smoothed_rr"].includes(state.statistic)) state.method = "quantiles";
-  state.classes = classify(isRisk() ? "quantiles" : state.method, state.rows);
+  state.classes = isRisk() ? classify("quantiles", state.rows) : state.exposure ? bivariate(state.rows) : classify(state.method, state.rows);
   showControls();
   showLegend();
   showTable();
@@ -408,6 +496,8 @@ async function refresh() {
     state.rows = state.period ? await loadFigures(state.level, state.period) : [];
   }
   state.byCode = new Map(state.rows.map(r => [r.code, r]));
+  if (state.level !== "commune") state.overlay = "none";
+  await Promise.all([loadClusters(), loadExposure()]);
   state.page = 0;
   await render();
 }
@@ -426,6 +516,8 @@ function wire() {
   });
   $("map-statistic").addEventListener("change", (e) => { state.statistic = e.target.value; refresh(); });
   $("map-method").addEventListener("change", (e) => { state.method = e.target.value; render(); });
+  $("map-overlay").addEventListener("change", async (e) => { state.overlay = e.target.value; $("map").dataset.state = "loading"; await loadClusters(); render(); });
+  $("map-exposure").addEventListener("change", async (e) => { state.exposure = e.target.value; $("map").dataset.state = "loading"; await loadExposure(); render(); });
   $("map-period").addEventListener("change", (e) => { state.period = state.periods[Number(e.target.value)]; refresh(); });
   $("map-period").addEventListener("input", (e) => { $("map-period-value").textContent = state.periods[Number(e.target.value)] ?? ""; });
   $("map-level").addEventListener("change", (e) => { state.level = e.target.value; resetMap(); refresh(); });
@@ -440,6 +532,7 @@ export async function open() {
   wire();
   const [catalogue, models] = await Promise.all([getJson("/api/indicators"), getJson("/api/models")]);
   state.conditions = (catalogue ?? []).filter(i => i.domain === "human");
+  state.exposureIndicators = (catalogue ?? []).filter(i => ["environment", "animal", "socio-economic"].includes(i.domain));
   state.models = (models ?? []).filter(m => m.inForce);
   state.condition = state.conditions[0]?.code ?? null;
   await refresh();

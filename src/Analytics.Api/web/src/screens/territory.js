@@ -21,7 +21,9 @@ const texts = {
     exposureColumns: ["Indicateur", "Période", "Valeur", "Méthode", "Couverture ou distance"], none: "Aucune donnée publiée pour ce territoire.",
     valueColumns: ["Indicateur", "Période", "Valeur"], loaded: "valeur du territoire",
     localClusters: "Grappes locales, dernière période", scanClusters: "Grappes du balayage spatial contenant le territoire",
-    clusters: "Grappes locales (LISA, Gi*) et grappes du balayage spatial", clusterColumns: ["Indicateur", "Méthode", "Période", "Catégorie", "p", "État"],
+    clusters: "Grappes locales (LISA, Gi*) et grappes du balayage spatial",
+    categories: { HighHigh: "élevé entouré d'élevés", LowLow: "faible entouré de faibles", HighLow: "élevé parmi des faibles", LowHigh: "faible parmi des élevés",
+      HotSpot: "point chaud", ColdSpot: "point froid", NotSignificant: "non significatif", Island: "sans voisin" }, clusterColumns: ["Indicateur", "Méthode", "Période", "Catégorie", "p", "État"],
     scanColumns: ["Indicateur", "Rang", "Périodes", "Risque relatif", "p", "État"],
     index: "Indice cumulé", indexText: (i) => `Score ${formatNumber(i.score)}, percentile ${formatNumber(i.percentile, 0)}, intervalle de rang ${i.rankInterval ?? "—"}.`,
     risk: "Risque modélisé approuvé", noRisk: "Aucune publication approuvée en vigueur pour ce modèle : rien n'est servi avant la relecture humaine.",
@@ -47,7 +49,9 @@ const texts = {
     exposureColumns: ["Indicator", "Period", "Value", "Method", "Coverage or distance"], none: "No published data for this territory.",
     valueColumns: ["Indicator", "Period", "Value"], loaded: "territory's value",
     localClusters: "Local clusters, latest period", scanClusters: "Scan clusters holding the territory",
-    clusters: "Local clusters (LISA, Gi*) and scan clusters", clusterColumns: ["Indicator", "Method", "Period", "Category", "p", "State"],
+    clusters: "Local clusters (LISA, Gi*) and scan clusters",
+    categories: { HighHigh: "high among high", LowLow: "low among low", HighLow: "high among low", LowHigh: "low among high",
+      HotSpot: "hot spot", ColdSpot: "cold spot", NotSignificant: "not significant", Island: "no neighbour" }, clusterColumns: ["Indicator", "Method", "Period", "Category", "p", "State"],
     scanColumns: ["Indicator", "Rank", "Periods", "Relative risk", "p", "State"],
     index: "Cumulative index", indexText: (i) => `Score ${formatNumber(i.score)}, percentile ${formatNumber(i.percentile, 0)}, rank interval ${i.rankInterval ?? "—"}.`,
     risk: "Approved modelled risk", noRisk: "No approved release in force for this model: nothing is served before human review.",
@@ -169,7 +173,7 @@ function profileSections(profile, indicators) {
   const socio = values(["socio-economic"]);
   parts.push(element("h3", t().socio), socio.length ? table(t().socio, t().valueColumns, socio) : element("p", t().none));
   const clusters = latest(profile?.clusters ?? [], c => `${c.condition}|${c.method}`)
-    .map(c => [name(c.condition), c.method, c.period, c.category ?? "—", { text: formatNumber(c.pValue, 3), number: true }, stateName(c.state)]);
+    .map(c => [name(c.condition), c.method, c.period, c.category ? t().categories[c.category] ?? c.category : "—", { text: formatNumber(c.pValue, 3), number: true }, stateName(c.state)]);
   const scans = (profile?.scanClusters ?? []).map(s => [name(s.condition), { text: String(s.rank), number: true }, s.periods, { text: formatNumber(s.relativeRisk), number: true }, { text: formatNumber(s.pValue, 3), number: true }, stateName(s.state)]);
   parts.push(element("h3", t().clusters));
   if (clusters.length) parts.push(table(t().localClusters, t().clusterColumns, clusters));
