@@ -1,8 +1,10 @@
 using Analytics.Api.Access;
 using Analytics.Models.Access;
+using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Training;
 using Analytics.Models.Fairness;
+using Analytics.Models.Secrecy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -12,16 +14,18 @@ namespace Analytics.Api.Platform;
 /// <summary>
 /// What the web app needs to lay itself out for the caller, so it repeats neither the route
 /// table's roles nor the product's words: the screens the caller may open (a screen is open when
-/// its first route lets one of the caller's roles in), the names of the fairness verdicts, the
-/// models and the kinds of files, and the accountable team's contact (from configuration).
+/// its first route lets one of the caller's roles in), the product's terms in French and English
+/// (fairness verdicts, the statistics a map or chart is made on, publication states), the models
+/// and the kinds of files, and the accountable team's contact (from configuration).
 /// </summary>
 public static class WebAppApi
 {
-    public sealed record VerdictName(string Id, string Fr, string En);
+    /// <summary>A term of the product with its French and English words: a fairness verdict, a statistic, a publication state.</summary>
+    public sealed record Term(string Id, string Fr, string En);
     public sealed record ModelName(string Code, string LabelFr, string LabelEn);
     public sealed record Contact(string Team, string Name, string Email);
-    public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<VerdictName> Verdicts, IReadOnlyList<ModelName> Models,
-        IReadOnlyList<string> IngestKinds, Contact? Contact);
+    public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<Term> Verdicts, IReadOnlyList<Term> Statistics, IReadOnlyList<Term> States,
+        IReadOnlyList<ModelName> Models, IReadOnlyList<string> IngestKinds, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -46,10 +50,12 @@ public static class WebAppApi
     private static Ok<Shell> GetShell(HttpContext context, EndpointDataSource endpoints, ModelSpecifications models, IOptions<ContactOptions> contact)
     {
         var open = Screens.Where(s => MayCall(context, endpoints, s.Endpoint)).Select(s => s.Screen).ToList();
-        var verdicts = Verdicts.All.Select(v => new VerdictName(v.Id, v.Label.Fr, v.Label.En)).ToList();
+        var verdicts = Verdicts.All.Select(v => new Term(v.Id, v.Label.Fr, v.Label.En)).ToList();
+        var statistics = HealthStatistics.Comparable.Select(s => new Term(s.Id, s.Fr, s.En)).ToList();
+        var states = PublicationStates.All.Select(s => new Term(s.Id, s.Label.Fr, s.Label.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, modelNames, IngestKinds.Names, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, modelNames, IngestKinds.Names, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
 
     private static bool MayCall(HttpContext context, EndpointDataSource endpoints, string endpointName)

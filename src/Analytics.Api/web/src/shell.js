@@ -5,6 +5,7 @@ import { $, element } from "./dom.js";
 import { language, onLanguageChange, setLanguage, words } from "./i18n.js";
 import { forgetAntiforgery, getJson, loadAntiforgery, post } from "./http.js";
 import { showStep } from "./signin.js";
+import { app, opens } from "./server.js";
 import * as mapScreen from "./screens/map.js";
 import * as territoryScreen from "./screens/territory.js";
 import * as prioritiesScreen from "./screens/priorities.js";
@@ -52,10 +53,6 @@ const screens = [
   { module: dataScreen, screen: "data", route: "donnees", section: "data", nav: { fr: "Données et traitements", en: "Data and jobs" } },
 ];
 
-/** What the server says about the caller's session: screens, verdict names, contact, kinds of files. */
-export const app = { screens: [], verdicts: [], contact: null, ingestKinds: [] };
-export const opens = (screen) => app.screens.includes(screen);
-
 let current = null; // { entry, params } on display
 
 function applyStaticWords() {
@@ -93,7 +90,7 @@ async function route() {
   for (const s of screens) $(s.section).hidden = s !== entry;
   showNavigation();
   showContact(entry);
-  await entry.module.open(params, { app, opens });
+  await entry.module.open(params);
 }
 
 export async function showSession() {

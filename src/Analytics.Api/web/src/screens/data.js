@@ -4,6 +4,7 @@
 import { $, element, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, postForm, problemText } from "../http.js";
+import { app } from "../server.js";
 
 const texts = {
   fr: {
@@ -32,11 +33,9 @@ const texts = {
   },
 };
 const t = () => words(texts);
-let context = null;
 let wired = false;
 
-export async function open(_, shell) {
-  context = shell;
+export async function open() {
   if (!wired) wire();
   await render();
 }
@@ -83,7 +82,7 @@ async function follow(url) {
 export async function render() {
   const kinds = $("upload-kind");
   const chosen = kinds.value || "health";
-  kinds.replaceChildren(...context.app.ingestKinds.map(k => {
+  kinds.replaceChildren(...app.ingestKinds.map(k => {
     const option = element("option", k, { value: k });
     option.selected = k === chosen;
     return option;
@@ -117,7 +116,7 @@ async function showQuarantine(id) {
 }
 
 async function showTraining() {
-  const models = context.app.models;
+  const models = app.models;
   const target = $("training");
   target.replaceChildren(element("h3", t().trainingTitle));
   const outcome = element("p", "", { role: "status" });

@@ -7,16 +7,15 @@
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { csvRows, get, getJson } from "../http.js";
+import { app, term } from "../server.js";
 import { bivariate, bivariateColours, classify, clusterStyles, methods } from "./classes.js";
 
 const texts = {
   fr: {
     title: "Carte des indicateurs", condition: "Indicateur", statistic: "Statistique", level: "Niveau", period: "Période", method: "Classes",
     risk: "Risque modélisé approuvé", health: "Indicateurs de santé publiés",
-    statistics: { sir: "Ratio standardisé d'incidence (SIR)", standardised_rate: "Taux standardisé pour 100 000", crude_rate: "Taux brut pour 100 000", smoothed_rr: "Risque relatif lissé" },
     levels: { commune: "Communes", epci: "Intercommunalités (EPCI)", departement: "Départements", region: "Régions" },
     methods: { quantiles: "Quantiles", jenks: "Seuils naturels (Jenks)", equal: "Intervalles égaux", significance: "Écart significatif à 1" },
-    states: { suppressed: "secret statistique", missing: "donnée manquante", unreliable: "peu fiable" },
     significance: ["significativement inférieur à 1", "non différent de 1", "significativement supérieur à 1"],
     legend: (method, classes, period) => `${method} des valeurs publiées (${classes} classes${method === "Quantiles" || method.startsWith("Seuils") ? ", zéro à part" : ""}), période ${period}.`,
     legendSignificance: (period) => `Écart significatif à 1 : intervalle de confiance à 95 % entièrement au-dessous, autour ou au-dessus de 1, période ${period}.`,
@@ -24,7 +23,7 @@ const texts = {
     noPrediction: "sans prédiction publiée",
     caption: (level, count, withheld) => `${level} : ${count} territoires, dont ${withheld} sans valeur publiée. Trié par`,
     code: "Code", name: "Nom", value: "Valeur", interval: "Intervalle à 95 %", intervalCases: "Intervalle à 90 % (cas)", state: "État", open: "Voir",
-    published: "publié", mapLabel: (what) => `Carte : ${what}. Le tableau ci-dessous donne les mêmes valeurs.`,
+    mapLabel: (what) => `Carte : ${what}. Le tableau ci-dessous donne les mêmes valeurs.`,
     and: "et", close: "Fermer", page: "Fiche du territoire",
     pageOf: (page, pages) => `Page ${page} sur ${pages}.`, previous: "Page précédente", next: "Page suivante",
     comparedCaption: (what, period) => `${what}, ${period}, face aux territoires parents`, territory: "Territoire", differs: "Écart significatif",
@@ -44,10 +43,8 @@ const texts = {
   en: {
     title: "Indicator map", condition: "Indicator", statistic: "Statistic", level: "Level", period: "Period", method: "Classes",
     risk: "Approved modelled risk", health: "Published health indicators",
-    statistics: { sir: "Standardised incidence ratio (SIR)", standardised_rate: "Standardised rate per 100,000", crude_rate: "Crude rate per 100,000", smoothed_rr: "Smoothed relative risk" },
     levels: { commune: "Communes", epci: "Inter-municipal bodies (EPCI)", departement: "Départements", region: "Regions" },
     methods: { quantiles: "Quantiles", jenks: "Natural breaks (Jenks)", equal: "Equal intervals", significance: "Significant difference from 1" },
-    states: { suppressed: "statistical secrecy", missing: "missing data", unreliable: "unreliable" },
     significance: ["significantly below 1", "not different from 1", "significantly above 1"],
     legend: (method, classes, period) => `${method} of the published values (${classes} classes${method === "Quantiles" || method.startsWith("Natural") ? ", zero apart" : ""}), period ${period}.`,
     legendSignificance: (period) => `Significant difference from 1: 95% confidence interval wholly below, around or above 1, period ${period}.`,
@@ -55,7 +52,7 @@ const texts = {
     noPrediction: "no published prediction",
     caption: (level, count, withheld) => `${level}: ${count} territories, ${withheld} without a published value. Sorted by`,
     code: "Code", name: "Name", value: "Value", interval: "95% interval", intervalCases: "90% interval (cases)", state: "State", open: "Open",
-    published: "published", mapLabel: (what) => `Map: ${what}. The table below gives the same values.`,
+    mapLabel: (what) => `Map: ${what}. The table below gives the same values.`,
     and: "and", close: "Close", page: "Territory page",
     pageOf: (page, pages) => `Page ${page} of ${pages}.`, previous: "Previous page", next: "Next page",
     comparedCaption: (what, period) => `${what}, ${period}, beside the ancestors`, territory: "Territory", differs: "Significant difference",
@@ -88,7 +85,7 @@ let opened = false;
 
 const isRisk = () => state.condition?.startsWith(riskPrefix);
 const model = () => state.models.find(m => `${riskPrefix}${m.code}` === state.condition);
-const statisticName = () => (isRisk() ? t().risk : t().statistics[state.statistic]);
+const statisticName = () => (isRisk() ? t().risk : term(app.statistics, state.statistic));
 const conditionName = () => (isRisk() ? label(model()) : label(state.conditions.find(c => c.code === state.condition)));
 
 /** One figure of a level from the CSV export, one period or all (every period of 35,000 communes is megabytes). */
@@ -248,7 +245,7 @@ function showTooltip(code, point) {
   const row = state.byCode.get(code);
   if (!row) { tooltip.hidden = true; return; }
   tooltip.replaceChildren(element("strong", `${row.name} (${row.code})`), element("br"),
-    document.createTextNode(row.value === null ? stateName(row.state) : `${formatNumber(row.value)}${row.state === "unreliable" ? ` (${t().states.unreliable})` : ""}`));
+    document.createTextNode(row.value === null ? stateName(row.state) : `${formatNumber(row.value)}${row.state === "unreliable" ? ` (${stateName("unreliable")})` : ""}`));
   tooltip.style.left = `${point.x + 12}px`; // through the CSSOM: the content security policy refuses style attributes
   tooltip.style.top = `${point.y + 12}px`;
   tooltip.hidden = false;
@@ -260,7 +257,7 @@ function legendItems() {
     const items = colours.map((colour, i) => ({
       colour, text: `${t().classNumber} ${i + 1} : ${t().healthWord} ${t().terciles[Math.floor(i / 3)]} × ${t().exposureWord} ${t().terciles[i % 3]}`,
     }));
-    return [...items, ...overlayItems(), ...["unreliable", "suppressed", "missing"].map(kind => ({ kind, text: t().states[kind] }))];
+    return [...items, ...overlayItems(), ...["unreliable", "suppressed", "missing"].map(kind => ({ kind, text: stateName(kind) }))];
   }
   const bounds = [null, ...cuts, null];
   const items = colours.map((colour, i) => {
@@ -270,7 +267,7 @@ function legendItems() {
     return { colour, text };
   });
   if (isRisk()) items.push({ colour: "#d9d9d9", text: t().noPrediction });
-  else for (const kind of ["unreliable", "suppressed", "missing"]) items.push({ kind, text: t().states[kind] });
+  else for (const kind of ["unreliable", "suppressed", "missing"]) items.push({ kind, text: stateName(kind) });
   return [...items, ...overlayItems()];
 }
 
@@ -306,7 +303,7 @@ function showLegend() {
   $("map").setAttribute("aria-label", t().mapLabel(what));
 }
 
-const stateName = (id) => (id === "value" ? t().published : t().states[id] ?? id);
+const stateName = (id) => term(app.states, id);
 
 function sortedRows() {
   const rows = [...state.rows];
@@ -453,7 +450,7 @@ function showControls() {
     { group: t().health, options: state.conditions.map(c => [c.code, label(c)]) },
     ...(state.models.length ? [{ group: t().risk, options: state.models.map(m => [`${riskPrefix}${m.code}`, label(m)]) }] : []),
   ], state.condition);
-  fillSelect($("map-statistic"), Object.entries(t().statistics), state.statistic);
+  fillSelect($("map-statistic"), app.statistics.map(s => [s.id, s[language()]]), state.statistic);
   fillSelect($("map-level"), Object.entries(t().levels), state.level);
   const significant = ["sir", "smoothed_rr"].includes(state.statistic);
   fillSelect($("map-method"), methods.filter(m => m !== "significance" || significant).map(m => [m, t().methods[m]]), state.method);

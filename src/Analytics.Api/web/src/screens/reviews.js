@@ -2,6 +2,7 @@
 import { $, element } from "../dom.js";
 import { language, words } from "../i18n.js";
 import { getJson, post, problemText } from "../http.js";
+import { app, opens, term } from "../server.js";
 
 const texts = {
   fr: {
@@ -22,27 +23,19 @@ const texts = {
   },
 };
 const t = () => words(texts);
-let context = null;
-
-export async function open(_, shell) {
-  context = shell;
+export async function open() {
   await render();
 }
 
-function verdictName(id) {
-  const verdict = context.app.verdicts.find(v => v.id === id);
-  return verdict ? verdict[language()] : id;
-}
-
 export async function render() {
-  const canDecide = context.opens("decide");
+  const canDecide = opens("decide");
   const list = $("reviews-list");
   const releases = (await getJson("/api/reviews?state=pending_review")) ?? [];
   const parts = releases.length === 0 ? [element("p", t().noPending)] : [];
   for (const release of releases) {
     const article = element("article", undefined, { id: `release-${release.id}`, "aria-labelledby": `release-${release.id}-title` });
     article.append(element("h3", t().releaseHeading(release), { id: `release-${release.id}-title` }),
-      element("p", t().releaseFacts(release, verdictName(release.fairnessVerdict))));
+      element("p", t().releaseFacts(release, term(app.verdicts, release.fairnessVerdict))));
     const link = element("a", t().fairnessLink, { href: `/api/reviews/${release.id}/fairness.html`, target: "_blank", rel: "noopener" });
     article.append(element("p").appendChild(link).parentNode);
     if (canDecide) article.append(decisionForm(release));

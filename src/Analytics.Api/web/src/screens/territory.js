@@ -5,12 +5,11 @@
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, problemText } from "../http.js";
+import { app, opens, term } from "../server.js";
 
 const texts = {
   fr: {
     levels: { commune: "Commune", epci: "Intercommunalité (EPCI)", departement: "Département", region: "Région" },
-    statistics: { sir: "Ratio standardisé d'incidence (SIR)", standardised_rate: "Taux standardisé pour 100 000", crude_rate: "Taux brut pour 100 000", smoothed_rr: "Risque relatif lissé" },
-    states: { value: "publié", suppressed: "secret statistique", missing: "donnée manquante", unreliable: "peu fiable" },
     notFound: "Territoire inconnu.", back: "Retour à la carte", ancestors: "Territoires parents", area: (km2) => `Superficie : ${formatNumber(km2, 1)} km²`,
     statistic: "Statistique", health: "Indicateurs de santé publiés",
     compared: (what, condition, period) => `${condition} — ${what}, ${period}, face aux territoires parents`,
@@ -37,8 +36,6 @@ const texts = {
   },
   en: {
     levels: { commune: "Commune", epci: "Inter-municipal body (EPCI)", departement: "Département", region: "Region" },
-    statistics: { sir: "Standardised incidence ratio (SIR)", standardised_rate: "Standardised rate per 100,000", crude_rate: "Crude rate per 100,000", smoothed_rr: "Smoothed relative risk" },
-    states: { value: "published", suppressed: "statistical secrecy", missing: "missing data", unreliable: "unreliable" },
     notFound: "Unknown territory.", back: "Back to the map", ancestors: "Ancestors", area: (km2) => `Area: ${formatNumber(km2, 1)} km²`,
     statistic: "Statistic", health: "Published health indicators",
     compared: (what, condition, period) => `${condition} — ${what}, ${period}, beside the ancestors`,
@@ -65,16 +62,14 @@ const texts = {
   },
 };
 const t = () => words(texts);
-let context = null;
 let current = { level: null, code: null, statistic: "sir" };
 
-export async function open([level, code], shell) {
-  context = shell;
+export async function open([level, code]) {
   current = { ...current, level, code };
   await render();
 }
 
-const stateName = (id) => t().states[id] ?? id;
+const stateName = (id) => term(app.states, id);
 const interval = (low, high) => (low === null || low === undefined ? "—" : `${formatNumber(low)} – ${formatNumber(high)}`);
 
 export async function render() {
@@ -119,7 +114,7 @@ async function healthSection(base, card, health, indicators) {
   const section = [element("h3", t().health)];
   const controls = element("p", undefined, { class: "controls" });
   const select = element("select", undefined, { id: "territory-statistic" });
-  fillSelect(select, Object.entries(t().statistics), current.statistic);
+  fillSelect(select, app.statistics.map(s => [s.id, s[language()]]), current.statistic);
   select.addEventListener("change", () => { current.statistic = select.value; render(); });
   const selectLabel = element("label", undefined);
   selectLabel.append(element("span", t().statistic), " ", select);
@@ -133,7 +128,7 @@ async function healthSection(base, card, health, indicators) {
     const name = label(indicators.get(condition)) || condition;
     const block = element("section", undefined, { class: "condition", "aria-label": name });
     block.append(element("h4", name));
-    block.append(table(t().compared(t().statistics[current.statistic], name, period ?? "—"), t().columns,
+    block.append(table(t().compared(term(app.statistics, current.statistic), name, period ?? "—"), t().columns,
       rows.filter(r => r.period === period).map(r => [
         { text: `${r.name} (${t().levels[r.level] ?? r.level})`, header: true }, { text: formatNumber(r.value), number: true },
         { text: interval(r.low, r.high), number: true }, stateName(r.state),
@@ -196,7 +191,7 @@ async function riskSection(card, models, indicators) {
     const factors = Object.entries(latest.contributions ?? {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 3);
     if (factors.length) parts.push(table(t().factors, t().factorColumns, factors.map(([factor, value]) => [{ text: label(indicators.get(factor)) || factor, header: true }, { text: formatNumber(value, 3), number: true }])));
     parts.push(element("p", t().provenance(explained.release), { class: "provenance" }));
-    if (context.opens("comment")) parts.push(commentForm(model, card));
+    if (opens("comment")) parts.push(commentForm(model, card));
   }
   return parts;
 }

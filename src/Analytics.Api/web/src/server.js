@@ -1,0 +1,14 @@
+// What the server says about the caller's session (GET /api/app): the screens open to its roles, the product's terms
+// in French and English (statistics, publication states, fairness verdicts), the models, the kinds of files and the
+// accountable team. One home for those words: the page repeats none of them.
+import { language } from "./i18n.js";
+
+export const app = { screens: [], verdicts: [], statistics: [], states: [], models: [], ingestKinds: [], contact: null };
+
+export const opens = (screen) => app.screens.includes(screen);
+
+/** A term's words in the page's language (an { id, fr, en } the server named), or the id itself when unknown. */
+export function term(list, id) {
+  const found = list.find(x => x.id === id);
+  return found ? found[language()] : id;
+}
