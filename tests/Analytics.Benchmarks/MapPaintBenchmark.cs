@@ -27,6 +27,14 @@ internal static class MapPaintBenchmark
             {
                 await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
                 var page = await context.NewPageAsync();
+                // Tiles are fetched by MapLibre's workers, out of the page's Resource Timing: their ends are taken here.
+                var tileEnds = new System.Collections.Concurrent.ConcurrentBag<(DateTimeOffset At, long Bytes)>();
+                page.RequestFinished += async (_, request) =>
+                {
+                    var at = DateTimeOffset.UtcNow;
+                    if (request.Url.Contains(".mvt", StringComparison.Ordinal))
+                        tileEnds.Add((at, (await request.SizesAsync()).ResponseBodySize));
+                };
                 await page.GotoAsync(url + "/");
                 await page.FillAsync("#user-name", user);
                 await page.FillAsync("#password", password);
@@ -34,19 +42,19 @@ internal static class MapPaintBenchmark
                 await page.WaitForSelectorAsync("#map[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 300_000 });
                 var ms = await page.EvaluateAsync<double>("() => performance.getEntriesByName('map-first-paint')[0].duration");
                 var rows = await page.Locator("#map-table tbody tr").CountAsync();
-                var parts = await page.EvaluateAsync<double[]>("""
+                var opening = await page.EvaluateAsync<double[]>("""
                     () => {
                       const open = performance.getEntriesByName('map-open')[0].startTime;
-                      const resources = performance.getEntriesByType('resource');
-                      const figures = resources.filter(r => r.name.includes('/api/levels/'));
-                      const tiles = resources.filter(r => r.name.includes('.mvt'));
-                      return [Math.max(0, ...figures.map(r => r.responseEnd)) - open, Math.max(0, ...tiles.map(r => r.responseEnd)) - open,
-                              tiles.length, tiles.reduce((sum, r) => sum + r.decodedBodySize, 0)];
+                      const figures = performance.getEntriesByType('resource').filter(r => r.name.includes('/api/levels/'));
+                      return [performance.timeOrigin + open, Math.max(0, ...figures.map(r => r.responseEnd)) - open];
                     }
                     """);
-                durations.Add(ms);
+                var (openedAt, figuresAt) = (opening[0], opening[1]);
+                var ends = tileEnds.ToList();
+                var lastTile = ends.Count == 0 ? 0 : ends.Max(e => e.At.ToUnixTimeMilliseconds()) - openedAt;
                 Console.WriteLine(FormattableString.Invariant(
-                    $"run {run}: first choropleth paint {ms:F0} ms ({rows:N0} rows on the table's page); figures in at {parts[0]:F0} ms, last of {parts[2]:F0} tiles in at {parts[1]:F0} ms ({parts[3] / 1024:N0} KiB)"));
+                    $"run {run}: first choropleth paint {ms:F0} ms ({rows:N0} rows on the table's page); figures in at {figuresAt:F0} ms, last of {ends.Count} tiles in at {lastTile:F0} ms ({ends.Sum(e => e.Bytes) / 1024:N0} KiB)"));
+                durations.Add(ms);
             }
             durations.Sort();
             Console.WriteLine(FormattableString.Invariant($"median first paint: {durations[durations.Count / 2]:F0} ms (goal < 2,000 ms)"));

@@ -80,7 +80,9 @@ const state = {
   overlay: "none", exposureIndicators: [], exposure: "", exposurePeriod: null,
 };
 let map = null;
-let maplibre = null;
+let mapLoaded = null; // resolves when the map's style is loaded
+let painted = false; // the map's classes match the figures on display
+let maplibreLoading = null; // MapLibre's module, asked for as the screen opens, while the figures load
 let opened = false;
 
 const isRisk = () => state.condition?.startsWith(riskPrefix);
@@ -183,61 +185,73 @@ function applyClasses() {
   for (const kind of ["suppressed", "missing", "unreliable"]) map.setLayoutProperty(kind, "visibility", isRisk() ? "none" : "visible");
 }
 
+/**
+ * Creates the map for the level (once per level) as soon as the period is known, so that its library, its TileJSON
+ * and its tiles load while the figures do; resolves when its style is loaded.
+ */
+function ensureMap() {
+  if (mapLoaded) return mapLoaded;
+  const tiles = tileUrl();
+  mapLoaded = Promise.all([maplibreLoading, getJson(`/tiles/${state.level}.json`)]).then(([library, bounds]) => new Promise((resolve) => {
+    const outlines = state.level === "commune" || state.level === "epci";
+    map = new library.Map({
+      container: "map",
+      attributionControl: false,
+      bounds: bounds.bounds,
+      fitBoundsOptions: { padding: 10 },
+      canvasContextAttributes: { preserveDrawingBuffer: true }, // the PNG export reads the canvas
+      style: {
+        version: 8,
+        sources: {
+          territories: { type: "vector", tiles: [tiles], minzoom: 0, maxzoom: 14, promoteId: "code" },
+          // The plain background: départements' outlines from the loaded geography (no external tiles, no glyphs).
+          ...(outlines ? { departements: { type: "vector", tiles: [`${location.origin}/tiles/departement/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14 } } : {}),
+        },
+        layers: [
+          { id: "background", type: "background", paint: { "background-color": "#f6f6f6" } },
+          { id: "values", type: "fill", source: "territories", "source-layer": "territories", paint: { "fill-color": "rgba(0, 0, 0, 0)" } },
+          { id: "unreliable", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "unreliable"], paint: { "fill-pattern": "unreliable" } },
+          { id: "suppressed", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "suppressed"], paint: { "fill-pattern": "suppressed" } },
+          { id: "missing", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "missing"], paint: { "fill-pattern": "missing" } },
+          { id: "outlines", type: "line", source: "territories", "source-layer": "territories", paint: { "line-color": "#6e7781", "line-width": 0.4 } },
+          {
+            id: "clusters", type: "line", source: "territories", "source-layer": "territories", paint: {
+              "line-color": ["match", ["coalesce", ["feature-state", "cluster"], ""], ...Object.entries(clusterStyles).flat(), "rgba(0, 0, 0, 0)"], "line-width": 2.5,
+            },
+          },
+          ...(outlines ? [{ id: "departements", type: "line", source: "departements", "source-layer": "territories", paint: { "line-color": "#1b1b1b", "line-width": 1.2 } }] : []),
+        ],
+      },
+    });
+    for (const kind of ["suppressed", "missing", "unreliable"]) map.addImage(kind, pattern(kind));
+    map.on("load", resolve);
+    map.on("click", "values", (event) => {
+      const row = state.byCode.get(event.features[0]?.properties?.code);
+      if (row) showPanel(row.code, row.name);
+    });
+    map.on("mousemove", "values", (event) => showTooltip(event.features[0]?.properties?.code, event.point));
+    map.on("mouseleave", "values", () => { $("map-tooltip").hidden = true; });
+    map.on("idle", () => {
+      if (!painted) return; // tiles may settle before the figures arrive: that is not yet the choropleth
+      // The first choropleth paint, measured from the screen's opening (Performance API; read by tests and benchmarks).
+      if (performance.getEntriesByName("map-first-paint").length === 0) performance.measure("map-first-paint", "map-open");
+      $("map").dataset.state = "ready";
+    });
+  }));
+  return mapLoaded;
+}
+
+/** Draws the classes of the figures on display (and their tiles, when the figure changed). */
 async function showMap() {
   $("map").dataset.state = "loading";
-  if (map) {
-    const source = map.getSource("territories");
-    if (source.tiles?.[0] !== tileUrl()) source.setTiles([tileUrl()]);
-    applyClasses();
-    // A frame even when nothing visible changed (an empty cluster layer): its "idle" says the map is ready.
-    map.triggerRepaint();
-    return;
-  }
-  maplibre ??= await import("/vendor/maplibre/maplibre-gl.mjs");
-  const bounds = await getJson(`/tiles/${state.level}.json`);
-  const outlines = state.level === "commune" || state.level === "epci";
-  map = new maplibre.Map({
-    container: "map",
-    attributionControl: false,
-    bounds: bounds.bounds,
-    fitBoundsOptions: { padding: 10 },
-    canvasContextAttributes: { preserveDrawingBuffer: true }, // the PNG export reads the canvas
-    style: {
-      version: 8,
-      sources: {
-        territories: { type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: 14, promoteId: "code" },
-        // The plain background: départements' outlines from the loaded geography (no external tiles, no glyphs).
-        ...(outlines ? { departements: { type: "vector", tiles: [`${location.origin}/tiles/departement/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14 } } : {}),
-      },
-      layers: [
-        { id: "background", type: "background", paint: { "background-color": "#f6f6f6" } },
-        { id: "values", type: "fill", source: "territories", "source-layer": "territories", paint: { "fill-color": "rgba(0, 0, 0, 0)" } },
-        { id: "unreliable", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "unreliable"], paint: { "fill-pattern": "unreliable" } },
-        { id: "suppressed", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "suppressed"], paint: { "fill-pattern": "suppressed" } },
-        { id: "missing", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "missing"], paint: { "fill-pattern": "missing" } },
-        { id: "outlines", type: "line", source: "territories", "source-layer": "territories", paint: { "line-color": "#6e7781", "line-width": 0.4 } },
-        {
-          id: "clusters", type: "line", source: "territories", "source-layer": "territories", paint: {
-            "line-color": ["match", ["coalesce", ["feature-state", "cluster"], ""], ...Object.entries(clusterStyles).flat(), "rgba(0, 0, 0, 0)"], "line-width": 2.5,
-          },
-        },
-        ...(outlines ? [{ id: "departements", type: "line", source: "departements", "source-layer": "territories", paint: { "line-color": "#1b1b1b", "line-width": 1.2 } }] : []),
-      ],
-    },
-  });
-  for (const kind of ["suppressed", "missing", "unreliable"]) map.addImage(kind, pattern(kind));
-  map.on("load", applyClasses);
-  map.on("click", "values", (event) => {
-    const code = event.features[0]?.properties?.code;
-    if (code) showPanel(code, event.features[0].properties.name);
-  });
-  map.on("mousemove", "values", (event) => showTooltip(event.features[0]?.properties?.code, event.point));
-  map.on("mouseleave", "values", () => { $("map-tooltip").hidden = true; });
-  map.on("idle", () => {
-    // The first choropleth paint, measured from the screen's opening (Performance API; read by tests and benchmarks).
-    if (performance.getEntriesByName("map-first-paint").length === 0) performance.measure("map-first-paint", "map-open");
-    $("map").dataset.state = "ready";
-  });
+  painted = false;
+  await ensureMap();
+  const source = map.getSource("territories");
+  if (source.tiles?.[0] !== tileUrl()) source.setTiles([tileUrl()]);
+  applyClasses();
+  painted = true;
+  // A frame even when nothing visible changed (an empty cluster layer): its "idle" says the map is ready.
+  map.triggerRepaint();
 }
 
 function showTooltip(code, point) {
@@ -490,7 +504,9 @@ async function refresh() {
     state.periods = [...new Set((await loadFigures("region")).map(r => r.period))].sort();
     if (!state.periods.includes(state.period)) state.period = state.periods[state.periods.length - 1] ?? null;
     state.healthPeriod = state.period;
-    state.rows = state.period ? await loadFigures(state.level, state.period) : [];
+    const figures = state.period ? loadFigures(state.level, state.period) : Promise.resolve([]);
+    if (state.period) ensureMap();
+    state.rows = await figures;
   }
   state.byCode = new Map(state.rows.map(r => [r.code, r]));
   if (state.level !== "commune") state.overlay = "none";
@@ -502,6 +518,7 @@ async function refresh() {
 function resetMap() {
   map?.remove();
   map = null;
+  mapLoaded = null;
 }
 
 function wire() {
@@ -526,6 +543,7 @@ export async function open() {
   if (opened) { map?.resize(); return; }
   opened = true;
   performance.mark("map-open");
+  maplibreLoading = import("/vendor/maplibre/maplibre-gl.mjs");
   wire();
   const [catalogue, models] = await Promise.all([getJson("/api/indicators"), getJson("/api/models")]);
   state.conditions = (catalogue ?? []).filter(i => i.domain === "human");
