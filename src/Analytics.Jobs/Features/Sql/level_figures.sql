@@ -19,6 +19,9 @@ JOIN latest l ON t.vintage = l.vintage
 CROSS JOIN periods p
 LEFT JOIN features.health_indicator h ON h.territory_id = t.id AND h.condition_code = $2 AND h.statistic = $3
     AND h.period = p.period AND h.health_batch_id = (SELECT id FROM batch)
+    -- The period named again where one is asked for: the figure index (batch, condition, statistic, period) then
+    -- reads that period's rows alone.
+    AND ($4::text IS NULL OR h.period = $4)
 WHERE t.level = $1 AND ($5::float8 IS NULL OR t.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326)) AND ($14::text IS NULL OR t.code = $14)
 ORDER BY t.code, p.period
 LIMIT $10 OFFSET $11

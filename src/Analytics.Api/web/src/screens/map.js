@@ -80,7 +80,7 @@ const state = {
   overlay: "none", exposureIndicators: [], exposure: "", exposurePeriod: null,
 };
 let map = null;
-let mapLoaded = null; // resolves when the map's style is loaded
+let mapLoaded = null; // resolves when the map's style is loaded (its tiles may still be loading)
 let painted = false; // the map's classes match the figures on display
 let maplibreLoading = null; // MapLibre's module, asked for as the screen opens, while the figures load
 let opened = false;
@@ -183,6 +183,7 @@ function applyClasses() {
   }
   map.setPaintProperty("values", "fill-color", fillColour(state.classes.colours));
   for (const kind of ["suppressed", "missing", "unreliable"]) map.setLayoutProperty(kind, "visibility", isRisk() ? "none" : "visible");
+  map.setLayoutProperty("clusters", "visibility", state.overlay === "none" || isRisk() ? "none" : "visible");
 }
 
 /**
@@ -213,9 +214,11 @@ function ensureMap() {
           { id: "unreliable", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "unreliable"], paint: { "fill-pattern": "unreliable" } },
           { id: "suppressed", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "suppressed"], paint: { "fill-pattern": "suppressed" } },
           { id: "missing", type: "fill", source: "territories", "source-layer": "territories", filter: ["==", ["get", "state"], "missing"], paint: { "fill-pattern": "missing" } },
-          { id: "outlines", type: "line", source: "territories", "source-layer": "territories", paint: { "line-color": "#6e7781", "line-width": 0.4 } },
+          // Communes' own outlines from zoom 7: below, 35,000 hairlines are a grey haze that costs seconds to draw.
+          { id: "outlines", type: "line", source: "territories", "source-layer": "territories", minzoom: state.level === "commune" ? 7 : 0, paint: { "line-color": "#6e7781", "line-width": 0.4 } },
           {
-            id: "clusters", type: "line", source: "territories", "source-layer": "territories", paint: {
+            // Hidden unless a cluster layer is chosen: an invisible layer's lines are never built.
+            id: "clusters", type: "line", source: "territories", "source-layer": "territories", layout: { visibility: "none" }, paint: {
               "line-color": ["match", ["coalesce", ["feature-state", "cluster"], ""], ...Object.entries(clusterStyles).flat(), "rgba(0, 0, 0, 0)"], "line-width": 2.5,
             },
           },
@@ -224,7 +227,8 @@ function ensureMap() {
       },
     });
     for (const kind of ["suppressed", "missing", "unreliable"]) map.addImage(kind, pattern(kind));
-    map.on("load", resolve);
+    // The style, not the tiles: classes set before the tiles arrive are built into them, with no second pass.
+    map.once("style.load", () => { performance.mark("map-style"); resolve(); });
     map.on("click", "values", (event) => {
       const row = state.byCode.get(event.features[0]?.properties?.code);
       if (row) showPanel(row.code, row.name);
@@ -249,6 +253,7 @@ async function showMap() {
   const source = map.getSource("territories");
   if (source.tiles?.[0] !== tileUrl()) source.setTiles([tileUrl()]);
   applyClasses();
+  performance.mark("map-classes");
   painted = true;
   // A frame even when nothing visible changed (an empty cluster layer): its "idle" says the map is ready.
   map.triggerRepaint();
@@ -507,6 +512,7 @@ async function refresh() {
     const figures = state.period ? loadFigures(state.level, state.period) : Promise.resolve([]);
     if (state.period) ensureMap();
     state.rows = await figures;
+    performance.mark("map-figures");
   }
   state.byCode = new Map(state.rows.map(r => [r.code, r]));
   if (state.level !== "commune") state.overlay = "none";
