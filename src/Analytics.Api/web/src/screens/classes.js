@@ -87,7 +87,7 @@ export function jenksCuts(sorted, k) {
 
 // A 3 × 3 bivariate scheme (health tercile × exposure tercile), light grey to dark blue-purple; each class also keeps
 // its number in the table and the legend, so the view does not rest on colour alone.
-export const bivariateColours = ["#e8e8e8", "#ace4e4", "#5ac8c8", "#dfb0d6", "#a5add3", "#5698b9", "#be64ac", "#8c62aa", "#3b4994"];
+const bivariateColours = ["#e8e8e8", "#ace4e4", "#5ac8c8", "#dfb0d6", "#a5add3", "#5698b9", "#be64ac", "#8c62aa", "#3b4994"];
 
 /**
  * A bivariate view: terciles of the published health values (rows' value) crossed with terciles of an exposure

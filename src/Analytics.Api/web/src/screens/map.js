@@ -8,7 +8,7 @@ import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { csvRows, get, getJson } from "../http.js";
 import { app, term } from "../server.js";
-import { bivariate, bivariateColours, classify, clusterStyles, methods } from "./classes.js";
+import { bivariate, classify, clusterStyles, methods } from "./classes.js";
 
 const texts = {
   fr: {
