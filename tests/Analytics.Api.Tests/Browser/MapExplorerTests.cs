@@ -40,6 +40,9 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         await WaitForMapAsync(page);
         Assert.True(await page.EvaluateAsync<double>("() => performance.getEntriesByName('map-first-paint')[0].duration") > 0, "the first paint is measured");
         Assert.Equal("page", await page.GetAttributeAsync("#navigation a[href='#/carte']", "aria-current"));
+        // The plain background names the départements, from the loaded geography.
+        var departements = await api.Database.ScalarAsync<string[]>("SELECT array_agg(name) FROM geo.territory WHERE level = 'departement'");
+        Assert.Equal(departements.Order(StringComparer.Ordinal), (await page.Locator(".map-name").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
 
         var communes = await api.Database.ScalarAsync<long>("SELECT count(*) FROM geo.territory WHERE level = 'commune'");
         Assert.Equal(100, await page.Locator("#map-table tbody tr").CountAsync());

@@ -48,6 +48,8 @@ public class SignInPageTests(KestrelApiFactory api) : BrowserTests, IClassFixtur
         var (page, hosts) = await OpenAsync();
 
         Assert.Equal("fr", await page.GetAttributeAsync("html", "lang"));
+        await AssertAccessibleAsync(page, "sign-in page");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("sign-in.png") });
         await page.FillAsync("#user-name", account.UserName);
         await page.FillAsync("#password", account.Password);
         await page.PressAsync("#password", "Enter");
@@ -67,6 +69,7 @@ public class SignInPageTests(KestrelApiFactory api) : BrowserTests, IClassFixtur
         await page.FillAsync("#password", account.Password);
         await page.PressAsync("#password", "Enter");
         await page.WaitForSelectorAsync("#second-factor:not([hidden])");
+        await AssertAccessibleAsync(page, "second-factor step");
 
         await page.FillAsync("#code", "000000");
         await page.PressAsync("#code", "Enter");

@@ -82,6 +82,7 @@ const state = {
 let map = null;
 let mapLoaded = null; // resolves when the map's style is loaded (its tiles may still be loading)
 let painted = false; // the map's classes match the figures on display
+let named = false; // the départements' names are on the map
 let maplibreLoading = null; // MapLibre's module, asked for as the screen opens, while the figures load
 let opened = false;
 
@@ -237,12 +238,36 @@ function ensureMap() {
     map.on("mouseleave", "values", () => { $("map-tooltip").hidden = true; });
     map.on("idle", () => {
       if (!painted) return; // tiles may settle before the figures arrive: that is not yet the choropleth
+      if (outlines && !named) named = showNames(library);
       // The first choropleth paint, measured from the screen's opening (Performance API; read by tests and benchmarks).
       if (performance.getEntriesByName("map-first-paint").length === 0) performance.measure("map-first-paint", "map-open");
       $("map").dataset.state = "ready";
     });
   }));
   return mapLoaded;
+}
+
+/**
+ * The départements' names over the map, placed at the middle of each one's box in the outline tiles: DOM labels, so
+ * no glyphs need hosting. Hidden from assistive technologies, which read the same territories in the table.
+ */
+function showNames(library) {
+  const boxes = new Map();
+  for (const feature of map.querySourceFeatures("departements", { sourceLayer: "territories" })) {
+    // A département crossing tiles comes in pieces: their boxes are merged.
+    const box = boxes.get(feature.properties.code) ?? { name: feature.properties.name, west: 180, south: 90, east: -180, north: -90 };
+    const rings = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+    for (const [lng, lat] of rings.flat(2)) {
+      box.west = Math.min(box.west, lng); box.east = Math.max(box.east, lng);
+      box.south = Math.min(box.south, lat); box.north = Math.max(box.north, lat);
+    }
+    boxes.set(feature.properties.code, box);
+  }
+  for (const box of boxes.values()) {
+    const label = element("span", box.name, { class: "map-name", "aria-hidden": "true" });
+    new library.Marker({ element: label }).setLngLat([(box.west + box.east) / 2, (box.south + box.north) / 2]).addTo(map);
+  }
+  return boxes.size > 0;
 }
 
 /** Draws the classes of the figures on display (and their tiles, when the figure changed). */
@@ -525,6 +550,7 @@ function resetMap() {
   map?.remove();
   map = null;
   mapLoaded = null;
+  named = false;
 }
 
 function wire() {
