@@ -2,10 +2,19 @@
 // in French and English (statistics, publication states, fairness verdicts), the models, the kinds of files and the
 // accountable team. One home for those words: the page repeats none of them.
 import { language } from "./i18n.js";
+import { getJson } from "./http.js";
 
 export const app = { screens: [], verdicts: [], statistics: [], states: [], models: [], ingestKinds: [], contact: null };
 
 export const opens = (screen) => app.screens.includes(screen);
+
+let indicators = null;
+
+/** The indicator catalogue (GET /api/indicators), read once per page: screens share it. */
+export function catalogue() {
+  indicators ??= getJson("/api/indicators").then(list => list ?? []);
+  return indicators;
+}
 
 /** A term's words in the page's language (an { id, fr, en } the server named), or the id itself when unknown. */
 export function term(list, id) {

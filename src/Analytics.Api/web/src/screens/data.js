@@ -1,7 +1,7 @@
 // The steward's and the administrator's data screen: upload a file and follow its load (a progress bar, then the
 // outcome: a refusal names the file, the line and the field), the batches loaded or refused with their quarantined
 // rows, and training runs launched for review.
-import { $, element, table } from "../dom.js";
+import { $, element, fillSelect, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, postForm, problemText } from "../http.js";
 import { app } from "../server.js";
@@ -81,12 +81,7 @@ async function follow(url) {
 
 export async function render() {
   const kinds = $("upload-kind");
-  const chosen = kinds.value || "health";
-  kinds.replaceChildren(...app.ingestKinds.map(k => {
-    const option = element("option", k, { value: k });
-    option.selected = k === chosen;
-    return option;
-  }));
+  fillSelect(kinds, app.ingestKinds.map(k => [k, k]), kinds.value || "health");
   for (const [id, key] of [["upload-title", "uploadTitle"], ["upload-kind-label", "kind"], ["upload-file-label", "file"], ["upload-source-label", "source"],
     ["upload-licence-label", "licence"], ["upload-period-label", "period"], ["upload-submit", "upload"]]) $(id).textContent = t()[key];
   $("upload-progress").setAttribute("aria-label", t().progress);

@@ -7,7 +7,7 @@
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { csvRows, get, getJson } from "../http.js";
-import { app, term } from "../server.js";
+import { app, catalogue, term } from "../server.js";
 import { bivariate, classify, clusterStyles, methods } from "./classes.js";
 
 const texts = {
@@ -577,9 +577,9 @@ export async function open() {
   performance.mark("map-open");
   maplibreLoading = import("/vendor/maplibre/maplibre-gl.mjs");
   wire();
-  const [catalogue, models] = await Promise.all([getJson("/api/indicators"), getJson("/api/models")]);
-  state.conditions = (catalogue ?? []).filter(i => i.domain === "human");
-  state.exposureIndicators = (catalogue ?? []).filter(i => ["environment", "animal", "socio-economic"].includes(i.domain));
+  const [indicators, models] = await Promise.all([catalogue(), getJson("/api/models")]);
+  state.conditions = indicators.filter(i => i.domain === "human");
+  state.exposureIndicators = indicators.filter(i => ["environment", "animal", "socio-economic"].includes(i.domain));
   state.models = (models ?? []).filter(m => m.inForce);
   state.condition = state.conditions[0]?.code ?? null;
   await refresh();

@@ -5,7 +5,7 @@
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, problemText } from "../http.js";
-import { app, opens, term } from "../server.js";
+import { app, catalogue, opens, term } from "../server.js";
 
 const texts = {
   fr: {
@@ -64,9 +64,32 @@ const texts = {
 const t = () => words(texts);
 let current = { level: null, code: null, statistic: "sir" };
 
+/**
+ * Reads what the page shows once per territory: its card, health figures and profile, the catalogue, and each model
+ * in force's explanation of it. A change of statistic reads only the comparisons; a change of language reads nothing.
+ */
 export async function open([level, code]) {
-  current = { ...current, level, code };
+  const base = `/api/territories/${encodeURIComponent(level)}/${encodeURIComponent(code)}`;
+  const [card, health, profile, indicators, models] = await Promise.all([
+    getJson(base), getJson(`${base}/health`), getJson(`${base}/profile`), catalogue(), getJson("/api/models"),
+  ]);
+  const explained = await Promise.all((models ?? []).map(m => (m.inForce && card?.level === "commune"
+    ? getJson(`/api/models/${encodeURIComponent(m.code)}/territories/${encodeURIComponent(card.code)}`) : null)));
+  current = {
+    ...current, level, code, base, card, health, profile, compared: new Map(),
+    indicators: new Map(indicators.map(i => [i.code, i])), models: (models ?? []).map((model, i) => ({ model, explained: explained[i] })),
+  };
   await render();
+}
+
+/** Each condition's figure beside the ancestors, for the statistic on display (read once per statistic). */
+async function comparisons() {
+  if (!current.compared.has(current.statistic)) {
+    const conditions = [...new Set((current.health?.figures ?? []).map(f => f.condition))];
+    const rows = await Promise.all(conditions.map(c => getJson(`${current.base}/compare?condition=${encodeURIComponent(c)}&statistic=${current.statistic}`)));
+    current.compared.set(current.statistic, conditions.map((condition, i) => ({ condition, rows: rows[i] ?? [] })));
+  }
+  return current.compared.get(current.statistic);
 }
 
 const stateName = (id) => term(app.states, id);
@@ -74,17 +97,12 @@ const interval = (low, high) => (low === null || low === undefined ? "—" : `${
 
 export async function render() {
   const page = $("territory-content");
-  const { level, code } = current;
-  const base = `/api/territories/${encodeURIComponent(level)}/${encodeURIComponent(code)}`;
-  const [card, health, profile, catalogue, models] = await Promise.all([
-    getJson(base), getJson(`${base}/health`), getJson(`${base}/profile`), getJson("/api/indicators"), getJson("/api/models"),
-  ]);
+  const { base, card, health, profile, indicators } = current;
   if (!card) {
     page.replaceChildren(element("h2", t().notFound, { tabindex: "-1" }), element("p").appendChild(screenLink(t().back, "carte")).parentNode);
     page.querySelector("h2").focus();
     return;
   }
-  const indicators = new Map((catalogue ?? []).map(i => [i.code, i]));
   const parts = [element("h2", `${card.name} (${card.code}) — ${t().levels[card.level] ?? card.level}`, { tabindex: "-1", id: "territory-title" })];
   const facts = element("p");
   facts.append(screenLink(t().back, "carte"), ` · ${t().area(card.areaKm2)}`);
@@ -97,7 +115,7 @@ export async function render() {
   }
   parts.push(...await healthSection(base, card, health, indicators));
   parts.push(...profileSections(profile, indicators));
-  parts.push(...await riskSection(card, models ?? [], indicators));
+  parts.push(...riskSection(card, indicators));
   if (card.children?.length) {
     const details = element("details");
     details.append(element("summary", t().children(card.children.length)));
@@ -120,10 +138,7 @@ async function healthSection(base, card, health, indicators) {
   selectLabel.append(element("span", t().statistic), " ", select);
   controls.append(selectLabel);
   section.push(controls);
-  const conditions = [...new Set((health?.figures ?? []).map(f => f.condition))];
-  const compared = await Promise.all(conditions.map(c => getJson(`${base}/compare?condition=${encodeURIComponent(c)}&statistic=${current.statistic}`)));
-  conditions.forEach((condition, i) => {
-    const rows = compared[i] ?? [];
+  for (const { condition, rows } of await comparisons()) {
     const period = rows.map(r => r.period).sort().at(-1);
     const name = label(indicators.get(condition)) || condition;
     const block = element("section", undefined, { class: "condition", "aria-label": name });
@@ -139,7 +154,7 @@ async function healthSection(base, card, health, indicators) {
       alt: t().seriesAlt(name, card.name), class: "chart", loading: "lazy",
     }));
     section.push(block);
-  });
+  }
   if (health) {
     const links = element("p");
     links.append(element("a", t().exportCsv, { href: `${base}/health.csv`, id: "territory-export-csv", download: "" }), " ", t().source(health));
@@ -179,12 +194,11 @@ function profileSections(profile, indicators) {
 }
 
 /** Each model's approved risk for the commune: latest year, its largest factors, where it comes from, and a comment. */
-async function riskSection(card, models, indicators) {
+function riskSection(card, indicators) {
   const parts = [element("h3", t().risk)];
   if (card.level !== "commune") { parts.push(element("p", t().riskOnlyCommunes)); return parts; }
-  for (const model of models) {
+  for (const { model, explained } of current.models) {
     parts.push(element("h4", label(model)));
-    const explained = model.inForce ? await getJson(`/api/models/${encodeURIComponent(model.code)}/territories/${encodeURIComponent(card.code)}`) : null;
     const latest = explained?.periods?.slice().sort((a, b) => a.period.localeCompare(b.period)).at(-1);
     if (!latest) { parts.push(element("p", t().noRisk)); continue; }
     parts.push(element("p", t().riskText(latest), { "data-model": model.code }));
