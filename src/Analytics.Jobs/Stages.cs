@@ -28,7 +28,7 @@ public static class Stages
              "features.custom_zone_exposure", "geo.territory_tile_geometry", "features.build"],
             [typeof(Features.PublishedFigures), typeof(Features.PublishedZones), typeof(Features.TerritoryTiles)]),
         new("Training", "blocked cross-validation, champion, predictions, model card; stores the run's fairness reports",
-            ["ml.model_run", "ml.prediction", "ml.fairness_report"], []),
+            ["ml.model_run", "ml.prediction", "ml.fairness_report"], [typeof(Training.TrainingRuns)]),
         new("FairnessReports", "the fairness report as JSON, CSV and French HTML, whole and published forms", [], []),
         new("Release", "releases, reviewers' decisions, exclusions, analysts' comments; the publication gate",
             ["review.release", "review.territory_exclusion", "review.item", "review.release_in_force", "review.release_prediction"],

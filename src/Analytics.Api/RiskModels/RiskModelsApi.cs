@@ -27,8 +27,13 @@ public static class RiskModelsApi
     public sealed record PublishedPriorityList(Provenance Release, string Period, IReadOnlyList<PriorityTerritory> Territories);
     public sealed record TerritoryExplanation(Provenance Release, string Code, string Name, IReadOnlyList<TerritoryPeriod> Periods);
     public sealed record CommentRequest(string? Territory, string? Comment);
-    public sealed record RunQueued(string JobId, string Model);
+    public sealed record RunQueued(string JobId, string Model, string Progress);
 
+    /// <summary>
+    /// A launch: Hangfire's state of its job (Enqueued, Processing, Succeeded, Failed…), its run once the job has
+    /// built its matrix and started it, and why it failed (the run's own error when it has one).
+    /// </summary>
+    public sealed record TrainingLaunch(string JobId, string Model, string Job, TrainingRuns.Progress? Run, string? Error);
 
     public static IEndpointRouteBuilder MapRiskModelsApi(this IEndpointRouteBuilder app)
     {
@@ -59,6 +64,9 @@ public static class RiskModelsApi
             .WithSummary("Commenter un territoire : l'élément de revue doit être traité avant la prochaine publication / Comment on a territory.").AllowRoles(Role.Analyst, Role.Planner);
         models.MapPost("/{code}/runs", LaunchAsync).WithName("LaunchTraining")
             .WithSummary("Lancer un entraînement (soumis ensuite à revue) / Launch a training run (then submitted for review).").AllowRoles(Role.Steward, Role.Admin);
+        models.MapGet("/{code}/runs/{job}", LaunchProgressAsync).WithName("GetTrainingLaunch")
+            .WithSummary("Avancement d'un entraînement lancé : étape, issue, publication en attente / Progress of a launched training run: step, outcome, release awaiting review.")
+            .AllowRoles(Role.Steward, Role.Admin);
         return app;
     }
 
@@ -173,7 +181,21 @@ public static class RiskModelsApi
         var user = AccessClaims.UserName(context.User);
         var jobKey = Guid.NewGuid();
         var job = jobs.Enqueue<TrainingJob>(j => j.RunAsync(code, user, jobKey, CancellationToken.None));
-        return TypedResults.Accepted((string?)null, new RunQueued(job, code));
+        var progress = $"/api/models/{Uri.EscapeDataString(code)}/runs/{Uri.EscapeDataString(job)}";
+        return TypedResults.Accepted(progress, new RunQueued(job, code, progress));
+    }
+
+    /// <summary>The launch's job as Hangfire holds it, and its run as the registry does: a job that failed before its run began (no features built, say) says why.</summary>
+    private static async Task<Results<Ok<TrainingLaunch>, ProblemHttpResult>> LaunchProgressAsync(string code, string job, JobStorage storage, TrainingRuns runs,
+        CancellationToken cancellationToken)
+    {
+        using var connection = storage.GetConnection();
+        var data = connection.GetJobData(job);
+        if (data?.Job is not { } launch || launch.Type != typeof(TrainingJob) || launch.Args[0] as string != code || launch.Args[2] is not Guid jobKey)
+            return ApiProblems.Create(StatusCodes.Status404NotFound, $"Aucun entraînement {job} du modèle « {code} ». / No training launch {job} of model '{code}'.");
+        var run = await runs.OfLaunchAsync(jobKey, cancellationToken);
+        var error = run?.Error ?? (data.State == "Failed" && connection.GetStateData(job)?.Data is { } state && state.TryGetValue("ExceptionMessage", out var message) ? message : null);
+        return TypedResults.Ok(new TrainingLaunch(job, code, data.State, run, error));
     }
 
 

@@ -31,6 +31,7 @@ public static class JobScheduling
         services.AddOptions<Training.TrainingOptions>().Bind(configuration.GetSection(Training.TrainingOptions.Section));
         services.AddSingleton<Training.ModelSpecifications>();
         services.AddSingleton<Training.ModelTraining>();
+        services.AddSingleton<Training.TrainingRuns>();
         services.AddTransient<Training.TrainingJob>();
         services.AddSingleton<Release.Releases>();
         services.AddSingleton<Release.PublishedReleases>();

@@ -100,10 +100,12 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>
     /// The computing part of a run, without the database: cross-validation of both trainers,
     /// champion, final fits, predictions, explanations, fairness audit before and after reweighting.
-    /// <paramref name="neighbours"/> are weights among the matrix's territories in order of first appearance.
+    /// <paramref name="neighbours"/> are weights among the matrix's territories in order of first appearance;
+    /// <paramref name="step"/> hears each of <see cref="TrainingRuns.Steps"/> as it begins.
     /// </summary>
-    public static Analysis Analyse(ModelSpecification spec, FeatureMatrix.Data matrix, SpatialWeights neighbours)
+    public static Analysis Analyse(ModelSpecification spec, FeatureMatrix.Data matrix, SpatialWeights neighbours, Action<string>? step = null)
     {
+        step?.Invoke("cross_validation");
         var blocks = SpatialBlocks.Grid(matrix.Rows.DistinctBy(r => r.TerritoryCode).Select(r => (r.TerritoryCode, r.X, r.Y)).ToList(), BlockSizeMetres);
         var data = Dataset(spec, matrix, blocks, weights: null);
         var folds = SpatialBlocks.AssignFolds(data, spec.Folds, spec.Seed);
@@ -111,6 +113,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var poissonCv = SpatialCrossValidation.Run(data, folds, d => PoissonRiskModel.Train(d), ImportanceRepeats, spec.Seed);
         var boostedCv = SpatialCrossValidation.Run(data, folds, d => BoostedRiskModel.Train(d, boostedOptions), ImportanceRepeats, spec.Seed);
         var decision = ChampionRule.Choose(poissonCv.Pooled, boostedCv.Pooled);
+        step?.Invoke("final_fit");
         var poisson = PoissonRiskModel.Train(data);
         var boosted = BoostedRiskModel.Train(data, boostedOptions);
         IRiskModel champion = decision.Champion == RiskModelKind.Poisson ? poisson : boosted;
@@ -119,10 +122,12 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var explanations = champion.Explain(data);
 
         // Fairness audit of the out-of-fold predictions, per territory over all periods.
+        step?.Invoke("fairness_audit");
         var territoryIds = TerritoryIds(matrix);
         var policy = Policy(spec);
         var outcomes = Outcomes(matrix, territoryIds, championCv.OutOfFold, championCv.Dispersion, spec.PriorityShare);
         var report = FairnessAudit.Run(outcomes, policy, neighbours);
+        step?.Invoke("mitigation");
         var mitigationDimension = policy.Intersections.Count > 0 ? policy.Intersections[0].Dimension : spec.Groups[0];
         var territoryWeight = Reweighting.FromCalibration(outcomes, mitigationDimension, policy);
         var weightOf = territoryIds.Select((id, i) => (id, w: territoryWeight[i])).ToDictionary(p => p.id, p => p.w);
@@ -142,7 +147,8 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var neighbours = await new Neighbours(dataSource).ReadAsync(Levels.Commune, await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
         var territoryIds = TerritoryIds(matrix);
         var (decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport, comparison) =
-            Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised));
+            Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised), step => RecordStep(runId, step));
+        RecordStep(runId, "storing");
         var map = ResidualMap.Of(await OutlinesAsync(territoryIds, cancellationToken), outcomes, SecrecyRule.Default);
         var published = PublishedFairness.Protect(report, outcomes, SecrecyRule.Default);
 
@@ -150,6 +156,15 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var predictionsSha = PredictionsHash(predictions);
         await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, published, checks, predictionsSha, cancellationToken);
         return new Outcome(runId, null, Name(decision.Champion), Verdicts.Id(report.Overall), Verdicts.Id(mitigatedReport.Overall), checks, predictionsSha);
+    }
+
+    /// <summary>Records the step the run begins, for its progress bar; synchronous because the analysis is.</summary>
+    private void RecordStep(long runId, string step)
+    {
+        using var command = dataSource.CreateCommand("UPDATE ml.model_run SET step = $2 WHERE id = $1");
+        command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = step });
+        command.ExecuteNonQuery();
     }
 
     /// <summary>The specification's rows as the trainers take them; <paramref name="weights"/> per territory id, 1 when null.</summary>

@@ -26,4 +26,34 @@ public class JobsTests(WorkerApiFactory api) : IClassFixture<WorkerApiFactory>
         Assert.Equal(1, runs.GetArrayLength());
         Assert.StartsWith("t-steward", runs[0].GetProperty("requestedBy").GetString());
     }
+
+    [Fact]
+    public async Task a_training_launch_is_followed_to_its_end_and_one_that_cannot_train_says_why()
+    {
+        var steward = await api.ClientWithRolesAsync("steward");
+        var accepted = await steward.PostAsync("/api/models/asthma_commune/runs", null);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var launch = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+        var progress = launch.GetProperty("progress").GetString()!;
+        Assert.Equal(progress, accepted.Headers.Location?.OriginalString);
+
+        // Nothing is built in this database: the job fails before its run begins, and the progress route says why.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        JsonElement state;
+        do
+        {
+            await Task.Delay(250);
+            state = await steward.GetFromJsonAsync<JsonElement>(progress);
+        }
+        while (state.GetProperty("job").GetString() is "Enqueued" or "Processing" && DateTime.UtcNow < deadline);
+        Assert.Equal("Failed", state.GetProperty("job").GetString());
+        Assert.Equal(JsonValueKind.Null, state.GetProperty("run").ValueKind);
+        Assert.Equal("no health batch is loaded", state.GetProperty("error").GetString());
+
+        // The job is this model's only, and the route the steward's and the administrator's only.
+        var job = launch.GetProperty("jobId").GetString();
+        Assert.Equal(HttpStatusCode.NotFound, (await steward.GetAsync($"/api/models/copd_commune/runs/{job}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await steward.GetAsync("/api/models/asthma_commune/runs/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.ClientWithRolesAsync("analyst")).GetAsync(progress)).StatusCode);
+    }
 }

@@ -50,7 +50,13 @@ public class DataScreenTests(WorkingKestrelApi api) : BrowserTests, IClassFixtur
         Assert.Contains("chargé", await page.InnerTextAsync("#upload-outcome"));
         Assert.Equal(1.0, await page.EvaluateAsync<double>("() => document.querySelector('#upload-progress').position"));
         await page.WaitForSelectorAsync("#batches-table tbody tr td:has-text('indicateurs.csv')");
-        await AssertAccessibleAsync(page, "data screen after loads");
+
+        // A training run launched before any features build is followed to its failure, which says why.
+        await page.ClickAsync("#training button");
+        await page.WaitForSelectorAsync("#training-outcome.error", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        Assert.Equal("Échec de l'entraînement : no health batch is loaded.", await page.InnerTextAsync("#training-outcome"));
+        Assert.True(await page.IsVisibleAsync("#training-progress"));
+        await AssertAccessibleAsync(page, "data screen after loads and a training launch");
         AssertOnlyOwnOrigin(api);
     }
 

@@ -88,9 +88,18 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task the_same_inputs_and_seed_give_byte_identical_predictions()
+    public async Task the_same_inputs_and_seed_give_byte_identical_predictions_and_a_launch_can_be_followed_to_its_release()
     {
-        var again = await Training().RunAsync(DemoPipeline.Specification("asthma_commune"), "another-steward");
+        var launch = Guid.NewGuid();
+        Assert.Null(await new TrainingRuns(pipeline.Database.DataSource).OfLaunchAsync(launch));
+        var again = await Training().RunAsync(DemoPipeline.Specification("asthma_commune"), "another-steward", jobKey: launch);
+
+        // The steward's progress bar: the run went through every step, the last one recorded, and names its release.
+        var progress = await new TrainingRuns(pipeline.Database.DataSource).OfLaunchAsync(launch);
+        Assert.NotNull(progress);
+        Assert.Equal((again.RunId, "succeeded", "storing", again.ReleaseId), (progress.RunId, progress.Status, progress.Step, progress.ReleaseId));
+        Assert.Equal(TrainingRuns.Steps.Count, progress.StepsDone);
+        Assert.NotNull(progress.FinishedAt);
 
         Assert.NotEqual(outcome.RunId, again.RunId);
         var firstDifference = await pipeline.Database.ScalarAsync<string?>($"""

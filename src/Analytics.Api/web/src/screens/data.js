@@ -17,7 +17,14 @@ const texts = {
     quarantine: (id) => `Lignes en quarantaine du lot ${id}`, showQuarantine: "Voir la quarantaine",
     quarantineColumns: ["Ligne", "Champ", "Motif"], noQuarantine: "Aucune ligne en quarantaine.",
     trainingTitle: "Entraîner un modèle (le résultat attend la relecture)", train: (m) => `Entraîner « ${m} »`,
-    queued: (job) => `Entraînement mis en file (tâche ${job}) : il apparaîtra dans la relecture une fois terminé.`,
+    trainingProgress: "Avancement de l'entraînement",
+    steps: { cross_validation: "validation croisée spatiale", final_fit: "ajustement final", fairness_audit: "audit d'équité",
+      mitigation: "audit après repondération", storing: "enregistrement" },
+    launch: (job, state) => `Tâche ${job} : ${{ Enqueued: "en file d'attente", Processing: "préparation de la matrice", Succeeded: "terminée", Failed: "échouée" }[state] ?? state}.`,
+    running: (run, step, done, count) => `Entraînement ${run} : ${step} (étape ${done + 1} sur ${count}).`,
+    succeeded: (run, release) => release ? `Entraînement ${run} terminé : la publication ${release} attend la relecture.`
+      : `Entraînement ${run} terminé, mais ses contrôles techniques ont échoué : rien n'est soumis à la relecture.`,
+    failed: (error) => `Échec de l'entraînement : ${error ?? "cause inconnue"}.`,
   },
   en: {
     uploadTitle: "Upload a file", kind: "Kind of file", file: "File", source: "Source", licence: "Licence",
@@ -29,7 +36,14 @@ const texts = {
     quarantine: (id) => `Quarantined rows of batch ${id}`, showQuarantine: "Show the quarantine",
     quarantineColumns: ["Line", "Field", "Reason"], noQuarantine: "No row in quarantine.",
     trainingTitle: "Train a model (the result awaits review)", train: (m) => `Train “${m}”`,
-    queued: (job) => `Training queued (job ${job}): it will appear in the review screen when done.`,
+    trainingProgress: "Training progress",
+    steps: { cross_validation: "spatial cross-validation", final_fit: "final fit", fairness_audit: "fairness audit",
+      mitigation: "audit after reweighting", storing: "storing" },
+    launch: (job, state) => `Job ${job}: ${{ Enqueued: "queued", Processing: "building the matrix", Succeeded: "done", Failed: "failed" }[state] ?? state}.`,
+    running: (run, step, done, count) => `Training run ${run}: ${step} (step ${done + 1} of ${count}).`,
+    succeeded: (run, release) => release ? `Training run ${run} done: release ${release} awaits review.`
+      : `Training run ${run} done, but its technical checks failed: nothing is submitted for review.`,
+    failed: (error) => `Training failed: ${error ?? "unknown cause"}.`,
   },
 };
 const t = () => words(texts);
@@ -114,14 +128,38 @@ async function showTraining() {
   const models = app.models;
   const target = $("training");
   target.replaceChildren(element("h3", t().trainingTitle));
-  const outcome = element("p", "", { role: "status" });
+  const bar = element("progress", "", { id: "training-progress", max: "1", value: "0", "aria-label": t().trainingProgress, hidden: "" });
+  const outcome = element("p", "", { id: "training-outcome", role: "status" });
   for (const model of models) {
     const button = element("button", t().train(label(model)), { type: "button" });
     button.addEventListener("click", async () => {
       const response = await post(`/api/models/${encodeURIComponent(model.code)}/runs`);
-      outcome.textContent = response.ok ? t().queued((await response.json()).jobId) : await problemText(response, language());
+      if (!response.ok) { outcome.className = "error"; outcome.textContent = await problemText(response, language()); return; }
+      await followTraining((await response.json()).progress, bar, outcome);
     });
     target.append(button, " ");
   }
-  target.append(outcome);
+  target.append(bar, outcome);
+}
+
+/** Follows a launched training run to its end: the bar counts the run's steps; the outcome names the release awaiting review, or why it failed. */
+async function followTraining(url, bar, outcome) {
+  bar.hidden = false;
+  outcome.className = "";
+  for (;;) {
+    const launch = await getJson(url);
+    if (!launch) return;
+    const run = launch.run;
+    bar.max = run?.stepCount ?? 1;
+    bar.value = run?.stepsDone ?? 0;
+    const failed = launch.job === "Failed" || run?.status === "failed";
+    const ended = failed || run?.status === "succeeded";
+    outcome.className = failed ? "error" : ended ? "ok" : "";
+    outcome.textContent = failed ? t().failed(launch.error)
+      : run?.status === "succeeded" ? t().succeeded(run.runId, run.releaseId)
+      : run?.step ? t().running(run.runId, t().steps[run.step] ?? run.step, run.stepsDone, run.stepCount)
+      : t().launch(launch.jobId, launch.job);
+    if (ended) return;
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
 }
