@@ -23,7 +23,7 @@ public static class Stages
             [typeof(Ingest.LoadHistory), typeof(Ingest.TerritoryDirectory), typeof(Ingest.IndicatorCatalogue)]),
         new("Features", "interpolated exposures, published health figures under secrecy, clusters, cumulative index, feature matrices",
             ["geo.interp_weight_set", "geo.interp_weight", "geo.territory_ancestor", "geo.custom_zone", "features.expected_cases", "features.territory_exposure",
-             "features.health_indicator", "features.spatial_pattern", "features.territory_cluster", "features.scan_cluster",
+             "features.health_indicator", "features.whole_indicator", "features.spatial_pattern", "features.territory_cluster", "features.scan_cluster",
              "features.feature_matrix", "features.feature_matrix_row", "features.cumulative_index", "features.custom_zone_indicator",
              "features.custom_zone_exposure", "geo.territory_tile_geometry", "features.build"],
             [typeof(Features.PublishedFigures), typeof(Features.PublishedZones), typeof(Features.TerritoryTiles)]),

@@ -12,7 +12,7 @@ namespace Analytics.Jobs.Features;
 
 /// <summary>
 /// Turns one batch of health counts into published figures for every territory of the hierarchy
-/// (commune → EPCI → département → région): cases, population, crude rate, directly standardised
+/// (commune → EPCI → département → région) and for the whole of it (<c>features.whole_indicator</c>): cases, population, crude rate, directly standardised
 /// rate, expected cases and SIR with exact intervals, and the Poisson–gamma smoothed relative risk
 /// with P(RR &gt; 1). Writes <c>features.health_indicator</c>; for the communes, also the global
 /// spatial autocorrelation of the rates (EB Moran's I, <c>features.spatial_pattern</c>) and each
@@ -56,9 +56,10 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                 var nodes = level.ToList();
                 var observed = nodes.Select(n => sums.Cases[n].Sum()).ToList();
                 var expectedCounts = nodes.Select(n => sums.Expected[n]).ToList();
-                var model = PoissonGammaModel.Fit(observed, expectedCounts);
+                // The whole is one territory: nothing to smooth it towards.
+                var model = level.Key == Levels.Whole ? null : PoissonGammaModel.Fit(observed, expectedCounts);
                 if (level.Key == Levels.Commune)
-                    AddSpatialPatterns(output, table.Key, nodes, observed, expectedCounts, sums, model, published);
+                    AddSpatialPatterns(output, table.Key, nodes, observed, expectedCounts, sums, model!, published);
                 for (var i = 0; i < nodes.Count; i++)
                     AddFigures(output, table.Key, level.Key, nodes[i], observed[i], sums, model, published);
             }
@@ -127,7 +128,7 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
 
     /// <summary>A territory's figures: cases, population, crude and standardised rates, expected cases, SIR, smoothed RR and P(RR &gt; 1) — all withheld with its count.</summary>
     private static void AddFigures(Output output, (string Period, string Condition) table, string level, long node, long cases, TerritorySums sums,
-        PoissonGammaModel model, SuppressedTable published)
+        PoissonGammaModel? model, SuppressedTable published)
     {
         var isSuppressed = published.Status(Key(node)).IsSuppressed();
         if (isSuppressed)
@@ -159,6 +160,8 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
             Add(HealthStatistics.Expected.Id, expected, null, false, "indirect standardisation: the batch's rates by sex and age band applied to the territory's population (features.expected_cases)");
             var sir = IndirectStandardisation.Ratio(cases, expected);
             Add(HealthStatistics.Sir.Id, sir.Value, sir.Interval, true, "observed / expected; exact Poisson interval");
+            if (model is null)
+                return;
             var posterior = model.Posterior(cases, expected);
             Add(HealthStatistics.SmoothedRr.Id, posterior.Mean, posterior.CredibleInterval(), false, $"Poisson–gamma empirical Bayes (Clayton & Kaldor) across the {level}s; 95% credible interval");
             Add(HealthStatistics.PRrAbove1.Id, posterior.ProbabilityAbove(1), null, false, "posterior probability that the relative risk exceeds 1");
@@ -236,6 +239,12 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         new("ci_high", NpgsqlDbType.Double, r => r.High), new("state", NpgsqlDbType.Text, r => r.State), new("method", NpgsqlDbType.Text, r => r.Method),
         new("computed_at", NpgsqlDbType.TimestampTz, r => r.ComputedAt));
 
+    private static readonly CopyTable<HealthFigure> WholeFigures = new("features.whole_indicator",
+        new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("period", NpgsqlDbType.Text, r => r.Period),
+        new("condition_code", NpgsqlDbType.Text, r => r.Condition), new("statistic", NpgsqlDbType.Text, r => r.Statistic), new("value", NpgsqlDbType.Double, r => r.Value),
+        new("ci_low", NpgsqlDbType.Double, r => r.Low), new("ci_high", NpgsqlDbType.Double, r => r.High), new("state", NpgsqlDbType.Text, r => r.State),
+        new("method", NpgsqlDbType.Text, r => r.Method), new("computed_at", NpgsqlDbType.TimestampTz, r => r.ComputedAt));
+
     private static readonly CopyTable<SpatialPattern> Patterns = new("features.spatial_pattern",
         new("health_batch_id", NpgsqlDbType.Bigint, r => r.HealthBatchId), new("level", NpgsqlDbType.Text, r => r.Level), new("period", NpgsqlDbType.Text, r => r.Period),
         new("condition_code", NpgsqlDbType.Text, r => r.Condition), new("statistic", NpgsqlDbType.Text, r => r.Statistic), new("value", NpgsqlDbType.Double, r => r.Value),
@@ -251,13 +260,14 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var table in new[] { "features.health_indicator", "features.spatial_pattern", "features.territory_cluster" })
+        foreach (var table in new[] { "features.health_indicator", "features.whole_indicator", "features.spatial_pattern", "features.territory_cluster" })
         {
             await using var clear = new NpgsqlCommand($"DELETE FROM {table} WHERE health_batch_id = $1", connection, transaction);
             clear.Parameters.Add(new() { Value = output.HealthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await Figures.WriteAsync(connection, output.Figures, cancellationToken);
+        await Figures.WriteAsync(connection, output.Figures.Where(f => f.TerritoryId != Hierarchy.Whole), cancellationToken);
+        await WholeFigures.WriteAsync(connection, output.Figures.Where(f => f.TerritoryId == Hierarchy.Whole), cancellationToken);
         await Patterns.WriteAsync(connection, output.Patterns, cancellationToken);
         await Clusters.WriteAsync(connection, output.Clusters, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -284,18 +294,23 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         return new Hierarchy(parent, level, communeVintage);
     }
 
+    /// <summary>The batch's territories up to their tops (the régions), and above the tops the whole, so that the whole is one more total of the count table.</summary>
     private sealed class Hierarchy(Dictionary<long, long?> parent, Dictionary<long, string> level, int communeVintage)
     {
+        /// <summary>The node of the whole loaded world; no territory has this id.</summary>
+        public const long Whole = -1;
+
         public int CommuneVintage => communeVintage;
 
-        public IEnumerable<(long Child, long Parent)> Links => parent.Where(p => p.Value is not null).Select(p => (p.Key, p.Value!.Value));
+        public IEnumerable<(long Child, long Parent)> Links => parent.Select(p => (p.Key, p.Value ?? Whole));
 
-        public string LevelOf(long territory) => level[territory];
+        public string LevelOf(long territory) => territory == Whole ? Levels.Whole : level[territory];
 
         public IEnumerable<long> AncestorsOf(long territory)
         {
             for (long? node = territory; node is not null; node = parent[node.Value])
                 yield return node.Value;
+            yield return Whole;
         }
     }
 }

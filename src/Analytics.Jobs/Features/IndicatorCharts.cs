@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security;
+using Analytics.Jobs.Ingest;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Secrecy;
 using ScottPlot;
@@ -36,7 +37,7 @@ public static class IndicatorCharts
             scatter.LineWidth = i == 0 ? 2.5f : 1.5f;
             scatter.MarkerSize = 7;
             var withheld = line.Count(r => r.Value is null);
-            scatter.LegendText = $"{line[0].Name} ({line[0].Level})" + (withheld > 0 ? Text(english, $" — {withheld} période(s) masquée(s)", $" — {withheld} period(s) withheld") : "");
+            scatter.LegendText = (line[0].Level == Levels.Whole ? Text(english, "Ensemble des territoires", "All territories") : $"{line[0].Name} ({line[0].Level})") + (withheld > 0 ? Text(english, $" — {withheld} période(s) masquée(s)", $" — {withheld} period(s) withheld") : "");
             var intervals = shown.Where(r => r.Low is not null && r.High is not null).ToList();
             if (intervals.Count > 0)
                 plot.Add.Plottable(new ScottPlot.Plottables.ErrorBar(

@@ -12,8 +12,8 @@ namespace Analytics.Jobs.Features;
 public sealed record HealthFigure(string Condition, string Period, string Statistic, double? Value, double? Low, double? High, PublicationState State, string Method);
 
 /// <summary>
-/// One figure of a territory (depth 0) or of one of its ancestors (depth 1 = its parent…), for a
-/// period. <c>DiffersFromTerritory</c>, for an ancestor: true when both figures are published and
+/// One figure of a territory (depth 0), of one of its ancestors (depth 1 = its parent…) or of the whole
+/// loaded world (the last depth; level <c>whole</c>, no code), for a period. <c>DiffersFromTerritory</c>, for an ancestor: true when both figures are published and
 /// their 95% intervals do not overlap; null when either is withheld or has no interval.
 /// </summary>
 public sealed record ComparedFigure(int Depth, string Level, string Code, string Name, string Period, double? Value, double? Low, double? High,

@@ -5,6 +5,9 @@ public static class Levels
 {
     public const string Iris = "iris", Commune = "commune", Epci = "epci", Departement = "departement", Region = "region", Custom = "custom";
 
+    /// <summary>The whole loaded world, above the régions: a level of published figures (<c>features.whole_indicator</c>), not of territories.</summary>
+    public const string Whole = "whole";
+
     /// <summary>The levels figures are published, looked up and mapped at, finest first.</summary>
     public static IReadOnlyList<string> Published { get; } = [Commune, Epci, Departement, Region];
 

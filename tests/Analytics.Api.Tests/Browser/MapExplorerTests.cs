@@ -134,7 +134,8 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         var opened = (await page.GetAttributeAsync("#map-table tbody tr:first-child", "data-code"))!;
         await page.ClickAsync($"#map-table tbody tr[data-code='{opened}'] button");
         await page.WaitForSelectorAsync("#territory-panel:not([hidden]) table tbody tr");
-        Assert.Equal(4, await page.Locator("#territory-panel table tbody tr").CountAsync()); // beside its EPCI, département and région
+        Assert.Equal(5, await page.Locator("#territory-panel table tbody tr").CountAsync()); // beside its EPCI, département, région and the whole
+        Assert.Equal("Ensemble des territoires", await page.InnerTextAsync("#territory-panel table tbody tr:last-child th"));
         await page.ClickAsync("#territory-page-link");
         await page.WaitForSelectorAsync("#territory-title");
         Assert.Contains(opened, await page.InnerTextAsync("#territory-title"));

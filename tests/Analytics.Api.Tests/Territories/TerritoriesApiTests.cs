@@ -157,7 +157,11 @@ public class TerritoriesApiTests(DemoWorldApi api)
 
         foreach (var period in rows.GroupBy(r => r.GetProperty("period").GetString()))
         {
-            Assert.Equal([0, 1, 2, 3], period.Select(r => r.GetProperty("depth").GetInt32()));
+            Assert.Equal([0, 1, 2, 3, 4], period.Select(r => r.GetProperty("depth").GetInt32()));
+            // The whole last: its SIR is 1 by construction (expected cases from the batch's own rates).
+            var whole = period.Last();
+            Assert.Equal(("whole", ""), (whole.GetProperty("level").GetString(), whole.GetProperty("code").GetString()));
+            Assert.Equal(1.0, whole.GetProperty("value").GetDouble(), 9);
             var own = period.First();
             foreach (var ancestor in period.Skip(1))
             {

@@ -147,6 +147,27 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
     }
 
     [Fact]
+    public async Task the_whole_adds_up_its_regions_and_its_sir_is_one_by_construction()
+    {
+        // The whole's count is the batch's (checked against the strata in PublishedTablesAsync); its expected cases
+        // come from the batch's own rates, so its SIR is exactly 1 and its crude rate the batch's.
+        var tables = await PublishedTablesAsync();
+        Assert.All(tables, t => Assert.Equal(Whole, t.Territories[^1]));
+        var cases = await WholeFiguresAsync("cases");
+        var sir = await WholeFiguresAsync("sir");
+        var population = await WholeFiguresAsync("population");
+        var crude = await WholeFiguresAsync("crude_rate");
+        Assert.Equal(25, cases.Count);
+        foreach (var (key, figure) in cases.Where(c => c.Value.State == "value"))
+        {
+            Assert.Equal(1.0, sir[key].Value!.Value, 9);
+            Assert.Equal(figure.Value!.Value / population[key].Value!.Value * 100_000, crude[key].Value!.Value, 6);
+        }
+        Assert.Contains(cases.Values, c => c.State == "value");
+        Assert.Empty(await WholeFiguresAsync("smoothed_rr"));
+    }
+
+    [Fact]
     public async Task a_crude_rate_is_cases_per_100000_inhabitants()
     {
         var cases = (await FiguresAsync("cases")).Where(c => c.State == "value" && c.Value > 100).ToDictionary(c => (c.Territory, c.Period, c.Condition), c => c.Value!.Value);
@@ -296,13 +317,32 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
     private sealed record CountsTable(string Period, string Condition, List<long> Territories, List<DisclosureCell> Published, List<long> Truth, List<LinearRelation> Relations);
 
     /// <summary>Every published table of counts of the batch, with the communes' true counts and populations summed up the hierarchy from the batch's strata.</summary>
+    /// <summary>The whole's node in the tables below: above the régions, as the build counts it.</summary>
+    private const long Whole = -1;
+
+    private async Task<Dictionary<(string Period, string Condition), Figure>> WholeFiguresAsync(string statistic)
+    {
+        await using var command = world.Database.DataSource.CreateCommand(
+            "SELECT period, condition_code, value, state FROM features.whole_indicator WHERE statistic = $1 AND health_batch_id = $2");
+        command.Parameters.Add(new() { Value = statistic });
+        command.Parameters.Add(new() { Value = world.HealthBatch });
+        await using var reader = await command.ExecuteReaderAsync();
+        var figures = new Dictionary<(string, string), Figure>();
+        while (await reader.ReadAsync())
+            figures[(reader.GetString(0), reader.GetString(1))] = new Figure(Whole, null, reader.GetString(0), reader.GetString(1), statistic,
+                reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.GetString(3));
+        return figures;
+    }
+
+    /// <summary>Each period × condition's published counts with the truth and the equations between them: every territory = Σ its children, the whole = Σ the régions.</summary>
     private async Task<List<CountsTable>> PublishedTablesAsync()
     {
         var cases = await FiguresAsync("cases");
-        var parent = cases.GroupBy(c => c.Territory).ToDictionary(g => g.Key, g => g.First().Parent);
+        var whole = await WholeFiguresAsync("cases");
+        var parent = cases.GroupBy(c => c.Territory).ToDictionary(g => g.Key, g => g.First().Parent ?? Whole);
         var truth = new Dictionary<(long, string, string), (long Cases, long Population)>();
         foreach (var s in await HealthStratum.ReadAsync(world.Database.DataSource, world.HealthBatch, default))
-            for (long? t = s.TerritoryId; t is { } id; t = parent[id])
+            for (long? t = s.TerritoryId; t is { } id; t = id == Whole ? null : parent[id])
             {
                 var (n, p) = truth.GetValueOrDefault((id, s.Period, s.Condition));
                 truth[(id, s.Period, s.Condition)] = (n + s.Cases, p + s.Population);
@@ -310,7 +350,7 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
         var tables = new List<CountsTable>();
         foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)).OrderBy(g => g.Key))
         {
-            var cells = table.ToList();
+            var cells = table.Select(c => c with { Parent = parent[c.Territory] }).Append(whole[table.Key]).ToList();
             var index = cells.Select((c, i) => (c.Territory, i)).ToDictionary(p => p.Territory, p => p.i);
             var real = cells.Select(c => truth.GetValueOrDefault((c.Territory, c.Period, c.Condition))).ToList();
             var published = cells.Select((c, i) => new DisclosureCell($"{c.Period} {c.Condition} territory {c.Territory}",

@@ -14,7 +14,7 @@ const texts = {
   fr: {
     title: "Carte des indicateurs", condition: "Indicateur", statistic: "Statistique", level: "Niveau", period: "Période", method: "Classes",
     risk: "Risque modélisé approuvé", health: "Indicateurs de santé publiés",
-    levels: { commune: "Communes", epci: "Intercommunalités (EPCI)", departement: "Départements", region: "Régions" },
+    levels: { commune: "Communes", epci: "Intercommunalités (EPCI)", departement: "Départements", region: "Régions" }, whole: "Ensemble des territoires",
     methods: { quantiles: "Quantiles", jenks: "Seuils naturels (Jenks)", equal: "Intervalles égaux", significance: "Écart significatif à 1" },
     significance: ["significativement inférieur à 1", "non différent de 1", "significativement supérieur à 1"],
     legend: (method, classes, period) => `${method} des valeurs publiées (${classes} classes${method === "Quantiles" || method.startsWith("Seuils") ? ", zéro à part" : ""}), période ${period}.`,
@@ -43,7 +43,7 @@ const texts = {
   en: {
     title: "Indicator map", condition: "Indicator", statistic: "Statistic", level: "Level", period: "Period", method: "Classes",
     risk: "Approved modelled risk", health: "Published health indicators",
-    levels: { commune: "Communes", epci: "Inter-municipal bodies (EPCI)", departement: "Départements", region: "Regions" },
+    levels: { commune: "Communes", epci: "Inter-municipal bodies (EPCI)", departement: "Départements", region: "Regions" }, whole: "All territories",
     methods: { quantiles: "Quantiles", jenks: "Natural breaks (Jenks)", equal: "Equal intervals", significance: "Significant difference from 1" },
     significance: ["significantly below 1", "not different from 1", "significantly above 1"],
     legend: (method, classes, period) => `${method} of the published values (${classes} classes${method === "Quantiles" || method.startsWith("Natural") ? ", zero apart" : ""}), period ${period}.`,
@@ -431,7 +431,7 @@ async function showPanel(code, name) {
     const compared = (await getJson(`${base}/compare?${query}`)) ?? [];
     parts.push(table(t().comparedCaption(statisticName(), state.period), [t().territory, t().value, t().interval, t().state, t().differs],
       compared.filter(r => r.period === state.period).map(r => [
-        { text: `${r.name} (${t().levels[r.level] ?? r.level})`, header: true }, { text: formatNumber(r.value), number: true },
+        { text: r.level === "whole" ? t().whole : `${r.name} (${t().levels[r.level] ?? r.level})`, header: true }, { text: formatNumber(r.value), number: true },
         { text: r.low === null ? "—" : `${formatNumber(r.low)} – ${formatNumber(r.high)}`, number: true }, stateName(r.state),
         r.depth === 0 ? "" : r.differsFromTerritory === true ? t().yes : r.differsFromTerritory === false ? t().no : "—"]), { class: "comparison" }));
   }

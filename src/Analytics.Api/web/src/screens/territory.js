@@ -9,10 +9,10 @@ import { app, catalogue, opens, term } from "../server.js";
 
 const texts = {
   fr: {
-    levels: { commune: "Commune", epci: "Intercommunalité (EPCI)", departement: "Département", region: "Région" },
+    levels: { commune: "Commune", epci: "Intercommunalité (EPCI)", departement: "Département", region: "Région", whole: "Ensemble des territoires" },
     notFound: "Territoire inconnu.", back: "Retour à la carte", ancestors: "Territoires parents", area: (km2) => `Superficie : ${formatNumber(km2, 1)} km²`,
     statistic: "Statistique", health: "Indicateurs de santé publiés",
-    compared: (what, condition, period) => `${condition} — ${what}, ${period}, face aux territoires parents`,
+    compared: (what, condition, period) => `${condition} — ${what}, ${period}, face aux territoires parents et à l'ensemble`,
     columns: ["Territoire", "Valeur", "Intervalle à 95 %", "État", "Écart significatif"], yes: "oui", no: "non",
     seriesAlt: (condition, name) => `Évolution de ${condition} pour ${name} et ses territoires parents, avec intervalles à 95 %`,
     exportCsv: "Tous les indicateurs de santé du territoire (CSV)", source: (s) => `Source : ${s.source ?? ""} — ${s.licence ?? ""}, chargé le ${s.loadedAt ? formatDate(s.loadedAt) : "—"}.`,
@@ -35,10 +35,10 @@ const texts = {
     children: (n) => `Subdivisions (${n})`,
   },
   en: {
-    levels: { commune: "Commune", epci: "Inter-municipal body (EPCI)", departement: "Département", region: "Region" },
+    levels: { commune: "Commune", epci: "Inter-municipal body (EPCI)", departement: "Département", region: "Region", whole: "All territories" },
     notFound: "Unknown territory.", back: "Back to the map", ancestors: "Ancestors", area: (km2) => `Area: ${formatNumber(km2, 1)} km²`,
     statistic: "Statistic", health: "Published health indicators",
-    compared: (what, condition, period) => `${condition} — ${what}, ${period}, beside the ancestors`,
+    compared: (what, condition, period) => `${condition} — ${what}, ${period}, beside the ancestors and the whole`,
     columns: ["Territory", "Value", "95% interval", "State", "Significant difference"], yes: "yes", no: "no",
     seriesAlt: (condition, name) => `${condition} over time for ${name} and its ancestors, with 95% intervals`,
     exportCsv: "All the territory's health figures (CSV)", source: (s) => `Source: ${s.source ?? ""} — ${s.licence ?? ""}, loaded on ${s.loadedAt ? formatDate(s.loadedAt) : "—"}.`,
@@ -145,7 +145,7 @@ async function healthSection(base, card, health, indicators) {
     block.append(element("h4", name));
     block.append(table(t().compared(term(app.statistics, current.statistic), name, period ?? "—"), t().columns,
       rows.filter(r => r.period === period).map(r => [
-        { text: `${r.name} (${t().levels[r.level] ?? r.level})`, header: true }, { text: formatNumber(r.value), number: true },
+        { text: r.level === "whole" ? t().levels.whole : `${r.name} (${t().levels[r.level] ?? r.level})`, header: true }, { text: formatNumber(r.value), number: true },
         { text: interval(r.low, r.high), number: true }, stateName(r.state),
         r.depth === 0 ? "" : r.differsFromTerritory === true ? t().yes : r.differsFromTerritory === false ? t().no : "—"]),
       { class: "comparison", "data-condition": condition }));
