@@ -26,14 +26,14 @@ public static class TilesApi
     {
         var tiles = app.MapGroup("/tiles").WithTags("Territories").AllowRoles(Role.PublishedReaders);
         tiles.MapGet("/{level}/{z:int}/{x:int}/{y:int}.mvt", TileAsync).WithName("GetTerritoryTile")
-            .WithSummary("Tuile vectorielle des territoires, avec un indicateur de santé publié et son état (condition, statistic, period) ou une exposition (exposure, period) / Vector tile of the territories with a published health figure and its state, or an exposure.");
+            .WithSummary("Tuile vectorielle des territoires, avec un indicateur de santé publié et son état (condition, statistic, period) ou une exposition (exposure, period) ; properties=state : le code et l'état seulement / Vector tile of the territories with a published health figure and its state, or an exposure; properties=state: code and state only.");
         tiles.MapGet("/{level}.json", TileJsonAsync).WithName("GetTileJson")
             .WithSummary("Document TileJSON 3.0 du niveau / TileJSON 3.0 document of a level.");
         return app;
     }
 
     private static async Task<IResult> TileAsync(string level, int z, int x, int y, string? condition, string? statistic, string? period, string? exposure,
-        HttpContext context, TerritoryTiles tiles, TileCache cache, CancellationToken cancellationToken)
+        string? properties, HttpContext context, TerritoryTiles tiles, TileCache cache, CancellationToken cancellationToken)
     {
         if (!Levels.Published.Contains(level))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
@@ -44,10 +44,13 @@ public static class TilesApi
         if ((asksHealth || exposure is not null) != (period is not null) || asksHealth && (condition is null || statistic is null || exposure is not null))
             return ApiProblems.Create(StatusCodes.Status400BadRequest,
                 "Donnez condition, statistic et period ensemble, ou exposure et period. / Give condition, statistic and period together, or exposure and period.");
-        var figure = period is null ? null : exposure is null ? TileFigure.Health(condition!, statistic!, period) : TileFigure.OfExposure(exposure, period);
+        if (properties is not (null or "state") || properties is not null && period is null)
+            return ApiProblems.Create(StatusCodes.Status400BadRequest,
+                "properties ne vaut que state (le code et l'état, sans nom ni valeur), avec une figure. / properties is state only (code and state, no name or value), with a figure.");
+        var figure = period is null ? null : (exposure is null ? TileFigure.Health(condition!, statistic!, period) : TileFigure.OfExposure(exposure, period)) with { StateOnly = properties == "state" };
 
         var version = await tiles.DataVersionAsync(cancellationToken);
-        var key = $"{level}/{z}/{x}/{y}?{figure?.Condition}&{figure?.Statistic}&{figure?.Exposure}&{figure?.Period}";
+        var key = $"{level}/{z}/{x}/{y}?{figure?.Condition}&{figure?.Statistic}&{figure?.Exposure}&{figure?.Period}&{figure?.StateOnly}";
         var etag = $"\"{version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16]}\"";
         // Authenticated content: kept by the browser only, and revalidated each time (the ETag makes that cheap).
         context.Response.Headers.CacheControl = "private, no-cache";

@@ -4,8 +4,12 @@ using NpgsqlTypes;
 
 namespace Analytics.Jobs.Features;
 
-/// <summary>Which figure a tile carries as attributes: a published health figure (condition and statistic) or an exposure (its indicator), of one period.</summary>
-public sealed record TileFigure(string? Condition, string? Statistic, string? Exposure, string Period)
+/// <summary>
+/// Which figure a tile carries as attributes: a published health figure (condition and statistic) or an exposure (its
+/// indicator), of one period; with <c>StateOnly</c>, only each territory's code and the figure's state (no name, no
+/// value), for a map that colours from the published rows it reads beside.
+/// </summary>
+public sealed record TileFigure(string? Condition, string? Statistic, string? Exposure, string Period, bool StateOnly = false)
 {
     public static TileFigure Health(string condition, string statistic, string period) => new(condition, statistic, null, period);
 
@@ -57,6 +61,7 @@ public sealed class TerritoryTiles(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = (object?)figure?.Statistic ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)figure?.Period ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)figure?.Exposure ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = figure?.StateOnly ?? false });
         return await command.ExecuteScalarAsync(cancellationToken) as byte[] ?? [];
     }
 

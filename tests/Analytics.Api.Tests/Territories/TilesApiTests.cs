@@ -37,6 +37,24 @@ public class TilesApiTests(DemoWorldApi api)
     }
 
     [Fact]
+    public async Task the_maps_tile_carries_only_code_and_state_and_is_smaller()
+    {
+        var analyst = await api.ClientWithRolesAsync(Role.Analyst);
+        var (code, lon, lat, condition, period, state) = await CommuneWithFigureAsync("value");
+        var (x, y) = TileOf(lon, lat, 8);
+        var url = $"/tiles/commune/8/{x}/{y}.mvt?condition={condition}&statistic=sir&period={period}";
+
+        var whole = await analyst.GetByteArrayAsync(url);
+        var bare = await analyst.GetByteArrayAsync(url + "&properties=state");
+
+        var features = new MapboxTileReader().Read(new MemoryStream(bare), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(x, y, 8)).Layers.Single().Features;
+        Assert.Equal(state, Assert.Single(features, f => (string)f.Attributes["code"] == code).Attributes["state"]);
+        Assert.All(features, f => Assert.Equal(["code", "state"], f.Attributes.GetNames().Order()));
+        Assert.Equal(new MapboxTileReader().Read(new MemoryStream(whole), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(x, y, 8)).Layers.Single().Features.Count, features.Count);
+        Assert.True(bare.Length < 0.8 * whole.Length, $"{bare.Length} vs {whole.Length} bytes");
+    }
+
+    [Fact]
     public async Task a_withheld_figure_travels_as_its_state_without_a_value()
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);
@@ -115,6 +133,8 @@ public class TilesApiTests(DemoWorldApi api)
     [InlineData("/tiles/commune/3/8/0.mvt")]
     [InlineData("/tiles/canton/3/0/0.mvt")]
     [InlineData("/tiles/commune/3/0/0.mvt?condition=asthma")]
+    [InlineData("/tiles/commune/3/0/0.mvt?properties=state")]
+    [InlineData("/tiles/commune/3/0/0.mvt?condition=asthma&statistic=sir&period=2023&properties=name")]
     public async Task a_tile_outside_the_grid_or_half_a_figure_is_a_named_problem(string url)
     {
         var analyst = await api.ClientWithRolesAsync(Role.Analyst);

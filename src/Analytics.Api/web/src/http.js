@@ -48,8 +48,9 @@ export function csvRows(text) {
   return text.replace(/^\uFEFF/, "").split("\n").filter(l => l.length > 0).slice(2).map(parseCsvLine);
 }
 
-/** One CSV line with ';' and RFC 4180 quotes. */
+/** One CSV line with ';' and RFC 4180 quotes; a line without quotes (nearly all) is split at once. */
 function parseCsvLine(line) {
+  if (!line.includes('"')) return line.replace("\r", "").split(";");
   const cells = [];
   let cell = "", quoted = false;
   for (let i = 0; i < line.length; i++) {

@@ -147,7 +147,8 @@ function tileUrl() {
   const condition = isRisk() ? model().condition : state.condition;
   const statistic = isRisk() ? "sir" : state.statistic;
   const period = isRisk() ? state.healthPeriod : state.period;
-  return `${location.origin}/tiles/${state.level}/{z}/{x}/{y}.mvt?condition=${encodeURIComponent(condition)}&statistic=${statistic}&period=${encodeURIComponent(period)}`;
+  // Code and state only: names and values come with the figures, so the tiles carry a third fewer bytes.
+  return `${location.origin}/tiles/${state.level}/{z}/{x}/{y}.mvt?condition=${encodeURIComponent(condition)}&statistic=${statistic}&period=${encodeURIComponent(period)}&properties=state`;
 }
 
 /**
