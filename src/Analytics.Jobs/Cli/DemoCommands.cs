@@ -105,15 +105,28 @@ internal static class DemoCommands
         var scale = new Option<string>("--scale") { Description = "region (≈1,200 communes, committed under data/demo) or national (≈35,000 communes).", DefaultValueFactory = _ => "region" };
         scale.AcceptOnlyFromAmong("region", "national");
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write the files into (created if missing; files are overwritten).", Required = true };
-        var generate = new Command("generate", "Write the synthetic demo world: territories, population, environment, One Health layers, health counts and TRUTH.md.") { seed, scale, output };
+        var catalog = new Option<FileInfo>("--catalog")
+        {
+            Description = "The indicator catalogue the world's load manifest (load.json) loads first.",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("data", "catalog", "indicators.csv")),
+        };
+        var generate = new Command("generate", "Write the synthetic demo world: territories, population, environment, One Health layers, health counts, TRUTH.md, and load.json to load it all with `ingest manifest`.")
+            { seed, scale, output, catalog };
         generate.SetAction(parse =>
         {
+            var catalogue = parse.GetValue(catalog)!;
+            if (!catalogue.Exists)
+            {
+                Console.Error.WriteLine($"demo generate: no indicator catalogue at {catalogue.FullName} (run from the repository's root, or give --catalog): load.json must load it first.");
+                return 2;
+            }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var directory = parse.GetValue(output)!.FullName;
             var files = DemoWorldGenerator.GenerateTo(parse.GetValue(seed), DemoScale.Parse(parse.GetValue(scale)!), directory);
-            foreach (var file in files)
+            File.WriteAllText(Path.Combine(directory, DemoManifest.FileName), DemoManifest.Text(directory, parse.GetValue(seed), catalogue.FullName));
+            foreach (var file in files.Append(DemoManifest.FileName))
                 Console.WriteLine($"  {new FileInfo(Path.Combine(directory, file)).Length,12:N0}  {file}");
-            Console.WriteLine($"Demo world written to {directory} in {clock.Elapsed.TotalSeconds:F1} s.");
+            Console.WriteLine($"Demo world written to {directory} in {clock.Elapsed.TotalSeconds:F1} s; load it with: analytics-jobs ingest manifest {Path.Combine(directory, DemoManifest.FileName)}");
             return 0;
         });
         return generate;

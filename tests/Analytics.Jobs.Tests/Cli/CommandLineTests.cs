@@ -49,6 +49,44 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
     private Dictionary<string, string?> Database => new() { ["Database__ConnectionString"] = db.ConnectionString, ["Accounts__SecretKeyFile"] = keyFile };
 
     [Fact]
+    public async Task a_generated_world_is_loaded_whole_by_the_manifest_written_beside_it()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"analytics-world-{Guid.NewGuid():N}");
+        try
+        {
+            var world = Path.Combine(folder, "world");
+            var (refused, _, why) = await RunAsync(null, [], "demo", "generate", "--seed", "7", "--out", world, "--catalog", Path.Combine(folder, "none.csv"));
+            Assert.Equal(2, refused);
+            Assert.Contains("no indicator catalogue", why);
+            Assert.False(Directory.Exists(world), "nothing is written without a catalogue to load");
+
+            var (generated, output, _) = await RunAsync(null, [], "demo", "generate", "--seed", "7", "--out", world, "--catalog", RepositoryFiles.PathOf("data/catalog/indicators.csv"));
+            Assert.Equal(0, generated);
+            Assert.Contains("ingest manifest", output);
+            var manifest = Path.Combine(world, "load.json");
+            Assert.Contains("(seed 7)", await File.ReadAllTextAsync(manifest));
+
+            var (loaded, log, error) = await RunAsync(null, Database, "ingest", "manifest", manifest);
+            Assert.True(loaded == 0, log + error);
+            Assert.Equal(1233L, await db.ScalarAsync<long>("SELECT count(*) FROM geo.territory WHERE level = 'commune'"));
+            Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM catalog.indicator") > 10, "the catalogue is loaded first");
+            Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM facts.health_count") > 100_000, "the health counts are loaded last");
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void the_committed_manifest_is_the_one_the_generator_writes_for_data_demo()
+    {
+        Assert.Equal(File.ReadAllText(RepositoryFiles.PathOf("data/demo/load.json")),
+            Analytics.Jobs.Demo.DemoManifest.Text(RepositoryFiles.PathOf("data/demo"), 42, RepositoryFiles.PathOf("data/catalog/indicators.csv")));
+    }
+
+    [Fact]
     public async Task help_lists_the_command_groups()
     {
         var (exit, output, _) = await RunAsync(null, [], "--help");
