@@ -26,17 +26,28 @@ public sealed class StationValues(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await TerritoryExposures.ClearAsync(connection, transaction, layerId, batchId, method, level, vintage, period: null, cancellationToken);
+        // The layer's stations in a table of their own with its own spatial index: the shared index of every layer's
+        // features would hand each territory the thousands of grid cells around it to discard (35,130 communes:
+        // 27–35 s that way, 1 s this way).
+        await using (var stations = new NpgsqlCommand(
+            "CREATE TEMP TABLE layer_station ON COMMIT DROP AS SELECT feature_id, geom_l93 FROM geo.source_feature WHERE layer_id = $1", connection, transaction))
+        {
+            stations.Parameters.Add(new() { Value = layerId });
+            await stations.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var index = new NpgsqlCommand("CREATE INDEX ON layer_station USING gist (geom_l93); ANALYZE layer_station", connection, transaction))
+            await index.ExecuteNonQueryAsync(cancellationToken);
         var p = o.Power.ToString(CultureInfo.InvariantCulture);
         var floor = o.MinDistanceMetres.ToString(CultureInfo.InvariantCulture);
         var value = method == "nearest"
             ? "(array_agg(v.value ORDER BY d.distance))[1]"
             : $"sum(v.value / power(greatest(d.distance, {floor}), {p})) / sum(1 / power(greatest(d.distance, {floor}), {p}))";
         await using var apply = new NpgsqlCommand($"""
-            WITH points AS (
+            WITH points AS MATERIALIZED (
                 SELECT id, ST_PointOnSurface(geom_l93) AS point FROM geo.territory WHERE level = $4 AND vintage = $5
             ), d AS (
                 SELECT p.id AS territory_id, f.feature_id, ST_Distance(p.point, f.geom_l93) AS distance
-                FROM points p JOIN geo.source_feature f ON f.layer_id = $1 AND ST_DWithin(p.point, f.geom_l93, $6)
+                FROM points p JOIN layer_station f ON ST_DWithin(p.point, f.geom_l93, $6)
             )
             INSERT INTO features.territory_exposure (layer_id, batch_id, territory_id, indicator_code, period, method, value, distance_m)
             SELECT $1, v.batch_id, d.territory_id, v.indicator_code, v.period, $3, {value}, min(d.distance)
