@@ -44,6 +44,11 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         var territories = Dimension.Tree("territory", tree.Links.Select(l => (Key(l.Child), Key(l.Parent))));
         var communes = await new Neighbours(dataSource).ReadAsync(Levels.Commune, tree.CommuneVintage, NeighbourRule.Queen, cancellationToken: cancellationToken);
         var output = new Output(healthBatchId, clock.GetUtcNow(), communes, SpatialWeights.FromNeighbours(communes.Neighbours, WeightStyle.RowStandardised));
+        // One transaction for the whole batch, written table by table: memory holds one period × condition's figures,
+        // not the 7.3 million of the national world.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ClearAsync(connection, transaction, healthBatchId, cancellationToken);
         foreach (var table in strata.GroupBy(s => (s.Period, s.Condition)))
         {
             output.Tables++;
@@ -67,9 +72,10 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
             foreach (var commune in communes.TerritoryIds.Where(c => !sums.Cases.ContainsKey(c)))
                 output.Figures.Add(new HealthFigure(healthBatchId, commune, Levels.Commune, table.Key.Period, table.Key.Condition, HealthStatistics.Cases.Id, null, null, null,
                     "missing", "no count for this commune in the batch", output.ComputedAt));
+            await output.FlushAsync(connection, cancellationToken);
         }
-        await WriteAsync(output, cancellationToken);
-        return new Summary(healthBatchId, output.Tables, output.Figures.Count, output.SuppressedCounts, output.UnprotectedTables, output.SignificantMorans);
+        await transaction.CommitAsync(cancellationToken);
+        return new Summary(healthBatchId, output.Tables, output.Rows, output.SuppressedCounts, output.UnprotectedTables, output.SignificantMorans);
     }
 
     /// <summary>One count table per period and condition, whose territory dimension is the whole hierarchy: primary and secondary suppression, checked by the disclosure auditor.</summary>
@@ -227,9 +233,23 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         public List<SpatialPattern> Patterns { get; } = [];
         public List<TerritoryCluster> Clusters { get; } = [];
         public int Tables { get; set; }
+        public int Rows { get; private set; }
         public int SuppressedCounts { get; set; }
         public int UnprotectedTables { get; set; }
         public int SignificantMorans { get; set; }
+
+        /// <summary>Writes what one table added (its figures, the whole's among them, patterns and clusters) and forgets it.</summary>
+        public async Task FlushAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+        {
+            await HealthIndicators.Figures.WriteAsync(connection, Figures.Where(f => f.TerritoryId != Hierarchy.Whole), cancellationToken);
+            await WholeFigures.WriteAsync(connection, Figures.Where(f => f.TerritoryId == Hierarchy.Whole), cancellationToken);
+            await HealthIndicators.Patterns.WriteAsync(connection, Patterns, cancellationToken);
+            await HealthIndicators.Clusters.WriteAsync(connection, Clusters, cancellationToken);
+            Rows += Figures.Count;
+            Figures.Clear();
+            Patterns.Clear();
+            Clusters.Clear();
+        }
     }
 
     private static readonly CopyTable<HealthFigure> Figures = new("features.health_indicator",
@@ -255,22 +275,15 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
         new("period", NpgsqlDbType.Text, r => r.Period), new("condition_code", NpgsqlDbType.Text, r => r.Condition), new("method", NpgsqlDbType.Text, r => r.Method),
         new("category", NpgsqlDbType.Text, r => r.Category), new("p_value", NpgsqlDbType.Double, r => r.PValue), new("state", NpgsqlDbType.Text, r => r.State));
 
-    /// <summary>Replaces everything an earlier build wrote for the batch, in one transaction.</summary>
-    private async Task WriteAsync(Output output, CancellationToken cancellationToken)
+    /// <summary>Clears everything an earlier build wrote for the batch, inside the transaction that writes it anew.</summary>
+    private static async Task ClearAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long healthBatchId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var table in new[] { "features.health_indicator", "features.whole_indicator", "features.spatial_pattern", "features.territory_cluster" })
         {
             await using var clear = new NpgsqlCommand($"DELETE FROM {table} WHERE health_batch_id = $1", connection, transaction);
-            clear.Parameters.Add(new() { Value = output.HealthBatchId });
+            clear.Parameters.Add(new() { Value = healthBatchId });
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await Figures.WriteAsync(connection, output.Figures.Where(f => f.TerritoryId != Hierarchy.Whole), cancellationToken);
-        await WholeFigures.WriteAsync(connection, output.Figures.Where(f => f.TerritoryId == Hierarchy.Whole), cancellationToken);
-        await Patterns.WriteAsync(connection, output.Patterns, cancellationToken);
-        await Clusters.WriteAsync(connection, output.Clusters, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static string Key(long territory) => territory.ToString(CultureInfo.InvariantCulture);
