@@ -19,8 +19,16 @@ public sealed record HealthStratum(long TerritoryId, string Period, string Condi
         command.Parameters.Add(new() { Value = healthBatchId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var strata = new List<HealthStratum>();
+        // Periods, conditions, sexes and age bands are a few dozen words over millions of rows (8.8 million nationally):
+        // one string each, not one per row.
+        var words = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(int column)
+        {
+            var word = reader.GetString(column);
+            return words.TryGetValue(word, out var shared) ? shared : words[word] = word;
+        }
         while (await reader.ReadAsync(cancellationToken))
-            strata.Add(new HealthStratum(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt32(6)));
+            strata.Add(new HealthStratum(reader.GetInt64(0), Shared(1), Shared(2), Shared(3), Shared(4), reader.GetInt32(5), reader.GetInt32(6)));
         if (strata.Count == 0)
             throw new InvalidOperationException($"health batch {healthBatchId} has no counts by sex and age band with their population");
         return strata;
