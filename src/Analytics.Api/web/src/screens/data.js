@@ -73,24 +73,31 @@ function wire() {
   });
 }
 
+/** Reads a progress route every `interval` ms, showing each answer, until `show` says the work ended; the last answer, or null when the route fails. */
+async function poll(url, interval, show) {
+  for (;;) {
+    const progress = await getJson(url);
+    if (!progress) return null;
+    if (show(progress)) return progress;
+    await new Promise(resolve => setTimeout(resolve, interval));
+  }
+}
+
 /** Follows a load until it ends, with a progress bar (bytes read of the file) and the outcome in words. */
 async function follow(url) {
   const bar = $("upload-progress");
   const outcome = $("upload-outcome");
   bar.hidden = false;
-  for (;;) {
-    const load = await getJson(url);
-    if (!load) return;
+  const ended = await poll(url, 500, (load) => {
     bar.max = Math.max(load.bytesTotal ?? 1, 1);
     bar.value = load.bytesDone ?? 0;
     bar.textContent = `${Math.round((100 * bar.value) / bar.max)} %`;
-    const ended = ["loaded", "failed", "unchanged"].includes(load.state);
-    outcome.className = load.state === "failed" ? "error" : ended ? "ok" : "";
+    const done = ["loaded", "failed", "unchanged"].includes(load.state);
+    outcome.className = load.state === "failed" ? "error" : done ? "ok" : "";
     outcome.textContent = `${load.fileName} : ${t().states[load.state] ?? load.state}. ${load.message ?? t().rows(load.rowsDone ?? 0)}`;
-    if (ended) break;
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-  await showBatches();
+    return done;
+  });
+  if (ended) await showBatches();
 }
 
 export async function render() {
@@ -146,9 +153,7 @@ async function showTraining() {
 async function followTraining(url, bar, outcome) {
   bar.hidden = false;
   outcome.className = "";
-  for (;;) {
-    const launch = await getJson(url);
-    if (!launch) return;
+  await poll(url, 1000, (launch) => {
     const run = launch.run;
     bar.max = run?.stepCount ?? 1;
     bar.value = run?.stepsDone ?? 0;
@@ -159,7 +164,6 @@ async function followTraining(url, bar, outcome) {
       : run?.status === "succeeded" ? t().succeeded(run.runId, run.releaseId)
       : run?.step ? t().running(run.runId, t().steps[run.step] ?? run.step, run.stepsDone, run.stepCount)
       : t().launch(launch.jobId, launch.job);
-    if (ended) return;
-    await new Promise(resolve => setTimeout(resolve, 1000));
-  }
+    return ended;
+  });
 }
