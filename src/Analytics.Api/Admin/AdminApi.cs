@@ -20,6 +20,12 @@ public static class AdminApi
         accounts.MapGet("/", ListAccountsAsync).WithName("ListAccounts").WithSummary("All accounts and their roles.");
         accounts.MapPost("/", CreateAccountAsync).WithName("CreateAccount").WithSummary("Create a local account.");
         accounts.MapPut("/{userName}/roles", SetRolesAsync).WithName("SetAccountRoles").WithSummary("Replace an account's roles.");
+        accounts.MapPost("/{userName}/disable", DisableAsync).WithName("DisableAccount")
+            .WithSummary("Disable an account: its sessions end and its tokens are revoked at once (désactiver).");
+        accounts.MapPost("/{userName}/enable", EnableAsync).WithName("EnableAccount")
+            .WithSummary("Enable a disabled account again; its revoked tokens stay revoked (réactiver).");
+        accounts.MapPost("/{userName}/second-factor/reset", ResetSecondFactorAsync).WithName("ResetAccountSecondFactor")
+            .WithSummary("Remove an account's second factor (lost phone): its sessions end, the next sign-in enrols a new one.");
 
         var jobs = app.MapGroup("/api/admin/jobs").WithTags("Admin").AllowRoles(Role.Admin, Role.Steward);
         jobs.MapPost("/heartbeat", EnqueueHeartbeat).WithName("EnqueueHeartbeat")
@@ -46,6 +52,24 @@ public static class AdminApi
 
     private static async Task<Ok<Account>> SetRolesAsync(string userName, RolesRequest request, HttpContext context, AccountStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.SetRolesAsync(userName, request.Roles ?? [], Actor(context), ct));
+
+    private static async Task<Ok<Account>> DisableAsync(string userName, HttpContext context, AccountStore store, CancellationToken ct)
+    {
+        await store.DisableAsync(userName, Actor(context), ct);
+        return TypedResults.Ok((await store.FindAsync(userName, ct))!);
+    }
+
+    private static async Task<Ok<Account>> EnableAsync(string userName, HttpContext context, AccountStore store, CancellationToken ct)
+    {
+        await store.EnableAsync(userName, Actor(context), ct);
+        return TypedResults.Ok((await store.FindAsync(userName, ct))!);
+    }
+
+    private static async Task<Ok<Account>> ResetSecondFactorAsync(string userName, HttpContext context, AccountStore store, SecondFactors secondFactors, CancellationToken ct)
+    {
+        await secondFactors.ResetTotpAsync(userName, Actor(context), ct);
+        return TypedResults.Ok((await store.FindAsync(userName, ct))!);
+    }
 
     /// <summary>The administrator acting, as the audit log records them.</summary>
     private static string Actor(HttpContext context) => AccessClaims.UserName(context.User);

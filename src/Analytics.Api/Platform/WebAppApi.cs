@@ -4,6 +4,7 @@ using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Training;
 using Analytics.Models.Fairness;
+using Analytics.Models.Review;
 using Analytics.Models.Secrecy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ namespace Analytics.Api.Platform;
 /// What the web app needs to lay itself out for the caller, so it repeats neither the route
 /// table's roles nor the product's words: the screens the caller may open (a screen is open when
 /// its first route lets one of the caller's roles in), the product's terms in French and English
-/// (fairness verdicts, the statistics a map or chart is made on, publication states), the models
+/// (fairness verdicts, the statistics a map or chart is made on, publication states, release states, roles), the models
 /// and the kinds of files, and the accountable team's contact (from configuration).
 /// </summary>
 public static class WebAppApi
@@ -25,7 +26,7 @@ public static class WebAppApi
     public sealed record ModelName(string Code, string LabelFr, string LabelEn);
     public sealed record Contact(string Team, string Name, string Email);
     public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<Term> Verdicts, IReadOnlyList<Term> Statistics, IReadOnlyList<Term> States,
-        IReadOnlyList<ModelName> Models, IReadOnlyList<string> IngestKinds, Contact? Contact);
+        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<string> IngestKinds, IReadOnlyList<string> AuditKinds, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -34,6 +35,9 @@ public static class WebAppApi
         ("publications", "ListModels"),
         ("reviews", "ListReleases"),
         ("decide", "ApproveRelease"),
+        ("audit", "ListAuditEvents"),
+        ("accounts", "ListAccounts"),
+        ("tokens", "ListMyTokens"),
         ("comment", "CommentTerritory"),
         ("data", "UploadFile"),
         ("dashboard", "JobDashboard"),
@@ -53,9 +57,11 @@ public static class WebAppApi
         var verdicts = Verdicts.All.Select(v => new Term(v.Id, v.Label.Fr, v.Label.En)).ToList();
         var statistics = HealthStatistics.Comparable.Select(s => new Term(s.Id, s.Fr, s.En)).ToList();
         var states = PublicationStates.All.Select(s => new Term(s.Id, s.Label.Fr, s.Label.En)).ToList();
+        var releaseStates = ReleaseStates.Labels.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
+        var roles = Role.Names.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, modelNames, IngestKinds.Names, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, IngestKinds.Names, Models.AuditTrail.AuditKinds.All, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
 
     private static bool MayCall(HttpContext context, EndpointDataSource endpoints, string endpointName)

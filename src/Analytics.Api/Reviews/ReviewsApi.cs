@@ -30,6 +30,10 @@ public static class ReviewsApi
             .WithSummary("Dossier de revue : publication, qualité des données, écarts avec la publication en vigueur, fiche du modèle / Review file of a release.").AllowRoles(Readers);
         reviews.MapGet("/{id:long}/priorities", PrioritiesAsync).WithName("GetReleasePriorities")
             .WithSummary("Liste prioritaire d'une publication, même non approuvée / Priority list of a release, reviewed or not.").AllowRoles(Readers);
+        reviews.MapGet("/{id:long}/standing", StandingAsync).WithName("GetDecisionStanding")
+            .WithSummary("Ce que les règles de revue refuseraient à l'appelant, avant tout texte / What the review rules would refuse the caller now, before any text.").AllowRoles(Role.Reviewer);
+        reviews.MapGet("/{id:long}/fairness", FairnessSummaryAsync).WithName("GetReleaseFairnessSummary")
+            .WithSummary("Verdicts d'équité par groupe et ratios avec intervalles, sans effectif / Fairness verdicts per group, ratios with intervals, no counts.").AllowRoles(Readers);
         reviews.MapGet("/{id:long}/fairness.html", FairnessHtmlAsync).WithName("GetReleaseFairnessPage")
             .WithSummary("Rapport d'équité d'une publication / Fairness report of a release.").AllowRoles(Readers);
         reviews.MapPost("/{id:long}/approve", (long id, DecisionRequest request, HttpContext context, Releases releases, CancellationToken ct) =>
@@ -82,6 +86,27 @@ public static class ReviewsApi
         context.Response.Headers.CacheControl = "no-store";
         return await files.FairnessHtmlAsync(id, cancellationToken) is { } html
             ? Results.Content(html, "text/html; charset=utf-8")
+            : UnknownRelease(id);
+    }
+
+    private static async Task<Results<Ok<DecisionStanding>, ProblemHttpResult>> StandingAsync(long id, HttpContext context, Releases releases, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        try
+        {
+            return TypedResults.Ok(await releases.StandingAsync(id, AccessClaims.UserName(context.User), cancellationToken));
+        }
+        catch (KeyNotFoundException)
+        {
+            return UnknownRelease(id);
+        }
+    }
+
+    private static async Task<IResult> FairnessSummaryAsync(long id, HttpContext context, ReleaseFiles files, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return await files.FairnessSummaryJsonAsync(id, cancellationToken) is { } json
+            ? Results.Text(json, "application/json; charset=utf-8")
             : UnknownRelease(id);
     }
 

@@ -118,11 +118,14 @@ public sealed class AccountStore(AccountRecords records)
 
     /// <summary>
     /// Disables an account: in one transaction its sessions are ended and every live token is
-    /// revoked. Returns how many tokens were revoked.
+    /// revoked. Returns how many tokens were revoked. Nobody disables their own account: an administrator
+    /// who did would lock the door from the inside.
     /// </summary>
     public async Task<int> DisableAsync(string userName, string actor, CancellationToken cancellationToken = default)
     {
         var name = AccountRecords.NormaliseUserName(userName);
+        if (string.Equals(name, actor.Trim(), StringComparison.OrdinalIgnoreCase))
+            throw new AccountException("userName", "You cannot disable your own account: ask another administrator.");
         var revoked = await records.InTransactionAsync(async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand($"""

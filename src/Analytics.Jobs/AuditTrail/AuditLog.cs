@@ -162,7 +162,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock, IO
             SELECT {EventColumns} FROM audit.event
             WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR actor = $2)
               AND ($3::timestamptz IS NULL OR occurred_at >= $3) AND ($4::timestamptz IS NULL OR occurred_at < $4)
-              AND ($5::bigint IS NULL OR seq < $5)
+              AND ($5::bigint IS NULL OR seq < $5) AND ($7::text IS NULL OR subject = $7)
             ORDER BY seq DESC LIMIT $6
             """);
         command.Parameters.Add(new() { Value = (object?)filter.Kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -171,6 +171,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock, IO
         command.Parameters.Add(new() { Value = (object?)filter.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)filter.Before ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new() { Value = filter.Limit });
+        command.Parameters.Add(new() { Value = (object?)filter.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<AuditEvent>();
         while (await reader.ReadAsync(cancellationToken))
@@ -254,7 +255,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock, IO
 }
 
 /// <summary>Which events to list: all filters optional; <see cref="Before"/> is the sequence number to page back from.</summary>
-public sealed record AuditEventFilter(string? Kind, string? Actor, DateTimeOffset? From, DateTimeOffset? To, long? Before, int Limit);
+public sealed record AuditEventFilter(string? Kind, string? Actor, DateTimeOffset? From, DateTimeOffset? To, long? Before, int Limit, string? Subject = null);
 
 /// <summary>
 /// What a purge did: events older than <paramref name="Cutoff"/> removed (<paramref name="Purged"/>,

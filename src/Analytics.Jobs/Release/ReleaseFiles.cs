@@ -34,6 +34,14 @@ public sealed class ReleaseFiles(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
+    /// <summary>The fairness verdicts and ratios per group of the release's model as trained, without counts. Null for an unknown release.</summary>
+    public async Task<string?> FairnessSummaryJsonAsync(long releaseId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/fairness_summary.sql"));
+        command.Parameters.Add(new() { Value = releaseId });
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     /// <summary>Analysts' comments, oldest first, in <paramref name="state"/> when given.</summary>
     public async Task<List<ReviewItem>> ReviewItemsAsync(string? state, CancellationToken cancellationToken = default)
     {

@@ -16,6 +16,12 @@ public sealed record ReleaseSummary(
     string LaunchedBy, string? DecidedBy, DateTimeOffset? DecidedAt, string? Justification, string? Acknowledgement,
     string? RevokedBy, DateTimeOffset? RevokedAt, string? RevokeReason);
 
+/// <summary>
+/// The refusals each decision would meet now, texts not yet written (<see cref="Releases.StandingAsync"/>), and the
+/// shortest text the rules accept.
+/// </summary>
+public sealed record DecisionStanding(IReadOnlyList<Refusal> Approve, IReadOnlyList<Refusal> Reject, IReadOnlyList<Refusal> Revoke, int MinimumTextLength);
+
 /// <summary>A decision refused by the review rules: every reason, in French and English.</summary>
 public sealed class ReviewRefusedException(IReadOnlyList<Refusal> refusals)
     : Exception(string.Join(" ", refusals.Select(r => r.ToString())))
@@ -99,6 +105,21 @@ public sealed class Releases(NpgsqlDataSource dataSource, TimeProvider clock, Au
     public Task<ReleaseSummary> RevokeAsync(long releaseId, Decision decision, CancellationToken cancellationToken = default) =>
         DecideAsync(releaseId, decision, AuditKinds.ReviewRevoke, ReviewRules.CheckRevocation,
             ["UPDATE review.release SET state = 'revoked', revoked_by = $2, revoked_at = $3, revoke_reason = $4 WHERE id = $1"], cancellationToken);
+
+    /// <summary>
+    /// What the review rules would refuse <paramref name="reviewer"/> now, before any text is written: the review
+    /// screen disables a button on the refusals no text can lift (four eyes, open comments, state) and names the
+    /// texts the others ask for. The decision itself checks again.
+    /// </summary>
+    public async Task<DecisionStanding> StandingAsync(long releaseId, string reviewer, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var facts = await FactsAsync(connection, transaction, releaseId, cancellationToken);
+        var untold = new Decision(reviewer, null);
+        return new DecisionStanding(ReviewRules.CheckApproval(facts, untold), ReviewRules.CheckRejection(facts, untold), ReviewRules.CheckRevocation(facts, untold),
+            ReviewRules.MinimumTextLength);
+    }
 
     private async Task<ReleaseSummary> DecideAsync(long releaseId, Decision decision, string eventKind,
         Func<ReleaseFacts, Decision, IReadOnlyList<Refusal>> rules, string[] statements, CancellationToken cancellationToken)

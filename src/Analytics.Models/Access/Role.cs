@@ -31,6 +31,13 @@ public static class Role
     /// <summary>All roles, in the order screens list them.</summary>
     public static IReadOnlyList<string> All { get; } = [Analyst, Planner, Reviewer, Auditor, Steward, Admin];
 
+    /// <summary>Each role's name for people, French and English, in the order of <see cref="All"/>.</summary>
+    public static IReadOnlyList<(string Id, string Fr, string En)> Names { get; } =
+    [
+        (Analyst, "Analyste", "Analyst"), (Planner, "Chargé·e de prévention", "Prevention planner"), (Reviewer, "Relecteur·rice", "Reviewer"),
+        (Auditor, "Auditeur·rice", "Auditor"), (Steward, "Gestionnaire de données", "Data steward"), (Admin, "Administrateur·rice", "Administrator"),
+    ];
+
     /// <summary>
     /// Roles that can approve releases, read the audit trail, change data or accounts: whoever
     /// holds one signs in with a second factor (TOTP) besides the password.

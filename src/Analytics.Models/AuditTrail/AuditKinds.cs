@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Analytics.Models.AuditTrail;
@@ -62,6 +63,10 @@ public static partial class AuditKinds
 
     /// <summary>Events older than the retention period were purged (the log records its own purges).</summary>
     public const string AuditPurge = "audit.purge";
+
+    /// <summary>Every kind the product records, in declaration order (the audit screen's filter offers them).</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(AuditKinds).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToList();
 
     /// <summary>Lower-case words joined by dots, each word letters, digits and '_', starting with a letter; at most 64 characters.</summary>
     public static bool IsWellFormed(string? kind) => kind is { Length: > 0 and <= 64 } && KindPattern().IsMatch(kind);

@@ -25,6 +25,13 @@ public static class ReleaseStates
         (ReleaseState.Revoked, "revoked"), (ReleaseState.Superseded, "superseded"),
     ];
 
+    /// <summary>Each state's identifier and its words for people, French and English.</summary>
+    public static IReadOnlyList<(string Id, string Fr, string En)> Labels { get; } =
+    [
+        ("pending_review", "en attente de relecture", "pending review"), ("approved", "approuvée, en vigueur", "approved, in force"),
+        ("rejected", "rejetée", "rejected"), ("revoked", "révoquée", "revoked"), ("superseded", "remplacée par une plus récente", "superseded by a newer one"),
+    ];
+
     public static string Id(ReleaseState state) => Names.Single(n => n.State == state).Id;
 
     /// <summary>The state named <paramref name="id"/>; false for an unknown name.</summary>

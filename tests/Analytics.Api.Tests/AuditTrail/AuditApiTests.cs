@@ -80,6 +80,41 @@ public class AuditApiTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal([6], window.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("details").GetProperty("i").GetInt32()));
     }
 
+    [Fact]
+    public async Task an_export_of_the_log_follows_the_filters_and_is_itself_in_the_log()
+    {
+        var actor = $"x{Guid.NewGuid():N}"[..12];
+        await AppendAsync([.. Enumerable.Range(1, 4).Select(i => new AuditEntry(actor, AuditKinds.ReviewApprove, $"release:{i % 2}", new JsonObject { ["i"] = i }))]);
+        var auditorAccount = await api.NewAccountAsync(["auditor"]);
+        var auditor = await api.ClientForAsync(auditorAccount);
+
+        var bySubject = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?actor={actor}&subject=release:1");
+        Assert.Equal([3, 1], bySubject.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("details").GetProperty("i").GetInt32()));
+
+        var response = await auditor.GetAsync($"/api/audit/events.csv?actor={actor}&subject=release:1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"# journal_audit;exporte_par={auditorAccount.UserName};", lines[0]);
+        Assert.Equal("sequence;horodatage;acteur;type;objet;details;empreinte_precedente;empreinte", lines[1]);
+        Assert.Equal(2, lines.Length - 2);
+        Assert.All(lines[2..], l => Assert.Contains($";{actor};review.approve;release:1;", l));
+        Assert.Matches("""
+            ;"{""i"": ?3}";
+            """, lines[2]);
+
+        // The export is recorded before it is written, with its filters; an unfiltered export carries it.
+        var recorded = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?actor={auditorAccount.UserName}&kind=export&subject=audit:events");
+        var details = Assert.Single(recorded.GetProperty("events").EnumerateArray()).GetProperty("details");
+        Assert.Equal(actor, details.GetProperty("filters").GetProperty("actor").GetString());
+        var everything = await auditor.GetStringAsync("/api/audit/events.csv");
+        Assert.Equal(2, everything.Split('\n').Count(l => l.Contains($";{auditorAccount.UserName};export;audit:events;", StringComparison.Ordinal)));
+
+        foreach (var role in new[] { "analyst", "planner", "reviewer", "steward" })
+            Assert.Equal(HttpStatusCode.Forbidden, (await (await api.ClientWithRolesAsync(role)).GetAsync("/api/audit/events.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await auditor.GetAsync("/api/audit/events.csv?kind=Not%20A%20Kind")).StatusCode);
+    }
+
     [Theory]
     [InlineData("limit=0", "« limit » doit être entre 1 et 500")]
     [InlineData("limit=501", "'limit' must be between 1 and 500")]

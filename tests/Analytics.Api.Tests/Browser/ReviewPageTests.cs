@@ -40,18 +40,18 @@ public class ReviewPageTests(TrainedKestrelApi api) : BrowserTests, IClassFixtur
         Assert.Equal(0, await analyst.Locator("#navigation a[href='#/relecture']").CountAsync());
         Assert.True(await analyst.IsHiddenAsync("#reviews"));
 
-        var reviewer = await SignInAsync(api, await api.NewAccountAsync([Role.Reviewer]), "#/relecture");
-        await reviewer.WaitForSelectorAsync($"#release-{release}");
-        Assert.Contains("non conforme", await reviewer.TextContentAsync($"#release-{release}"));
+        var reviewer = await SignInAsync(api, await api.NewAccountAsync([Role.Reviewer]), $"#/relecture/{release}");
+        await reviewer.WaitForSelectorAsync("#decision");
+        Assert.Contains("non conforme", await reviewer.TextContentAsync("#fairness"));
         await AssertAccessibleAsync(reviewer, "review screen");
         await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("review-screen.png"), FullPage = true });
-        await reviewer.FillAsync($"#justification-{release}", "Coefficients plausibles, carte cohérente avec la surveillance régionale.");
-        await reviewer.ClickAsync($"#approve-{release}");
-        await reviewer.WaitForSelectorAsync($"#outcome-{release}:not(:empty)");   // a selector, not a function: the page's policy forbids eval
-        Assert.Contains("reconnaissance explicite", await reviewer.TextContentAsync($"#outcome-{release}"));
-        await reviewer.FillAsync($"#acknowledgement-{release}", "Sous-déclaration dans les communes rurales défavorisées : liste relue commune par commune.");
-        await reviewer.ClickAsync($"#approve-{release}");
-        await reviewer.WaitForSelectorAsync($"#outcome-{release}.ok");
+        await reviewer.FillAsync("#justification", "Coefficients plausibles, carte cohérente avec la surveillance régionale.");
+        // The failed fairness audit calls for an acknowledgement: until it is written, approval is disabled and says so.
+        Assert.True(await reviewer.IsDisabledAsync("#approve"));
+        Assert.Contains("Reconnaissance du verdict d'équité", await reviewer.InnerTextAsync("#decision-reasons"));
+        await reviewer.FillAsync("#acknowledgement", "Sous-déclaration dans les communes rurales défavorisées : liste relue commune par commune.");
+        await reviewer.ClickAsync("#approve");
+        await reviewer.WaitForSelectorAsync("#decision-outcome.ok");
 
         await analyst.ReloadAsync();
         await analyst.WaitForSelectorAsync("#priorities-asthma_commune");

@@ -92,6 +92,7 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         var reviewer = await api.ClientForAsync(reviewerAccount);
         var launcher = await api.ClientForAsync(api.Launcher);
         var auditor = await api.ClientWithRolesAsync(Role.Auditor);
+        var verdict = await api.Database.ScalarAsync<string>($"SELECT fairness_verdict FROM review.release WHERE id = {release}");
 
         // 1. Pending: nothing of the run reaches an analyst or a planner, through any GET endpoint.
         Assert.Empty(await LeaksAsync(analyst, sentinels, top, release));
@@ -100,10 +101,17 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         // Reviewers see it in the review screens.
         var pending = await reviewer.GetStringAsync($"/api/reviews/{release}/priorities");
         Assert.Contains(sentinels[1], pending);
+        // The fairness summary of the review desk: a verdict and a ratio interval per group and metric, and no count or sum.
+        var fairness = await auditor.GetFromJsonAsync<JsonElement>($"/api/reviews/{release}/fairness");
+        Assert.Equal(verdict, fairness.GetProperty("overall").GetString());
+        var groups = fairness.GetProperty("dimensions").EnumerateArray().SelectMany(d => d.GetProperty("groups").EnumerateArray()).ToList();
+        Assert.True(groups.Count >= 10);
+        Assert.All(groups, g => Assert.Equal(["isReference", "label", "metrics", "overall", "territories"], g.EnumerateObject().Select(p => p.Name).Order()));
+        Assert.DoesNotContain("observed", fairness.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync($"/api/reviews/{release}/fairness")).StatusCode);
 
         // 2. The rules, over HTTP.
         const string justification = "Coefficients plausibles, carte cohérente avec la surveillance régionale.";
-        var verdict = await api.Database.ScalarAsync<string>($"SELECT fairness_verdict FROM review.release WHERE id = {release}");
         Assert.Contains("four_eyes", await RefusalsAsync(await launcher.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification })));
         Assert.Contains("justification", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification = "ok" })));
         // Twenty zero-width spaces are no justification (issue 11, finding 11; Models.Tests ReviewTextTests).
@@ -117,6 +125,13 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         Assert.Equal(HttpStatusCode.Created, comment.StatusCode);
         const string acknowledgement = "Sous-déclaration possible dans les communes rurales défavorisées : liste relue commune par commune.";
         Assert.Contains("open_review_items", await RefusalsAsync(await reviewer.PostAsJsonAsync($"/api/reviews/{release}/approve", new { justification, acknowledgement })));
+        // The review screen learns the same refusals before any text is written: four eyes for the launcher, the open comment for both.
+        Assert.Equal(["four_eyes", "justification", .. verdict is "fail" or "insufficient_evidence" ? new[] { "acknowledgement" } : [], "open_review_items"],
+            await StandingAsync(launcher, release, "approve"));
+        Assert.Equal(["justification", .. verdict is "fail" or "insufficient_evidence" ? new[] { "acknowledgement" } : [], "open_review_items"],
+            await StandingAsync(reviewer, release, "approve"));
+        Assert.Equal(["not_published", "reason"], await StandingAsync(reviewer, release, "revoke"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync($"/api/reviews/{release}/standing")).StatusCode);
         var item = comment.Headers.Location!.ToString();
         Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(reviewer, $"{item}/answer", new { accepted = false, reason = "non" }));
         Assert.Equal(HttpStatusCode.NoContent, await PostAsync(reviewer, $"{item}/answer", new { accepted = false, reason = "Le centre a ouvert en décembre : aucun effet sur les séjours de 2023." }));
@@ -161,4 +176,8 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify");
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
     }
+
+    /// <summary>The codes of the refusals <paramref name="client"/> would meet on <paramref name="decision"/> before writing anything.</summary>
+    private static async Task<List<string>> StandingAsync(HttpClient client, long release, string decision) =>
+        [.. (await client.GetFromJsonAsync<JsonElement>($"/api/reviews/{release}/standing")).GetProperty(decision).EnumerateArray().Select(r => r.GetProperty("code").GetString()!)];
 }

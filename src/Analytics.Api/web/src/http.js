@@ -23,9 +23,12 @@ function changeHeaders(extra) {
   return headers;
 }
 
-export function post(url, body) {
-  return fetch(url, { method: "POST", credentials: "same-origin", headers: changeHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body ?? {}) });
+/** A change with a JSON body: POST, PUT or DELETE. */
+export function send(method, url, body) {
+  return fetch(url, { method, credentials: "same-origin", headers: changeHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body ?? {}) });
 }
+
+export const post = (url, body) => send("POST", url, body);
 
 /** A multipart upload (the browser writes the boundary). */
 export function postForm(url, formData) {

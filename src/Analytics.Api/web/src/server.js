@@ -1,10 +1,10 @@
 // What the server says about the caller's session (GET /api/app): the screens open to its roles, the product's terms
 // in French and English (statistics, publication states, fairness verdicts), the models, the kinds of files and the
 // accountable team. One home for those words: the page repeats none of them.
-import { language } from "./i18n.js";
+import { label, language } from "./i18n.js";
 import { getJson } from "./http.js";
 
-export const app = { screens: [], verdicts: [], statistics: [], states: [], models: [], ingestKinds: [], contact: null };
+export const app = { screens: [], verdicts: [], statistics: [], states: [], releaseStates: [], roles: [], models: [], ingestKinds: [], contact: null };
 
 export const opens = (screen) => app.screens.includes(screen);
 
@@ -20,4 +20,9 @@ export function catalogue() {
 export function term(list, id) {
   const found = list.find(x => x.id === id);
   return found ? found[language()] : id;
+}
+
+/** A model's name in the page's language, or its code when the server names no such model. */
+export function modelName(code) {
+  return label(app.models.find(m => m.code === code)) || code;
 }

@@ -11,6 +11,10 @@ import * as territoryScreen from "./screens/territory.js";
 import * as prioritiesScreen from "./screens/priorities.js";
 import * as reviewsScreen from "./screens/reviews.js";
 import * as dataScreen from "./screens/data.js";
+import * as historyScreen from "./screens/history.js";
+import * as auditScreen from "./screens/audit.js";
+import * as accountsScreen from "./screens/accounts.js";
+import * as tokensScreen from "./screens/tokens.js";
 
 const texts = {
   fr: {
@@ -25,7 +29,7 @@ const texts = {
     enrolKey: "Clé", enrolLink: "Ouvrir dans l'application d'authentification (sur ce téléphone)", activate: "Activer",
     contact: (c) => `Questions sur ces chiffres : ${c.name}, ${c.team} — ${c.email}`,
     noContact: "Aucune équipe responsable n'est configurée (Contact:Team, Contact:Name, Contact:Email).",
-    publicationsTitle: "Listes prioritaires publiées", reviewsTitle: "Publications en attente de relecture", dataTitle: "Données et traitements",
+    publicationsTitle: "Listes prioritaires publiées", dataTitle: "Données et traitements",
   },
   en: {
     skip: "Skip to content", title: "One Health — territorial analytics", signInTitle: "Sign in",
@@ -39,7 +43,7 @@ const texts = {
     enrolKey: "Key", enrolLink: "Open in the authenticator app (on this phone)", activate: "Turn on",
     contact: (c) => `Questions about these figures: ${c.name}, ${c.team} — ${c.email}`,
     noContact: "No accountable team is configured (Contact:Team, Contact:Name, Contact:Email).",
-    publicationsTitle: "Published priority lists", reviewsTitle: "Releases awaiting review", dataTitle: "Data and jobs",
+    publicationsTitle: "Published priority lists", dataTitle: "Data and jobs",
   },
 };
 const t = () => words(texts);
@@ -50,7 +54,11 @@ const screens = [
   { module: territoryScreen, screen: "map", route: "territoire", section: "territory-page", figures: true },
   { module: prioritiesScreen, screen: "publications", route: "priorites", section: "publications", nav: { fr: "Listes prioritaires", en: "Priority lists" }, figures: true },
   { module: reviewsScreen, screen: "reviews", route: "relecture", section: "reviews", nav: { fr: "Relecture", en: "Review" } },
+  { module: historyScreen, screen: "reviews", route: "historique", section: "history", nav: { fr: "Historique des publications", en: "Release history" } },
+  { module: auditScreen, screen: "audit", route: "audit", section: "audit", nav: { fr: "Journal d'audit", en: "Audit log" } },
   { module: dataScreen, screen: "data", route: "donnees", section: "data", nav: { fr: "Données et traitements", en: "Data and jobs" } },
+  { module: accountsScreen, screen: "accounts", route: "comptes", section: "accounts", nav: { fr: "Comptes", en: "Accounts" } },
+  { module: tokensScreen, screen: "tokens", route: "jetons", section: "tokens", nav: { fr: "Mes jetons d'API", en: "My API tokens" } },
 ];
 
 let current = null; // { entry, params } on display
