@@ -14,6 +14,13 @@ public static class AdminApi
     public sealed record RolesRequest(IReadOnlyList<string>? Roles);
     public sealed record JobAccepted(string JobId);
 
+    /// <summary>The dashboard's contrast fixes, added once per process (Hangfire's configuration is global).</summary>
+    private static readonly Lazy<bool> DashboardStyle = new(() =>
+    {
+        GlobalConfiguration.Configuration.UseDashboardStylesheet(typeof(AdminApi).Assembly, "Analytics.Api.Admin.hangfire-contrast.css");
+        return true;
+    });
+
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var accounts = app.MapGroup("/api/admin/accounts").WithTags("Admin").AllowRoles(Role.Admin);
@@ -32,6 +39,7 @@ public static class AdminApi
             .WithSummary("Enqueue the heartbeat job, which proves that workers run jobs against the database.");
         jobs.MapGet("/heartbeat", ListHeartbeatsAsync).WithName("ListHeartbeats").WithSummary("The last heartbeat runs.");
 
+        _ = DashboardStyle.Value;
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // Access is decided by the endpoint's roles below, like every other route.

@@ -80,9 +80,15 @@ public static class PlatformSetup
         app.UseControlCharacterRefusal();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        // The job dashboard speaks the product's first language (Hangfire ships French words) and says so in <html lang>.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hangfire"), dashboard => dashboard.UseRequestLocalization("fr-FR"));
         // The API description is public: it documents the roles each route needs, it reveals no data.
         app.UseSwagger();
-        app.UseSwaggerUI(ui => ui.DocumentTitle = "One Health territorial analytics — API");
+        app.UseSwaggerUI(ui =>
+        {
+            ui.DocumentTitle = "One Health territorial analytics — API";
+            ui.InjectStylesheet("/tools/swagger-contrast.css");
+        });
         app.UseAccess();   // rate limits, authentication, anti-forgery, authorisation
         return app;
     }

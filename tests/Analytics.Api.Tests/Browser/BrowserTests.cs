@@ -47,7 +47,7 @@ public abstract class BrowserTests : IAsyncLifetime
     protected static async Task AssertAccessibleAsync(IPage page, string screen)
     {
         var axe = await page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} nodes)").ToList();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} nodes, e.g. {string.Join(" | ", v.Nodes.Take(3).Select(n => $"{n.Target} {string.Join(",", n.Any.Select(c => c.Message))}"))})").ToList();
         Assert.True(serious.Count == 0, $"{screen}: {string.Join("; ", serious)}");
         Assert.NotEmpty(axe.Passes);
     }
