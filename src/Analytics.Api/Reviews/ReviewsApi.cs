@@ -30,6 +30,8 @@ public static class ReviewsApi
             .WithSummary("Dossier de revue : publication, qualité des données, écarts avec la publication en vigueur, fiche du modèle / Review file of a release.").AllowRoles(Readers);
         reviews.MapGet("/{id:long}/priorities", PrioritiesAsync).WithName("GetReleasePriorities")
             .WithSummary("Liste prioritaire d'une publication, même non approuvée / Priority list of a release, reviewed or not.").AllowRoles(Readers);
+        reviews.MapGet("/{id:long}/changes", ChangesAsync).WithName("GetReleaseChanges")
+            .WithSummary("RSI prédit et rang par commune face à la publication comparée / Predicted SIR and rank per commune beside the release compared with.").AllowRoles(Readers);
         reviews.MapGet("/{id:long}/standing", StandingAsync).WithName("GetDecisionStanding")
             .WithSummary("Ce que les règles de revue refuseraient à l'appelant, avant tout texte / What the review rules would refuse the caller now, before any text.").AllowRoles(Role.Reviewer);
         reviews.MapGet("/{id:long}/fairness", FairnessSummaryAsync).WithName("GetReleaseFairnessSummary")
@@ -100,6 +102,12 @@ public static class ReviewsApi
         {
             return UnknownRelease(id);
         }
+    }
+
+    private static async Task<IResult> ChangesAsync(long id, HttpContext context, ReleaseFiles files, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Text(await files.ChangesJsonAsync(id, cancellationToken), "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> FairnessSummaryAsync(long id, HttpContext context, ReleaseFiles files, CancellationToken cancellationToken)

@@ -34,6 +34,14 @@ public sealed class ReleaseFiles(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
+    /// <summary>Per commune, the release's predicted SIR and rank beside those of the release it was compared with; "[]" when none (or an unknown release).</summary>
+    public async Task<string> ChangesJsonAsync(long releaseId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/release_changes.sql"));
+        command.Parameters.Add(new() { Value = releaseId });
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>The fairness verdicts and ratios per group of the release's model as trained, without counts. Null for an unknown release.</summary>
     public async Task<string?> FairnessSummaryJsonAsync(long releaseId, CancellationToken cancellationToken = default)
     {

@@ -54,6 +54,9 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         Assert.Contains($"publication {pending}", await reviewer.InnerTextAsync("#reviews-title"));
         Assert.Contains($"Comparée à la publication en vigueur", await reviewer.InnerTextAsync("#diff"));
         Assert.Equal(10, await reviewer.Locator("#diff tbody tr").CountAsync());
+        await reviewer.WaitForSelectorAsync("#changes-map[data-state='ready']");
+        // The same data and code retrain to the same predictions: every commune "within 10%", none entering or leaving.
+        Assert.Contains("à 10 % près : 1 233 communes", (await reviewer.InnerTextAsync("#changes-legend")).Replace('\u202F', ' '));
         Assert.Contains("non conforme", await reviewer.InnerTextAsync("#fairness"));
         Assert.True(await reviewer.Locator("#fairness-chart circle").CountAsync() > 5);
         Assert.False(await reviewer.Locator("#fairness-details").GetAttributeAsync("open") is not null);

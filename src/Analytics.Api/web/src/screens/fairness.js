@@ -46,7 +46,7 @@ function deciding(group) {
 
 export function fairnessChart(summary) {
   const rows = summary.dimensions.flatMap(d => d.groups.filter(g => !g.isReference).map(g => ({ d, g, m: deciding(g) })));
-  const width = 720, left = 300, right = 150, rowHeight = 24, top = 10;
+  const width = 1000, left = 420, right = 260, rowHeight = 24, top = 10;
   const height = top + rows.length * rowHeight + 30;
   const { lower, upper } = summary.tolerance;
   const drawn = rows.filter(r => r.m?.ratio);

@@ -7,6 +7,7 @@ import { formatDate, formatNumber, language, words } from "../i18n.js";
 import { getJson, post, problemText } from "../http.js";
 import { app, modelName, opens, term } from "../server.js";
 import { fairnessChart, fairnessRows } from "./fairness.js";
+import { changesMap } from "./changes.js";
 
 const metricNames = {
   fr: { MeanPoissonDeviance: "Déviance de Poisson moyenne (plus bas = mieux)", CalibrationSlope: "Pente de calibration (idéal 1)",
@@ -122,8 +123,8 @@ async function renderQueue() {
 
 async function renderRelease() {
   const id = current.id;
-  const [file, fairness, items, approved, standing] = await Promise.all([
-    getJson(`/api/reviews/${id}`), getJson(`/api/reviews/${id}/fairness`), getJson("/api/reviews/items?state=open"),
+  const [file, fairness, changes, items, approved, standing] = await Promise.all([
+    getJson(`/api/reviews/${id}`), getJson(`/api/reviews/${id}/fairness`), getJson(`/api/reviews/${id}/changes`), getJson("/api/reviews/items?state=open"),
     getJson("/api/reviews?state=approved"), opens("decide") ? getJson(`/api/reviews/${id}/standing`) : null,
   ]);
   const section = $("reviews");
@@ -139,7 +140,7 @@ async function renderRelease() {
   if (file.decidedBy) parts.push(element("p", t().decidedFacts(file), { class: "provenance" }));
   if (file.revokedBy) parts.push(element("p", t().revokedFacts(file), { class: "provenance" }));
   if (standing) parts.push(decisionSection(file, standing));
-  parts.push(cardSection(file), metricsSection(file, inForce), fairnessSection(file, fairness), qualitySection(file), diffSection(file),
+  parts.push(cardSection(file), metricsSection(file, inForce), fairnessSection(file, fairness), qualitySection(file), diffSection(file, changes ?? []),
     itemsSection(file, (items ?? []).filter(i => i.model === file.model)), exclusionsSection(file));
   section.replaceChildren(...parts);
   heading.focus();
@@ -248,7 +249,7 @@ function qualitySection(file) {
   return part("quality", t().qualityTitle, list);
 }
 
-function diffSection(file) {
+function diffSection(file, changes) {
   const diff = file.diff ?? {};
   if (diff.againstRun === null || diff.againstRun === undefined) return part("diff", t().diffTitle, element("p", t().firstRelease));
   const communes = (codes) => {
@@ -257,7 +258,7 @@ function diffSection(file) {
     for (const code of codes) list.append(element("li").appendChild(screenLink(code, `territoire/commune/${encodeURIComponent(code)}`)).parentNode);
     return list;
   };
-  return part("diff", t().diffTitle, element("p", t().against(diff.againstRun)),
+  return part("diff", t().diffTitle, element("p", t().against(diff.againstRun)), ...(changes.length ? [changesMap(changes)] : []),
     element("h4", t().entering(diff.entering?.length ?? 0)), communes(diff.entering),
     element("h4", t().leaving(diff.leaving?.length ?? 0)), communes(diff.leaving),
     table(t().changesCaption, t().changesColumns, (diff.largestChanges ?? []).map(c => [
