@@ -5,6 +5,7 @@ using Analytics.Api.Ingest;
 using Analytics.Api.Ogc;
 using Analytics.Api.RiskModels;
 using Analytics.Api.Platform;
+using Analytics.Api.Planning;
 using Analytics.Api.Reviews;
 using Analytics.Api.Territories;
 
@@ -21,6 +22,7 @@ app.MapHealthApi();
 app.MapAccessApi();
 app.MapIngestApi();
 app.MapRiskModelsApi();
+app.MapPlanningApi();
 app.MapReviewsApi();
 app.MapAdminApi();
 app.MapAuditApi();

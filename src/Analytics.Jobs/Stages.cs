@@ -32,7 +32,7 @@ public static class Stages
         new("FairnessReports", "the fairness report as JSON, CSV and French HTML, whole and published forms", [], []),
         new("Release", "releases, reviewers' decisions, exclusions, analysts' comments; the publication gate",
             ["review.release", "review.territory_exclusion", "review.item", "review.release_in_force", "review.release_prediction"],
-            [typeof(Release.PublishedReleases), typeof(Release.ReleaseFiles)]),
+            [typeof(Release.PublishedReleases), typeof(Release.PlanningSets), typeof(Release.ReleaseFiles)]),
     ];
 
     /// <summary>What every stage stands on: accounts, the audit log, the database and the job system.</summary>

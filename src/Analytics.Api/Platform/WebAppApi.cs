@@ -33,6 +33,7 @@ public static class WebAppApi
     [
         ("map", "ExportLevelFigures"),
         ("publications", "ListModels"),
+        ("planning", "GetPlanningPriorities"),
         ("reviews", "ListReleases"),
         ("decide", "ApproveRelease"),
         ("audit", "ListAuditEvents"),

@@ -80,6 +80,18 @@ public sealed class PublishedReleases(NpgsqlDataSource dataSource)
         return name is null ? null : new TerritoryPredictions(name, periods);
     }
 
+    /// <summary>
+    /// Per commune, the predicted SIR and rank of the release in force beside those of the release in force before it
+    /// (as JSON, "[]" when it was the first): what changed for a planner's territory.
+    /// </summary>
+    public async Task<string> ChangesJsonAsync(Provenance release, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/release_changes.sql"));
+        command.Parameters.Add(new() { Value = release.ReleaseId });
+        command.Parameters.Add(new() { Value = true });
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>The model card, coefficients, metrics and importance, as JSON headed by the provenance.</summary>
     public Task<string?> ModelCardJsonAsync(Provenance release, CancellationToken cancellationToken = default) =>
         TextAsync(StageSql.Load("Release/Sql/model_card.sql"), release, cancellationToken);

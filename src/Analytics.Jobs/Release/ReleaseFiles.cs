@@ -39,6 +39,7 @@ public sealed class ReleaseFiles(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/release_changes.sql"));
         command.Parameters.Add(new() { Value = releaseId });
+        command.Parameters.Add(new() { Value = false });
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

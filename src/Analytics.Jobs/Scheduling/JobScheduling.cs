@@ -35,6 +35,7 @@ public static class JobScheduling
         services.AddTransient<Training.TrainingJob>();
         services.AddSingleton<Release.Releases>();
         services.AddSingleton<Release.PublishedReleases>();
+        services.AddSingleton<Release.PlanningSets>();
         services.AddSingleton<Release.ReleaseFiles>();
         services.AddSingleton<Ingest.LoadHistory>();
         services.AddSingleton<Ingest.TerritoryDirectory>();

@@ -9,7 +9,13 @@ public enum AllocationRule
     /// <summary>Expected excess cases μ − E, highest first: the default rule (<see cref="PriorityRanking"/>).</summary>
     TopExcess,
 
-    /// <summary>Excess × (1 + (q − 1)/4) for deprivation quintile q: quintile 1 weighs 1, quintile 5 weighs 2, unknown 1.</summary>
+    /// <summary>
+    /// Risk × deprivation: predicted SIR × (1 + (q − 1)/4) for deprivation quintile q (quintile 1 weighs 1, quintile 5
+    /// weighs 2, unknown 1), among the territories precise enough to rank (<see cref="PriorityRanking.IsTooUncertain"/>);
+    /// the too uncertain come after them. On the demo world, where deprivation already raises the SIR, a weight on
+    /// excess cases instead (which favour populous, less deprived communes) reached fewer of the most deprived than
+    /// the SIR alone.
+    /// </summary>
     EquityWeighted,
 
     /// <summary>Excess × clamp(median GP accessibility / own accessibility, 0.5, 2): poorer access weighs more; unknown 1.</summary>

@@ -18,6 +18,9 @@ namespace Analytics.Models.Planning;
 /// </remarks>
 public static class TargetingSimulator
 {
+    /// <summary>Taken off the equity score of a territory too uncertain to rank: it comes after every rankable one.</summary>
+    private const double Unrankable = 1e6;
+
     /// <summary>Level of the interval of the excess reached.</summary>
     public const double Level = 0.90;
 
@@ -150,7 +153,8 @@ public static class TargetingSimulator
             case AllocationRule.TopExcess:
                 return territories.Select(t => t.ExcessCases).ToArray();
             case AllocationRule.EquityWeighted:
-                return territories.Select(t => t.ExcessCases * (t.DeprivationQuintile is { } q ? 1 + (q - 1) / 4.0 : 1)).ToArray();
+                // Risk × deprivation, among territories precise enough to rank: a ratio over a tiny denominator does not lead.
+                return territories.Select(t => t.PredictedSir * (t.DeprivationQuintile is { } q ? 1 + (q - 1) / 4.0 : 1) - (PriorityRanking.IsTooUncertain(t) ? Unrankable : 0)).ToArray();
             case AllocationRule.AccessWeighted:
             {
                 var known = territories.Where(t => t.GpAccessibility.HasValue).Select(t => t.GpAccessibility!.Value).Order().ToList();

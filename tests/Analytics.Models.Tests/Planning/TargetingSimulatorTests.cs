@@ -14,7 +14,7 @@ public class TargetingSimulatorTests
         // Scores (FiveCommunes):
         //   TopSir      C 1.667, E 1.5, B 1.4, A 1.25, D 1.15                         → C, E
         //   TopExcess   A 10, D 9, B 8, E 5, C 0.096                                   → A, D
-        //   Equity      weight 1 + (q − 1)/4: A 10 × 1.25 = 12.5, B 8 × 2 = 16, C 0.096 × 1.5, D 9 × 1, E 5 × 1 (unknown) → B, A
+        //   Equity      SIR × (1 + (q − 1)/4), rankable first: B 1.40 × 2 = 2.8, A 1.25 × 1.25 = 1.5625, E 1.5 × 1 (unknown), D 1.15, C too uncertain → B, A
         //   Access      median GP of (2, 3, 5, 6) = 4; A 10 × 4/5 = 8, B 8 × 4/3 = 10.67, C 0.096 × 2, D 9 × 4/6 = 6, E 5 × 1 → B, A
         var comparison = TargetingSimulator.Compare(FiveCommunes.All, TargetingBudget.Count(2));
 
@@ -147,7 +147,7 @@ public class TargetingSimulatorTests
     [Fact]
     public void the_equity_weighted_rule_picks_a_most_deprived_commune_the_excess_rule_leaves_out()
     {
-        // B (quintile 5) has 8 excess cases, weighted ×2 to 16: first under equity, third under excess.
+        // B (quintile 5) has SIR 1.40, weighted ×2 to 2.8: first under equity; third under excess (8 cases).
         var comparison = TargetingSimulator.Compare(FiveCommunes.All, TargetingBudget.Count(2));
 
         Assert.Contains("B", Codes(comparison[AllocationRule.EquityWeighted]));

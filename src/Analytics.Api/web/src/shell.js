@@ -15,6 +15,7 @@ import * as historyScreen from "./screens/history.js";
 import * as auditScreen from "./screens/audit.js";
 import * as accountsScreen from "./screens/accounts.js";
 import * as tokensScreen from "./screens/tokens.js";
+import * as planningScreen from "./screens/planning.js";
 
 const texts = {
   fr: {
@@ -53,6 +54,7 @@ const screens = [
   { module: mapScreen, screen: "map", route: "carte", section: "map-explorer", nav: { fr: "Carte", en: "Map" }, figures: true },
   { module: territoryScreen, screen: "map", route: "territoire", section: "territory-page", figures: true },
   { module: prioritiesScreen, screen: "publications", route: "priorites", section: "publications", nav: { fr: "Listes prioritaires", en: "Priority lists" }, figures: true },
+  { module: planningScreen, screen: "planning", route: "planification", section: "planning", nav: { fr: "Planification", en: "Planning" }, figures: true },
   { module: reviewsScreen, screen: "reviews", route: "relecture", section: "reviews", nav: { fr: "Relecture", en: "Review" } },
   { module: historyScreen, screen: "reviews", route: "historique", section: "history", nav: { fr: "Historique des publications", en: "Release history" } },
   { module: auditScreen, screen: "audit", route: "audit", section: "audit", nav: { fr: "Journal d'audit", en: "Audit log" } },

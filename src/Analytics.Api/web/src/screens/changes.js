@@ -3,7 +3,7 @@
 // dashed; the legend counts each class in words, and the table of largest changes beside it carries the figures.
 import { element } from "../dom.js";
 import { formatNumber, words } from "../i18n.js";
-import { getJson } from "../http.js";
+import { communeMap } from "./communes-map.js";
 
 const texts = {
   fr: {
@@ -49,32 +49,7 @@ export function changesMap(changes) {
   return frame;
 }
 
-async function draw(container, classes) {
-  const [library, bounds] = await Promise.all([import("/vendor/maplibre/maplibre-gl.mjs"), getJson("/tiles/commune.json")]);
-  const map = new library.Map({
-    container, attributionControl: false, bounds: bounds.bounds, fitBoundsOptions: { padding: 10 },
-    style: {
-      version: 8,
-      sources: {
-        communes: { type: "vector", tiles: [`${location.origin}/tiles/commune/{z}/{x}/{y}.mvt?properties=state`], minzoom: 0, maxzoom: 14, promoteId: "code" },
-        departements: { type: "vector", tiles: [`${location.origin}/tiles/departement/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14 },
-      },
-      layers: [
-        { id: "background", type: "background", paint: { "background-color": "#f6f6f6" } },
-        { id: "change", type: "fill", source: "communes", "source-layer": "territories",
-          paint: { "fill-color": ["match", ["coalesce", ["feature-state", "change"], ""], ...Object.entries(colours).flat(), "rgba(0, 0, 0, 0)"] } },
-        { id: "entering", type: "line", source: "communes", "source-layer": "territories",
-          paint: { "line-color": "#1b1b1b", "line-width": ["case", ["boolean", ["feature-state", "entering"], false], 2.5, 0] } },
-        { id: "leaving", type: "line", source: "communes", "source-layer": "territories",
-          paint: { "line-color": "#1b1b1b", "line-dasharray": [2, 1], "line-width": ["case", ["boolean", ["feature-state", "leaving"], false], 2.5, 0] } },
-        { id: "departements", type: "line", source: "departements", "source-layer": "territories", paint: { "line-color": "#1b1b1b", "line-width": 1 } },
-      ],
-    },
-  });
-  map.once("style.load", () => {
-    for (const { row, change } of classes)
-      map.setFeatureState({ source: "communes", sourceLayer: "territories", id: row.code },
-        { change, entering: row.rankAfter !== null && row.rankBefore === null, leaving: row.rankBefore !== null && row.rankAfter === null });
-  });
-  map.once("idle", () => { container.dataset.state = "ready"; });
+function draw(container, classes) {
+  communeMap(container, new Map(classes.map(({ row, change }) => [row.code, change])), colours, new Map(classes.flatMap(({ row }) =>
+    row.rankAfter !== null && row.rankBefore === null ? [[row.code, "solid"]] : row.rankBefore !== null && row.rankAfter === null ? [[row.code, "dashed"]] : [])));
 }
