@@ -78,7 +78,7 @@ const t = () => words(texts);
 const ruleIds = ["top_excess", "top_sir", "equity_weighted", "access_weighted", "planner_weighted"];
 const weightColumns = ["excess", "sir", "fdep", "apl_gp"];
 
-let state = { models: [], model: null, filters: {}, shown: 50, list: null, targeting: null, scenario: null, changes: null, crf: [], budget: { kind: "territories", value: 20 }, weights: { excess: 1, fdep: 1 }, mapRule: "top_excess" };
+let state = { models: [], model: null, filters: {}, shown: 20, list: null, targeting: null, scenario: null, changes: null, crf: [], budget: { kind: "territories", value: 20 }, weights: { excess: 1, fdep: 1 }, mapRule: "top_excess" };
 
 const base = () => `/api/planning/${encodeURIComponent(state.model)}`;
 const filterQuery = () => new URLSearchParams(Object.entries(state.filters).filter(([, v]) => v)).toString();
@@ -94,7 +94,7 @@ export async function open() {
 async function load() {
   if (!state.model) { render(); return; }
   const [list, changes] = await Promise.all([getJson(`${base()}/priorities?${filterQuery()}`), getJson(`${base()}/changes`)]);
-  Object.assign(state, { list, changes, targeting: null, scenario: null, shown: 50 });
+  Object.assign(state, { list, changes, targeting: null, scenario: null, shown: 20 });
   render();
 }
 
