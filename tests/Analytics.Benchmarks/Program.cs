@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "models" => await ModelsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "indicators" => await IndicatorServiceBenchmark.RunAsync(args.Skip(1).ToArray()),
     "map" => await MapPaintBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "planning" => await PlanningBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
     Console.Error.WriteLine("       Analytics.Benchmarks interpolation --world DIR [--period 2023] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks models [--territories 35000] [--periods 1] [--out FILE.json]");
     Console.Error.WriteLine("       ANALYTICS_PASSWORD=… Analytics.Benchmarks map --url URL --user NAME [--runs 3]");
+    Console.Error.WriteLine("       Analytics.Benchmarks planning --url URL --token TOKEN --database CONNECTION [--model asthma_commune] [--runs 30] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks indicators --url URL --token TOKEN --database CONNECTION [--concurrency 64] [--requests 20000] [--out FILE.json]");
     return 2;
 }

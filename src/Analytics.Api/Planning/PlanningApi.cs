@@ -103,19 +103,7 @@ public static class PlanningApi
     private static IEnumerable<PlanningCommune> InScope(PlanningSet set, Scope scope) => set.Communes.Where(c =>
         (scope.Departement is null || c.Departement == scope.Departement) && (scope.Epci is null || c.Epci == scope.Epci)
         && (scope.Density is null || c.Groups.GetValueOrDefault("density_class") == scope.Density)
-        && (scope.Quintile is null || Quintile(c) == scope.Quintile));
-
-    private static int? Quintile(PlanningCommune c) =>
-        c.Groups.TryGetValue("deprivation_quintile", out var q) && int.TryParse(q, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 5 ? k : null;
-
-    private static PlanningTerritory Territory(PlanningCommune c)
-    {
-        var factors = new Dictionary<string, double>(c.Covariates);
-        if (c.Deprivation is { } fdep) factors["fdep"] = fdep;
-        if (c.GpAccessibility is { } apl) factors["apl_gp"] = apl;
-        return new PlanningTerritory(c.Code, c.Name, c.Population, c.Expected, c.Predicted, c.IntervalLow, c.IntervalHigh, Quintile(c),
-            c.Groups.GetValueOrDefault("density_class"), c.Groups.GetValueOrDefault("territory_type") == "overseas", c.GpAccessibility, factors);
-    }
+        && (scope.Quintile is null || c.Quintile == scope.Quintile));
 
     private static async Task<IResult> PrioritiesAsync(string code, [AsParameters] Scope scope, string? format, HttpContext context, PublishedReleases published,
         PlanningSets sets, ModelSpecifications specifications, PublishedFigures figures, IndicatorCatalogue catalogue, AuditLog audit, CancellationToken cancellationToken)
@@ -130,7 +118,7 @@ public static class PlanningApi
         var scan = (await figures.LevelClustersAsync(Levels.Commune, spec.Condition, "scan", set.Period, cancellationToken))
             .GroupBy(c => c.Code).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(c => c.Category)));
         var communes = InScope(set, scope).ToDictionary(c => c.Code);
-        var ranked = PriorityRanking.Rank(communes.Values.Select(Territory));
+        var ranked = PriorityRanking.Rank(communes.Values.Select(c => c.Territory()));
         Factor Named(KeyValuePair<string, double> c) => indicators.TryGetValue(c.Key, out var i)
             ? new Factor(c.Key, i.LabelFr, i.LabelEn, Math.Round((Math.Exp(c.Value) - 1) * 100, 1)) : new Factor(c.Key, c.Key, c.Key, Math.Round((Math.Exp(c.Value) - 1) * 100, 1));
         var listed = ranked.Select(r =>
@@ -181,7 +169,7 @@ public static class PlanningApi
         try
         {
             var budget = territories is { } k ? TargetingBudget.Count(k) : TargetingBudget.Population(populationShare!.Value);
-            comparison = TargetingSimulator.Compare(InScope(set!, scope).Select(Territory), budget, parsed.Count == 0 ? null : parsed, set!.Dispersion);
+            comparison = TargetingSimulator.Compare(InScope(set!, scope).Select(c => c.Territory()), budget, parsed.Count == 0 ? null : parsed, set!.Dispersion);
         }
         catch (ArgumentException e)
         {

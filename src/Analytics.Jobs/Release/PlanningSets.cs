@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using Analytics.Jobs.Database;
 using Analytics.Models.Modelling;
+using Analytics.Models.Planning;
 using Npgsql;
 
 namespace Analytics.Jobs.Release;
@@ -14,7 +16,24 @@ namespace Analytics.Jobs.Release;
 /// </summary>
 public sealed record PlanningCommune(string Code, string Name, string? Departement, string? Epci, double Population, double Expected, double Predicted,
     long IntervalLow, long IntervalHigh, int? PriorityRank, IReadOnlyDictionary<string, double> Contributions, IReadOnlyDictionary<string, double> Covariates,
-    IReadOnlyDictionary<string, string> Groups, double? GpAccessibility, double? Deprivation);
+    IReadOnlyDictionary<string, string> Groups, double? GpAccessibility, double? Deprivation)
+{
+    /// <summary>Its deprivation quintile, 1 … 5; null when unknown.</summary>
+    public int? Quintile => Groups.TryGetValue("deprivation_quintile", out var q) && int.TryParse(q, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k)
+        && k is >= 1 and <= 5 ? k : null;
+
+    /// <summary>The commune as the planning methods weigh it: its covariates, FDep and APL as factors a planner may weigh.</summary>
+    public PlanningTerritory Territory()
+    {
+        var factors = new Dictionary<string, double>(Covariates);
+        if (Deprivation is { } fdep)
+            factors["fdep"] = fdep;
+        if (GpAccessibility is { } apl)
+            factors["apl_gp"] = apl;
+        return new PlanningTerritory(Code, Name, Population, Expected, Predicted, IntervalLow, IntervalHigh, Quintile, Groups.GetValueOrDefault("density_class"),
+            Groups.GetValueOrDefault("territory_type") == "overseas", GpAccessibility, factors);
+    }
+}
 
 /// <summary>A covariate's coefficient in the release's Poisson model (log rate ratio per unit) and its standard error.</summary>
 public sealed record PlanningCoefficient(string Name, double Estimate, double StandardError);

@@ -84,13 +84,8 @@ public sealed class PublishedReleases(NpgsqlDataSource dataSource)
     /// Per commune, the predicted SIR and rank of the release in force beside those of the release in force before it
     /// (as JSON, "[]" when it was the first): what changed for a planner's territory.
     /// </summary>
-    public async Task<string> ChangesJsonAsync(Provenance release, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/release_changes.sql"));
-        command.Parameters.Add(new() { Value = release.ReleaseId });
-        command.Parameters.Add(new() { Value = true });
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<string> ChangesJsonAsync(Provenance release, CancellationToken cancellationToken = default) =>
+        ReleaseChanges.ReadAsync(dataSource, release.ReleaseId, inForceOnly: true, cancellationToken);
 
     /// <summary>The model card, coefficients, metrics and importance, as JSON headed by the provenance.</summary>
     public Task<string?> ModelCardJsonAsync(Provenance release, CancellationToken cancellationToken = default) =>
@@ -122,6 +117,18 @@ public sealed class PublishedReleases(NpgsqlDataSource dataSource)
 }
 
 /// <summary>The one reading of a release's priority list, for the published list and the review file alike.</summary>
+/// <summary>Per commune, a release's predicted SIR and rank beside the release it was compared with, as JSON (release_changes.sql).</summary>
+internal static class ReleaseChanges
+{
+    public static async Task<string> ReadAsync(NpgsqlDataSource dataSource, long releaseId, bool inForceOnly, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/release_changes.sql"));
+        command.Parameters.Add(new() { Value = releaseId });
+        command.Parameters.Add(new() { Value = inForceOnly });
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}
+
 internal static class PriorityLists
 {
     public static async Task<PriorityList> ReadAsync(NpgsqlDataSource dataSource, long releaseId, bool inForceOnly, CancellationToken cancellationToken)

@@ -35,13 +35,8 @@ public sealed class ReleaseFiles(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Per commune, the release's predicted SIR and rank beside those of the release it was compared with; "[]" when none (or an unknown release).</summary>
-    public async Task<string> ChangesJsonAsync(long releaseId, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/release_changes.sql"));
-        command.Parameters.Add(new() { Value = releaseId });
-        command.Parameters.Add(new() { Value = false });
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<string> ChangesJsonAsync(long releaseId, CancellationToken cancellationToken = default) =>
+        ReleaseChanges.ReadAsync(dataSource, releaseId, inForceOnly: false, cancellationToken);
 
     /// <summary>The fairness verdicts and ratios per group of the release's model as trained, without counts. Null for an unknown release.</summary>
     public async Task<string?> FairnessSummaryJsonAsync(long releaseId, CancellationToken cancellationToken = default)
