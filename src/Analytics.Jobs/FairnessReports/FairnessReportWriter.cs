@@ -42,6 +42,17 @@ public static class FairnessReportWriter
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
     /// <summary>
+    /// The stored page's title and heading: the release a run becomes is known only after the page is written, so the
+    /// reader serving it names the model, the release and its date in their place (<see cref="WithHeading"/>).
+    /// </summary>
+    public const string Title = "Audit d’équité territoriale du modèle";
+
+    /// <summary>The page with <paramref name="heading"/> as its title and first heading, and a link back to the app under it.</summary>
+    public static string WithHeading(string html, string heading, string backHref, string backText) => html
+        .Replace($"<title>{Title}</title>", $"<title>{Html.Text(heading)}</title>", StringComparison.Ordinal)
+        .Replace($"<h1>{Title}</h1>", $"<p class=\"back\"><a href=\"{Html.Text(backHref)}\">{Html.Text(backText)}</a></p>\n<h1>{Html.Text(heading)}</h1>", StringComparison.Ordinal);
+
+    /// <summary>
     /// The report as JSON: camelCase names in declaration order of the records (so the order is stable), enums as
     /// camelCase strings (<c>"calibration"</c>) except verdicts, written as their identifier (<c>"insufficient_evidence"</c>), undefined values as null.
     /// </summary>
@@ -86,11 +97,48 @@ public static class FairnessReportWriter
         var policy = report.Policy;
         page.Append("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\"/>\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-            .Append("<title>Audit d’équité territoriale du modèle</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n<main>\n")
-            .Append("<h1>Audit d’équité territoriale du modèle</h1>\n");
+            .Append("<title>").Append(Title).Append("</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n<main>\n")
+            .Append("<h1>").Append(Title).Append("</h1>\n");
 
+        // One screen first: the verdict, what it asks of the reviewer, each dimension's verdict and the groups that fail.
         page.Append("<section aria-labelledby=\"synthese\">\n<h2 id=\"synthese\">Synthèse</h2>\n")
-            .Append("<p class=\"verdict\">Verdict global : ").Append(Badge(report.Overall)).Append("</p>\n")
+            .Append("<p class=\"verdict\">Verdict global : ").Append(Badge(report.Overall)).Append("</p>\n");
+        if (report.Overall != Verdict.Pass)
+            page.Append(report.Restricted
+                ? "<p>Ce verdict n’étant pas « conforme », le relecteur qui a approuvé la publication l’a reconnu par écrit.</p>\n"
+                : "<p><strong>À reconnaître :</strong> ce verdict n’étant pas « conforme », l’approbation de la publication demande une reconnaissance écrite du relecteur, qui dit ce qu’il a vérifié des groupes non conformes ci-dessous.</p>\n");
+        page.Append(Table("Verdict par dimension (nombre de groupes par verdict, référence exclue)",
+            ["Dimension", "Verdict", "Non conformes", "Preuves insuffisantes", "À surveiller", "Conformes"],
+            report.Dimensions.Select(d =>
+            {
+                var judged = d.Groups.Where(g => !g.IsReference).ToList();
+                string Count(Verdict v) => Integer(judged.Count(g => g.Overall == v));
+                return new[]
+                {
+                    Html.Text(FrenchLabels.Dimension(d.Dimension)), Badge(Worst(judged.Select(g => g.Overall))),
+                    Count(Verdict.Fail), Count(Verdict.InsufficientEvidence), Count(Verdict.Warn), Count(Verdict.Pass),
+                };
+            })));
+        var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall == Verdict.Fail).Select(g => (d, g))).ToList();
+        if (failing.Count > 0)
+        {
+            page.Append("<h3>Groupes non conformes</h3>\n<ul>\n");
+            foreach (var (d, g) in failing)
+            {
+                var metrics = g.Metrics.Where(m => m.Verdict == Verdict.Fail).Select(m => m.Ratio is { } r && m.RatioInterval is { } i
+                    ? $"{FrenchLabels.Metric(m.Metric)} : ratio {Decimal(r, 2)} ({Decimal(i.Lower, 2)} – {Decimal(i.Upper, 2)})"
+                    : FrenchLabels.Metric(m.Metric));
+                page.Append("<li>").Append(Html.Text($"{FrenchLabels.Dimension(d.Dimension)} : {FrenchLabels.Group(g.Label)} — {string.Join(" ; ", metrics)}")).Append("</li>\n");
+            }
+            page.Append("</ul>\n");
+        }
+        if (report.Restricted)
+            page.Append("<p class=\"note\">Forme publiée du rapport. Les groupes de moins de ").Append(Integer(policy.MinimumTerritories))
+                .Append(" territoires ou de ").Append(Integer(policy.MinimumObservedCases))
+                .Append(" cas observés sont signalés « effectif insuffisant » : leurs sommes et indicateurs sont masqués, leur verdict est conservé ; ")
+                .Append("d’autres groupes peuvent être masqués pour qu’on ne puisse pas les retrouver par différence. ")
+                .Append("Aucun résultat par territoire n’est publié ; la carte des résidus est réservée aux relecteurs et aux auditeurs.</p>\n");
+        page.Append(Folded("Règles et paramètres de l’audit", new StringBuilder()
             .Append("<dl>\n")
             .Append(Term("Territoires audités", Integer(report.Territories)))
             .Append(Term("Cas observés", report.ObservedCases is { } observed ? Integer(observed) : "masqué (secret statistique)"))
@@ -102,21 +150,17 @@ public static class FairnessReportWriter
             .Append("</dl>\n<p>Règle : un indicateur est <strong>conforme</strong> quand tout son intervalle de confiance est dans la tolérance, ")
             .Append("<strong>non conforme</strong> quand il en est entièrement sorti, <strong>à surveiller</strong> sinon ; ")
             .Append("<strong>preuves insuffisantes</strong> quand le groupe (ou sa référence) est sous un minimum — jamais conforme par défaut. ")
-            .Append("Le verdict d’un groupe est le plus sévère de ses indicateurs : non conforme, puis preuves insuffisantes, puis à surveiller, puis conforme.</p>\n");
-        if (report.Restricted)
-            page.Append("<p class=\"note\">Forme publiée du rapport. Les groupes de moins de ").Append(Integer(policy.MinimumTerritories))
-                .Append(" territoires ou de ").Append(Integer(policy.MinimumObservedCases))
-                .Append(" cas observés sont signalés « effectif insuffisant » : leurs sommes et indicateurs sont masqués, leur verdict est conservé ; ")
-                .Append("d’autres groupes peuvent être masqués pour qu’on ne puisse pas les retrouver par différence. ")
-                .Append("Aucun résultat par territoire n’est publié ; la carte des résidus est réservée aux relecteurs et aux auditeurs.</p>\n");
-        page.Append(Table("Verdict par groupe", ["Dimension", "Groupe", "Territoires", "Cas observés", "Verdict"],
+            .Append("Le verdict d’un groupe est le plus sévère de ses indicateurs : non conforme, puis preuves insuffisantes, puis à surveiller, puis conforme.</p>\n")
+            .ToString()));
+        var groupRows = report.Dimensions.Sum(d => d.Groups.Count);
+        page.Append(Folded($"Verdict de chaque groupe ({Integer(groupRows)} lignes)", Table("Verdict par groupe", ["Dimension", "Groupe", "Territoires", "Cas observés", "Verdict"],
             report.Dimensions.SelectMany(d => d.Groups.Select(g => new[]
             {
                 Html.Text(FrenchLabels.Dimension(d.Dimension)),
                 Html.Text(FrenchLabels.Group(g.Label)) + (g.IsReference ? " (référence)" : ""),
                 Integer(g.Territories), g.Sums is { } sums ? Integer(sums.Observed) : Withheld(g.Withheld),
                 g.IsReference ? "Référence" : Badge(g.Overall),
-            }))));
+            })))));
         page.Append("</section>\n");
 
         var chart = 0;
@@ -126,7 +170,7 @@ public static class FairnessReportWriter
         var calibration = report.Dimensions.SelectMany(d => d.Groups.Select(g => (d, g, m: g.Metric(FairnessMetric.Calibration))))
             .Where(x => x.g.Sums is not null && x.m.Value is not null && x.m.ValueInterval is not null)
             .ToList();
-        page.Append(Figure(
+        page.Append(Folded($"Graphique et tableau de la calibration ({Integer(calibration.Count)} groupes)", Figure(
             FairnessCharts.Intervals($"graphique-{++chart}", "Calibration observé / attendu par groupe", "observé / attendu",
                 calibration.Select(x => new FairnessCharts.Row(RowLabel(x.d, x.g), x.m.Value!.Value, x.m.ValueInterval!.Value.Lower, x.m.ValueInterval!.Value.Upper, x.g.IsReference ? Verdict.NotJudged : x.m.Verdict)).ToList(),
                 band: null),
@@ -138,7 +182,7 @@ public static class FairnessReportWriter
                     Integer(x.g.Sums!.Value.Observed), Decimal(x.g.Sums!.Value.Predicted, 1), Decimal(x.m.Value!.Value, 3),
                     Decimal(x.m.ValueInterval!.Value.Lower, 3), Decimal(x.m.ValueInterval!.Value.Upper, 3),
                     x.g.IsReference ? "Référence" : Badge(x.m.Verdict),
-                }))));
+                })))));
         page.Append("</section>\n");
 
         page.Append("<section aria-labelledby=\"disparites\">\n<h2 id=\"disparites\">Ratios de disparité au groupe de référence</h2>\n")
@@ -160,14 +204,15 @@ public static class FairnessReportWriter
                     Badge(x.m.Verdict), Html.Text(string.Join(" ; ", new[] { FrenchLabels.Shortfall(x.m.Shortfall), FrenchLabels.Withholding(x.g.Withheld) }.Where(t => t.Length > 0))),
                 }));
             page.Append("<h3>").Append(Html.Text(name)).Append("</h3>\n");
-            page.Append(drawn.Count == 0
+            var failed = rows.Count(x => x.m.Verdict == Verdict.Fail);
+            page.Append(Folded($"{(failed > 0 ? $"{Integer(failed)} groupe(s) non conforme(s) — " : "")}graphique et tableau ({Integer(rows.Count)} groupes)", drawn.Count == 0
                 ? table
                 : Figure(
                     FairnessCharts.Intervals($"graphique-{++chart}", name, FrenchLabels.Compared(metric),
                         drawn.Select(x => new FairnessCharts.Row(RowLabel(x.d, x.g), x.m.Ratio!.Value, x.m.RatioInterval!.Value.Lower, x.m.RatioInterval!.Value.Upper, x.m.Verdict)).ToList(),
                         (policy.LowerTolerance, policy.UpperTolerance)),
                     $"{name} : ratio de chaque groupe à sa référence avec intervalle de confiance ; bande verte : tolérance de {Decimal(policy.LowerTolerance, 2)} à {Decimal(policy.UpperTolerance, 2)}.{judged}",
-                    table));
+                    table)));
         }
         page.Append("</section>\n");
 
@@ -196,10 +241,10 @@ public static class FairnessReportWriter
             ["Couleur", "Résidu (observé − attendu) / √attendu", "Territoires"],
             ResidualMap.Colours.Select((c, k) => new[]
             {
-                $"<span class=\"swatch\" style=\"background:{c}\"></span> {c}", Html.Text(ResidualMap.ClassLabels[k]), Integer(counts[k]),
+                $"<span class=\"swatch\" style=\"background:{c}\"></span> {Html.Text(ResidualMap.ColourNames[k])}", Html.Text(ResidualMap.ClassLabels[k]), Integer(counts[k]),
             }).Append(
             [
-                $"<span class=\"swatch\" style=\"background:{ResidualMap.NoValueColour}\"></span> {ResidualMap.NoValueColour}",
+                $"<span class=\"swatch\" style=\"background:{ResidualMap.NoValueColour}\"></span> gris",
                 "masqué : nombre de cas couvert par le secret statistique", Integer(map.Classes.Values.Count(k => k == ResidualMap.Withheld)),
             ]));
         return new StringBuilder()
@@ -208,9 +253,9 @@ public static class FairnessReportWriter
             .Append("Au-delà de ±2, un écart est inhabituel pour le seul bruit de Poisson. Les résidus ne sont pas donnés territoire par territoire : ")
             .Append("avec le nombre de cas attendu, ils redonneraient le nombre de cas enregistré. En gris, les territoires dont le nombre de cas est couvert par le secret statistique. ")
             .Append("Carte réservée aux relecteurs et aux auditeurs.</p>\n")
-            .Append(Figure(FairnessCharts.Map(id, title, map),
+            .Append(Folded($"Carte et légende ({Integer(map.Classes.Count)} territoires)", Figure(FairnessCharts.Map(id, title, map),
                 $"{title} ; échelle divergente en sept classes, gris : territoire masqué ou sans résidu.",
-                legend))
+                legend)))
             .Append("</section>\n")
             .ToString();
     }
@@ -220,14 +265,14 @@ public static class FairnessReportWriter
             .Append("<section aria-labelledby=\"attenuation\">\n<h2 id=\"attenuation\">Avant et après atténuation</h2>\n")
             .Append("<p>Verdict global avant : ").Append(Badge(comparison.OverallBefore)).Append(" ; après : ").Append(Badge(comparison.OverallAfter))
             .Append(". Variation de l’écart à la parité |1 − ratio| : négative quand le groupe s’est rapproché de sa référence.</p>\n")
-            .Append(Table("Comparaison avant / après repondération",
+            .Append(Folded($"Tableau avant / après ({Integer(comparison.Changes.Count)} lignes)", Table("Comparaison avant / après repondération",
                 ["Dimension", "Groupe", "Indicateur", "Ratio avant", "Ratio après", "Variation de |1 − ratio|", "Verdict avant", "Verdict après"],
                 comparison.Changes.Select(c => new[]
                 {
                     Html.Text(FrenchLabels.Dimension(c.Dimension)), Html.Text(FrenchLabels.Group(c.Group)), Html.Text(FrenchLabels.Metric(c.Metric)),
                     Decimal(c.RatioBefore, 3), Decimal(c.RatioAfter, 3), Decimal(c.DisparityChange, 3),
                     c.VerdictBefore is { } b ? Badge(b) : "—", c.VerdictAfter is { } a ? Badge(a) : "—",
-                })))
+                }))))
             .Append("</section>\n")
             .ToString();
 
@@ -262,17 +307,37 @@ public static class FairnessReportWriter
         .withheld{font-style:italic;color:#57606a}.note{border-left:4px solid #0550ae;padding-left:0.5rem}
         .swatch{display:inline-block;width:1em;height:1em;border:1px solid #57606a;vertical-align:middle}
         dt{font-weight:600}
+        .table-wrap{overflow-x:auto;max-width:100%}
+        details{margin:0.5rem 0 1rem}summary{cursor:pointer;font-weight:600;padding:0.25rem 0}
+        .back{margin:0 0 0.5rem}a{color:#0550ae}
+        @media (max-width:40rem){main{padding:0.5rem}table{font-size:0.8rem}h1{font-size:1.4rem}}
         """;
 
     private static string RowLabel(DimensionView dimension, GroupView group) =>
         $"{FrenchLabels.ShortDimension(dimension.Dimension)} : {FrenchLabels.Group(group.Label)}";
+
+    /// <summary>Long content folded under a one-line summary: the page opens on its synthesis, the detail a click away.</summary>
+    private static string Folded(string summary, string content) =>
+        $"<details>\n<summary>{Html.Text(summary)}</summary>\n{content}</details>\n";
+
+    /// <summary>The most severe of verdicts: fail, then insufficient evidence, then warn, then pass.</summary>
+    private static Verdict Worst(IEnumerable<Verdict> verdicts)
+    {
+        var all = verdicts.ToList();
+        foreach (var v in new[] { Verdict.Fail, Verdict.InsufficientEvidence, Verdict.Warn, Verdict.Pass })
+            if (all.Contains(v))
+                return v;
+        return Verdict.NotJudged;
+    }
 
     private static string Figure(string svg, string caption, string table) =>
         $"<figure>\n{svg}\n<figcaption>{Html.Text(caption)}</figcaption>\n</figure>\n{table}";
 
     private static string Table(string caption, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
     {
-        var table = new StringBuilder("<table>\n<caption>").Append(Html.Text(caption)).Append("</caption>\n<thead><tr>");
+        // A wide table scrolls inside its own region on a phone; the region takes the keyboard focus and is named.
+        var table = new StringBuilder("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"").Append(Html.Text(caption))
+            .Append("\">\n<table>\n<caption>").Append(Html.Text(caption)).Append("</caption>\n<thead><tr>");
         foreach (var h in headers)
             table.Append("<th scope=\"col\">").Append(Html.Text(h)).Append("</th>");
         table.Append("</tr></thead>\n<tbody>\n");
@@ -283,7 +348,7 @@ public static class FairnessReportWriter
                 table.Append(i == 0 ? "<th scope=\"row\">" : "<td>").Append(row[i]).Append(i == 0 ? "</th>" : "</td>");
             table.Append("</tr>\n");
         }
-        return table.Append("</tbody>\n</table>\n").ToString();
+        return table.Append("</tbody>\n</table>\n</div>\n").ToString();
     }
 
     private static string Term(string term, string definition) => $"<dt>{Html.Text(term)}</dt><dd>{Html.Text(definition)}</dd>\n";

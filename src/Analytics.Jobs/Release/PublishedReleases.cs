@@ -97,7 +97,7 @@ public sealed class PublishedReleases(NpgsqlDataSource dataSource)
 
     /// <summary>The published fairness page (both reports); null when the run predates the published form.</summary>
     public Task<string?> FairnessHtmlAsync(Provenance release, CancellationToken cancellationToken = default) =>
-        TextAsync(PublishedReport("published_html", "reweighted"), release, cancellationToken, withProvenance: false);
+        FairnessPages.ReadAsync(dataSource, release.ReleaseId, published: true, cancellationToken);
 
     /// <summary>The published report of the model as trained (the verdict the release carries) as CSV; null when the run predates the published form.</summary>
     public Task<string?> FairnessCsvAsync(Provenance release, CancellationToken cancellationToken = default) =>
@@ -116,7 +116,6 @@ public sealed class PublishedReleases(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>The one reading of a release's priority list, for the published list and the review file alike.</summary>
 /// <summary>Per commune, a release's predicted SIR and rank beside the release it was compared with, as JSON (release_changes.sql).</summary>
 internal static class ReleaseChanges
 {
@@ -129,6 +128,31 @@ internal static class ReleaseChanges
     }
 }
 
+/// <summary>
+/// A release's fairness page, headed by its model, release and date and linked back to the app: the stored page
+/// (written at training, before the release existed) gets its heading here (<see cref="FairnessReports.FairnessReportWriter.WithHeading"/>).
+/// </summary>
+internal static class FairnessPages
+{
+    private static readonly System.Globalization.CultureInfo French = System.Globalization.CultureInfo.GetCultureInfo("fr-FR");
+
+    public static async Task<string?> ReadAsync(NpgsqlDataSource dataSource, long releaseId, bool published, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/fairness_page.sql"));
+        command.Parameters.Add(new() { Value = releaseId });
+        command.Parameters.Add(new() { Value = published });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
+            return null;
+        var model = reader.IsDBNull(1) ? reader.GetString(2) : $"{reader.GetString(1)} ({reader.GetString(2)})";
+        var date = reader.GetFieldValue<DateTimeOffset>(3).ToString("d MMMM yyyy", French);
+        var heading = $"Audit d’équité — {model} — publication {releaseId} du {date}";
+        return FairnessReports.FairnessReportWriter.WithHeading(reader.GetString(0), heading,
+            published ? "/#/priorites" : $"/#/relecture/{releaseId}", published ? "Retour à l’application (listes prioritaires)" : $"Retour à l’application (relecture de la publication {releaseId})");
+    }
+}
+
+/// <summary>The one reading of a release's priority list, for the published list and the review file alike.</summary>
 internal static class PriorityLists
 {
     public static async Task<PriorityList> ReadAsync(NpgsqlDataSource dataSource, long releaseId, bool inForceOnly, CancellationToken cancellationToken)

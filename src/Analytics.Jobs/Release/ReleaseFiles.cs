@@ -25,14 +25,9 @@ public sealed class ReleaseFiles(NpgsqlDataSource dataSource)
     public Task<PriorityList> PriorityListAsync(long releaseId, CancellationToken cancellationToken = default) =>
         PriorityLists.ReadAsync(dataSource, releaseId, inForceOnly: false, cancellationToken);
 
-    /// <summary>The reviewers' whole fairness page (territory results and residual map included). Null for an unknown release.</summary>
-    public async Task<string?> FairnessHtmlAsync(long releaseId, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT f.html FROM review.release r JOIN ml.fairness_report f ON f.run_id = r.run_id AND f.variant = 'reweighted' WHERE r.id = $1");
-        command.Parameters.Add(new() { Value = releaseId });
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+    /// <summary>The reviewers' whole fairness page (territory results and residual map included), headed by its release. Null for an unknown release.</summary>
+    public Task<string?> FairnessHtmlAsync(long releaseId, CancellationToken cancellationToken = default) =>
+        FairnessPages.ReadAsync(dataSource, releaseId, published: false, cancellationToken);
 
     /// <summary>Per commune, the release's predicted SIR and rank beside those of the release it was compared with; "[]" when none (or an unknown release).</summary>
     public Task<string> ChangesJsonAsync(long releaseId, CancellationToken cancellationToken = default) =>

@@ -132,7 +132,13 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
 
         // The whole fairness report of the release: accessible, titled with its model and release.
         await auditor.GotoAsync($"{api.Address}/api/reviews/{pending}/fairness.html");
+        Assert.Contains($"asthma_commune) — publication {pending} du", await auditor.TitleAsync());
+        Assert.Equal($"/#/relecture/{pending}", await auditor.GetAttributeAsync(".back a", "href"));
         await AssertAccessibleAsync(auditor, "fairness report");
+        // On a phone: the page itself never scrolls sideways (wide tables scroll in their own region), and it opens short.
+        await auditor.SetViewportSizeAsync(375, 800);
+        Assert.True(await auditor.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        Assert.True(await auditor.EvaluateAsync<int>("() => document.documentElement.scrollHeight") < 8000);
         AssertOnlyOwnOrigin(api);
     }
 

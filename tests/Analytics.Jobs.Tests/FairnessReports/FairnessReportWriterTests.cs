@@ -94,7 +94,10 @@ public class FairnessReportWriterTests
             Assert.Equal(svg.Attribute("aria-labelledby")?.Value, title.Attribute("id")?.Value);
             Assert.NotEmpty(figure.Elements().Single(e => e.Name.LocalName == "figcaption").Value);
             Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "path");
-            var table = figure.ElementsAfterSelf().First();
+            // The data table follows the figure, in a region that scrolls on a phone.
+            var region = figure.ElementsAfterSelf().First();
+            Assert.Equal("region", region.Attribute("role")?.Value);
+            var table = region.Elements().Single();
             Assert.Equal("table", table.Name.LocalName);
             Assert.NotEmpty(table.Elements().Single(e => e.Name.LocalName == "caption").Value);
             Assert.NotEmpty(table.Descendants().Where(e => e.Name.LocalName == "tbody").Single().Elements());
@@ -221,4 +224,45 @@ public class FairnessReportWriterTests
     }
 
     private static double? Read(string field) => field.Length == 0 ? null : double.Parse(field, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void the_page_opens_on_its_synthesis_folds_the_detail_names_colours_in_words_and_takes_its_heading_from_the_reader()
+    {
+        var (before, _, map, _) = Sample();
+        using var writer = new StringWriter();
+        FairnessReportWriter.WriteHtml(FairnessView.Unrestricted(before), writer, map);
+        var html = writer.ToString();
+        var page = XDocument.Parse(html);
+        XNamespace x = page.Root!.Name.Namespace;
+        var main = page.Descendants().Single(e => e.Name.LocalName == "main");
+
+        // The synthesis comes before anything folded, and holds no folded content: the verdict per dimension, the failing groups.
+        var blocks = main.Elements().ToList();
+        var synthesis = blocks.First(e => e.Name.LocalName == "section");
+        Assert.Equal("synthese", synthesis.Element(x + "h2")!.Attribute("id")!.Value);
+        Assert.Empty(synthesis.Descendants().Where(e => e.Name.LocalName == "svg"));
+        Assert.Contains("Verdict par dimension", synthesis.Value);
+        Assert.Equal(before.Dimensions.Count, synthesis.Descendants().First(e => e.Name.LocalName == "tbody").Elements().Count());
+        var failing = before.Dimensions.Sum(d => d.Groups.Count(g => !g.IsReference && g.Overall == Verdict.Fail));
+        Assert.Equal(failing, synthesis.Descendants().Where(e => e.Name.LocalName == "li").Count());
+        // Every chart and every long table is folded; nothing shows a colour code as text.
+        Assert.All(page.Descendants().Where(e => e.Name.LocalName == "figure"), f => Assert.Contains(f.Ancestors(), a => a.Name.LocalName == "details"));
+        var text = string.Concat(main.DescendantNodes().OfType<System.Xml.Linq.XText>().Where(t => t.Parent!.Name.LocalName != "style").Select(t => t.Value));
+        Assert.DoesNotMatch("#[0-9a-fA-F]{6}", text);
+        Assert.Contains("rouge foncé", text);
+        // Every scrollable region is named and reachable by keyboard.
+        Assert.All(page.Descendants().Where(e => e.Attribute("role")?.Value == "region"), r =>
+        {
+            Assert.Equal("0", r.Attribute("tabindex")?.Value);
+            Assert.False(string.IsNullOrWhiteSpace(r.Attribute("aria-label")?.Value));
+        });
+
+        // The reader names the model, the release and its date, and links back to the app.
+        var headed = FairnessReportWriter.WithHeading(html, "Audit d’équité — Asthme (asthma_commune) — publication 12 du 3 décembre 2026 <&>", "/#/relecture/12", "Retour");
+        var headedPage = XDocument.Parse(headed);
+        Assert.Equal("Audit d’équité — Asthme (asthma_commune) — publication 12 du 3 décembre 2026 <&>", headedPage.Descendants().First(e => e.Name.LocalName == "title").Value);
+        Assert.Equal(headedPage.Descendants().First(e => e.Name.LocalName == "title").Value, headedPage.Descendants().Single(e => e.Name.LocalName == "h1").Value);
+        Assert.Equal("/#/relecture/12", headedPage.Descendants().Single(e => e.Name.LocalName == "a").Attribute("href")!.Value);
+        Assert.DoesNotContain(FairnessReportWriter.Title, headed);
+    }
 }
