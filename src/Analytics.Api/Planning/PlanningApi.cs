@@ -76,8 +76,6 @@ public static class PlanningApi
         "Association sous les hypothèses du modèle (ou de la publication choisie), et non effet mesuré : ce nombre dit combien de cas en moins l'association implique, rien de plus. L'intervalle porte l'incertitude du coefficient, pas celle des cas prédits.",
         "An association under the model's assumptions (or the chosen publication's), not a measured effect: this number says how many fewer cases the association implies, nothing more. The interval carries the coefficient's uncertainty, not that of the predicted cases.");
 
-    private static readonly string[] Rules = ["top_excess", "top_sir", "equity_weighted", "access_weighted", "planner_weighted"];
-
     private static string RuleId(AllocationRule rule) => rule switch
     {
         AllocationRule.TopSir => "top_sir",

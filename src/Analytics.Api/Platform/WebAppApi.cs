@@ -1,5 +1,6 @@
 using Analytics.Api.Access;
 using Analytics.Models.Access;
+using Analytics.Jobs.FairnessReports;
 using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Training;
@@ -25,8 +26,9 @@ public static class WebAppApi
     public sealed record Term(string Id, string Fr, string En);
     public sealed record ModelName(string Code, string LabelFr, string LabelEn);
     public sealed record Contact(string Team, string Name, string Email);
+    public sealed record FairnessWords(IReadOnlyList<Term> Dimensions, IReadOnlyList<Term> Groups, IReadOnlyList<Term> Metrics);
     public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<Term> Verdicts, IReadOnlyList<Term> Statistics, IReadOnlyList<Term> States,
-        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<string> IngestKinds, IReadOnlyList<string> AuditKinds, Contact? Contact);
+        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<string> IngestKinds, IReadOnlyList<string> AuditKinds, FairnessWords Fairness, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -62,8 +64,12 @@ public static class WebAppApi
         var roles = Role.Names.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, IngestKinds.Names, Models.AuditTrail.AuditKinds.All, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, IngestKinds.Names, Models.AuditTrail.AuditKinds.All, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
+
+    private static readonly FairnessWords Fairness = new(
+        [.. FairnessTerms.Dimensions.Select(d => new Term(d.Id, d.Fr, d.En))], [.. FairnessTerms.Groups.Select(g => new Term(g.Id, g.Fr, g.En))],
+        [.. FairnessTerms.Metrics.Select(m => new Term(FairnessTerms.JsonId(m.Metric), m.Fr, m.En))]);
 
     private static bool MayCall(HttpContext context, EndpointDataSource endpoints, string endpointName)
     {

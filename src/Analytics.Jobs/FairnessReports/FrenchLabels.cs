@@ -5,18 +5,7 @@ namespace Analytics.Jobs.FairnessReports;
 /// <summary>The report's words in French (docs/GLOSSARY terms), with the English identifiers used in CSV and JSON.</summary>
 internal static class FrenchLabels
 {
-    public static string Metric(FairnessMetric metric) => metric switch
-    {
-        FairnessMetric.MeanAbsoluteError => "Erreur absolue moyenne (taux pour 100 000)",
-        FairnessMetric.Bias => "Biais moyen, prédit − observé (taux pour 100 000)",
-        FairnessMetric.Calibration => "Calibration, observé / attendu",
-        FairnessMetric.UnderPrediction => "Part de territoires sous-prédits",
-        FairnessMetric.SelectionRate => "Taux de sélection dans la liste prioritaire",
-        FairnessMetric.TruePositiveRate => "Taux de vrais positifs",
-        FairnessMetric.FalsePositiveRate => "Taux de faux positifs",
-        FairnessMetric.Precision => "Précision de la liste prioritaire",
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
-    };
+    public static string Metric(FairnessMetric metric) => FairnessTerms.Metrics.Single(m => m.Metric == metric).Fr;
 
     /// <summary>What the ratio of a metric compares (bias is compared through mean predicted / mean observed).</summary>
     public static string Compared(FairnessMetric metric) =>
@@ -41,13 +30,7 @@ internal static class FrenchLabels
 
     /// <summary>A dimension's name in French; an intersection "a × b" translates each side.</summary>
     public static string Dimension(string dimension) =>
-        string.Join(" × ", dimension.Split(" × ").Select(d => d switch
-        {
-            FairnessDimensions.DeprivationQuintile => "quintile de défavorisation",
-            FairnessDimensions.DensityClass => "classe de densité",
-            FairnessDimensions.TerritoryType => "type de territoire",
-            _ => d,
-        }));
+        string.Join(" × ", dimension.Split(" × ").Select(d => FairnessTerms.Dimensions.FirstOrDefault(t => t.Id == d).Fr ?? d));
 
     /// <summary>A dimension's short name for chart rows ("densité × quintile").</summary>
     public static string ShortDimension(string dimension) =>
@@ -61,15 +44,7 @@ internal static class FrenchLabels
 
     /// <summary>A group label in French ("rural × 5" stays, "urban" becomes "urbain", "overseas" "outre-mer").</summary>
     public static string Group(string label) =>
-        string.Join(" × ", label.Split(" × ").Select(l => l switch
-        {
-            "urban" => "urbain",
-            "intermediate" => "intermédiaire",
-            "rural" => "rural",
-            FairnessDimensions.Overseas => "outre-mer",
-            FairnessDimensions.Mainland => "métropole",
-            _ => l,
-        }));
+        string.Join(" × ", label.Split(" × ").Select(l => FairnessTerms.Groups.FirstOrDefault(t => t.Id == l).Fr ?? l));
 
     /// <summary>Stable English identifier of a metric for CSV (snake_case).</summary>
     public static string MetricId(FairnessMetric metric) => metric switch

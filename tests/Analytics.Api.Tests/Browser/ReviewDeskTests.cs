@@ -59,6 +59,7 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         Assert.Contains("à 10 % près : 1 233 communes", (await reviewer.InnerTextAsync("#changes-legend")).Replace('\u202F', ' '));
         Assert.Contains("non conforme", await reviewer.InnerTextAsync("#fairness"));
         Assert.True(await reviewer.Locator("#fairness-chart circle").CountAsync() > 5);
+        Assert.Contains("classe de densité : urbain", await reviewer.TextContentAsync("#fairness-chart"));   // the server's words, not identifiers
         Assert.False(await reviewer.Locator("#fairness-details").GetAttributeAsync("open") is not null);
         Assert.Equal(3, await reviewer.Locator("#metrics thead th").CountAsync());   // this release beside the one in force
         Assert.Contains("Usage prévu", await reviewer.InnerTextAsync("#card"));

@@ -240,7 +240,7 @@ public class FairnessReportWriterTests
         var blocks = main.Elements().ToList();
         var synthesis = blocks.First(e => e.Name.LocalName == "section");
         Assert.Equal("synthese", synthesis.Element(x + "h2")!.Attribute("id")!.Value);
-        Assert.Empty(synthesis.Descendants().Where(e => e.Name.LocalName == "svg"));
+        Assert.DoesNotContain(synthesis.Descendants(), e => e.Name.LocalName == "svg");
         Assert.Contains("Verdict par dimension", synthesis.Value);
         Assert.Equal(before.Dimensions.Count, synthesis.Descendants().First(e => e.Name.LocalName == "tbody").Elements().Count());
         var failing = before.Dimensions.Sum(d => d.Groups.Count(g => !g.IsReference && g.Overall == Verdict.Fail));

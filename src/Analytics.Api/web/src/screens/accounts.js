@@ -4,7 +4,7 @@
 import { $, element, table } from "../dom.js";
 import { language, words } from "../i18n.js";
 import { getJson, post, problemText, send } from "../http.js";
-import { app, term } from "../server.js";
+import { app } from "../server.js";
 
 const texts = {
   fr: {

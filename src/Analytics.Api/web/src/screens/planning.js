@@ -75,7 +75,6 @@ const texts = {
   },
 };
 const t = () => words(texts);
-const ruleIds = ["top_excess", "top_sir", "equity_weighted", "access_weighted", "planner_weighted"];
 const weightColumns = ["excess", "sir", "fdep", "apl_gp"];
 
 let state = { models: [], model: null, filters: {}, shown: 20, list: null, targeting: null, scenario: null, changes: null, crf: [], budget: { kind: "territories", value: 20 }, weights: { excess: 1, fdep: 1 }, mapRule: "top_excess" };

@@ -1,0 +1,38 @@
+using Analytics.Models.Fairness;
+
+namespace Analytics.Jobs.FairnessReports;
+
+/// <summary>
+/// The words of the fairness audit's dimensions, groups and metrics, French and English: the report writes the French,
+/// the web app reads both from <c>/api/app</c>. Metrics by their JSON identifier (<c>selectionRate</c>).
+/// </summary>
+public static class FairnessTerms
+{
+    public static IReadOnlyList<(string Id, string Fr, string En)> Dimensions { get; } =
+    [
+        (FairnessDimensions.DeprivationQuintile, "quintile de défavorisation", "deprivation quintile"),
+        (FairnessDimensions.DensityClass, "classe de densité", "density class"),
+        (FairnessDimensions.TerritoryType, "type de territoire", "territory type"),
+    ];
+
+    public static IReadOnlyList<(string Id, string Fr, string En)> Groups { get; } =
+    [
+        ("urban", "urbain", "urban"), ("intermediate", "intermédiaire", "intermediate"), ("rural", "rural", "rural"),
+        (FairnessDimensions.Overseas, "outre-mer", "overseas"), (FairnessDimensions.Mainland, "métropole", "mainland"),
+    ];
+
+    public static IReadOnlyList<(FairnessMetric Metric, string Fr, string En)> Metrics { get; } =
+    [
+        (FairnessMetric.MeanAbsoluteError, "Erreur absolue moyenne (taux pour 100 000)", "Mean absolute error (rate per 100,000)"),
+        (FairnessMetric.Bias, "Biais moyen, prédit − observé (taux pour 100 000)", "Mean bias, predicted − observed (rate per 100,000)"),
+        (FairnessMetric.Calibration, "Calibration, observé / attendu", "Calibration, observed / expected"),
+        (FairnessMetric.UnderPrediction, "Part de territoires sous-prédits", "Share of territories under-predicted"),
+        (FairnessMetric.SelectionRate, "Taux de sélection dans la liste prioritaire", "Selection rate in the priority list"),
+        (FairnessMetric.TruePositiveRate, "Taux de vrais positifs", "True positive rate"),
+        (FairnessMetric.FalsePositiveRate, "Taux de faux positifs", "False positive rate"),
+        (FairnessMetric.Precision, "Précision de la liste prioritaire", "Precision of the priority list"),
+    ];
+
+    /// <summary>A metric's identifier as the report's JSON writes it (camelCase).</summary>
+    public static string JsonId(FairnessMetric metric) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(metric.ToString());
+}
