@@ -32,7 +32,7 @@ public static class PlanningApi
     public sealed record Filters(IReadOnlyList<string> Departements, IReadOnlyList<string> Epcis, IReadOnlyList<string> DensityClasses);
     public sealed record ListedCommune(int? Rank, bool TooUncertain, string Code, string Name, string? Departement, string? Epci, double Population,
         double Predicted, double Expected, double Excess, double PredictedSir, double SirLow, double SirHigh, double? RecordedSir, PublicationState? RecordedState,
-        string? DensityClass, int? DeprivationQuintile, bool Overseas, string? Cluster, string? Scan, IReadOnlyList<Factor> Factors);
+        string? DensityClass, int? DeprivationQuintile, bool Overseas, string? Cluster, string? Scan, string? IndexRanks, double? IndexPercentile, IReadOnlyList<Factor> Factors);
     public sealed record PlanningList(Provenance Release, string Period, string Condition, Words Rule, JsonElement Limits, Filters Filters,
         IReadOnlyList<Covariate> Covariates, IReadOnlyList<ListedCommune> Territories);
     public sealed record Estimate(double Value, double Low, double High);
@@ -115,6 +115,7 @@ public static class PlanningApi
         var lisa = (await figures.LevelClustersAsync(Levels.Commune, spec.Condition, "lisa", set.Period, cancellationToken)).ToDictionary(c => c.Code);
         var scan = (await figures.LevelClustersAsync(Levels.Commune, spec.Condition, "scan", set.Period, cancellationToken))
             .GroupBy(c => c.Code).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(c => c.Category)));
+        var index = (await figures.CommuneIndexAsync(cancellationToken)).ToDictionary(i => i.Code);
         var communes = InScope(set, scope).ToDictionary(c => c.Code);
         var ranked = PriorityRanking.Rank(communes.Values.Select(c => c.Territory()));
         Factor Named(KeyValuePair<string, double> c) => indicators.TryGetValue(c.Key, out var i)
@@ -128,7 +129,8 @@ public static class PlanningApi
                 r.Territory.PredictedSir, c.IntervalLow / c.Expected, c.IntervalHigh / c.Expected, figure?.Value,
                 figure?.State, r.Territory.DensityClass, r.Territory.DeprivationQuintile, r.Territory.Overseas,
                 cluster?.Category is "HighHigh" or "LowLow" or "HighLow" or "LowHigh" ? cluster.Category : null,
-                scan.GetValueOrDefault(c.Code), [.. c.Contributions.OrderByDescending(x => Math.Abs(x.Value)).ThenBy(x => x.Key, StringComparer.Ordinal).Take(3).Select(Named)]);
+                scan.GetValueOrDefault(c.Code), index.TryGetValue(c.Code, out var i) ? $"{i.BestRank}–{i.WorstRank}" : null, index.GetValueOrDefault(c.Code)?.Percentile,
+                [.. c.Contributions.OrderByDescending(x => Math.Abs(x.Value)).ThenBy(x => x.Key, StringComparer.Ordinal).Take(3).Select(Named)]);
         }).ToList();
         var list = new PlanningList(set.Release, set.Period, spec.Condition, new Words(PriorityRanking.RuleFr, PriorityRanking.RuleEn), set.Limits,
             new Filters([.. set.Communes.Select(c => c.Departement).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
@@ -140,13 +142,13 @@ public static class PlanningApi
             return TypedResults.Ok(list);
         return await CsvAsync(context, audit, set.Release, "planning-priorities.csv", $"liste-{code}-{set.Release.ReleaseId}.csv",
             ["rang", "trop_incertain", "code", "nom", "departement", "epci", "population", "cas_predits", "cas_attendus", "cas_en_exces", "rsi_predit", "rsi_bas", "rsi_haut",
-             "rsi_enregistre", "etat_rsi_enregistre", "densite", "quintile", "outre_mer", "grappe", "balayage", "facteurs"],
+             "rsi_enregistre", "etat_rsi_enregistre", "densite", "quintile", "outre_mer", "grappe", "balayage", "indice_cumule_rangs", "facteurs"],
             listed.Select(r => new[]
             {
                 r.Rank?.ToString(CultureInfo.InvariantCulture) ?? "", r.TooUncertain ? "1" : "0", r.Code, r.Name, r.Departement ?? "", r.Epci ?? "", Number(r.Population, 0),
                 Number(r.Predicted, 2), Number(r.Expected, 2), Number(r.Excess, 2), Number(r.PredictedSir, 3), Number(r.SirLow, 3), Number(r.SirHigh, 3),
                 r.RecordedSir is { } v ? Number(v, 3) : "", r.RecordedState is { } s ? PublicationStates.Id(s) : "", r.DensityClass ?? "",
-                r.DeprivationQuintile?.ToString(CultureInfo.InvariantCulture) ?? "", r.Overseas ? "1" : "0", r.Cluster ?? "", r.Scan ?? "",
+                r.DeprivationQuintile?.ToString(CultureInfo.InvariantCulture) ?? "", r.Overseas ? "1" : "0", r.Cluster ?? "", r.Scan ?? "", r.IndexRanks ?? "",
                 string.Join(" ", r.Factors.Select(f => $"{f.Code}:{Number(f.Percent, 1)}%")),
             }), $"filtres={JsonSerializer.Serialize(scope)}", cancellationToken);
     }

@@ -6,4 +6,8 @@ namespace Analytics.Api.Platform;
 public static class ApiProblems
 {
     public static ProblemHttpResult Create(int status, string title) => TypedResults.Problem(title: title, statusCode: status);
+
+    /// <summary>The refusal of a <c>lang</c> other than fr or en.</summary>
+    public static ProblemHttpResult UnknownLanguage(string lang) =>
+        Create(StatusCodes.Status400BadRequest, $"lang vaut fr ou en, pas « {lang} ». / lang is fr or en, not '{lang}'.");
 }

@@ -37,7 +37,7 @@ public static class ReviewsApi
         reviews.MapGet("/{id:long}/fairness", FairnessSummaryAsync).WithName("GetReleaseFairnessSummary")
             .WithSummary("Verdicts d'équité par groupe et ratios avec intervalles, sans effectif / Fairness verdicts per group, ratios with intervals, no counts.").AllowRoles(Readers);
         reviews.MapGet("/{id:long}/fairness.html", FairnessHtmlAsync).WithName("GetReleaseFairnessPage")
-            .WithSummary("Rapport d'équité d'une publication / Fairness report of a release.").AllowRoles(Readers);
+            .WithSummary("Rapport d'équité d'une publication (lang=fr|en) / Fairness report of a release, in French or English.").AllowRoles(Readers);
         reviews.MapPost("/{id:long}/approve", (long id, DecisionRequest request, HttpContext context, Releases releases, CancellationToken ct) =>
                 DecideAsync(() => releases.ApproveAsync(id, Decision(context, request), ct)))
             .WithName("ApproveRelease").WithSummary("Approuver (justification ; reconnaissance si l'audit d'équité échoue) / Approve.").AllowRoles(Role.Reviewer);
@@ -83,10 +83,12 @@ public static class ReviewsApi
         return TypedResults.Ok(new ReleasePriorities(release, list.Period, list.Territories));
     }
 
-    private static async Task<IResult> FairnessHtmlAsync(long id, HttpContext context, ReleaseFiles files, CancellationToken cancellationToken)
+    private static async Task<IResult> FairnessHtmlAsync(long id, HttpContext context, ReleaseFiles files, CancellationToken cancellationToken, string lang = "fr")
     {
         context.Response.Headers.CacheControl = "no-store";
-        return await files.FairnessHtmlAsync(id, cancellationToken) is { } html
+        if (lang is not ("fr" or "en"))
+            return ApiProblems.UnknownLanguage(lang);
+        return await files.FairnessHtmlAsync(id, lang == "en", cancellationToken) is { } html
             ? Results.Content(html, "text/html; charset=utf-8")
             : UnknownRelease(id);
     }

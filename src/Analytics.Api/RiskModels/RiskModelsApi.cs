@@ -57,7 +57,7 @@ public static class RiskModelsApi
         models.MapGet("/{code}/fairness", FairnessAsync).WithName("GetFairnessReport")
             .WithSummary("Rapport d'équité publié (JSON, sans résultat par territoire) / Published fairness report of the release in force (no territory-level data).").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/fairness.html", FairnessHtmlAsync).WithName("GetFairnessReportPage")
-            .WithSummary("Rapport d'équité publié, page autonome / Published fairness report of the release in force as a page.").AllowRoles(Role.PublishedReaders);
+            .WithSummary("Rapport d'équité publié, page autonome (lang=fr|en) / Published fairness report of the release in force as a page, in French or English.").AllowRoles(Role.PublishedReaders);
         models.MapGet("/{code}/fairness.csv", FairnessCsvAsync).WithName("ExportFairnessReport")
             .WithSummary("Export CSV du rapport d'équité publié / CSV export of the published fairness report.").AllowRoles(Role.PublishedReaders);
         models.MapPost("/{code}/comments", CommentAsync).WithName("CommentTerritory")
@@ -133,11 +133,13 @@ public static class RiskModelsApi
             : NoPublishedForm(code);
     }
 
-    private static async Task<IResult> FairnessHtmlAsync(string code, PublishedReleases published, CancellationToken cancellationToken)
+    private static async Task<IResult> FairnessHtmlAsync(string code, PublishedReleases published, CancellationToken cancellationToken, string lang = "fr")
     {
+        if (lang is not ("fr" or "en"))
+            return ApiProblems.UnknownLanguage(lang);
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
-        return await published.FairnessHtmlAsync(release, cancellationToken) is { } html
+        return await published.FairnessHtmlAsync(release, lang == "en", cancellationToken) is { } html
             ? Results.Content(html, "text/html; charset=utf-8")
             : NoPublishedForm(code);
     }

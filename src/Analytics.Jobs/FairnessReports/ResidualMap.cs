@@ -33,9 +33,6 @@ public sealed record ResidualMap(IReadOnlyDictionary<string, Geometry> Polygons,
     /// <summary>ColorBrewer RdBu, 7 classes (Brewer 2002), reversed: blue = over-predicted, red = under-predicted.</summary>
     internal static readonly string[] Colours = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"];
 
-    /// <summary>The colours' names for the legend, in order: a code such as #2166ac names nothing for a reader.</summary>
-    internal static readonly string[] ColourNames = ["bleu foncé", "bleu", "bleu pâle", "blanc cassé", "rose pâle", "orange", "rouge foncé"];
-
     /// <summary>Colour for a territory with a polygon but no class (not audited, or <see cref="Withheld"/>).</summary>
     internal const string NoValueColour = "#bdbdbd";
 
@@ -47,7 +44,4 @@ public sealed record ResidualMap(IReadOnlyDictionary<string, Geometry> Polygons,
             k++;
         return k;
     }
-
-    /// <summary>Legend text of each class, in order.</summary>
-    internal static readonly string[] ClassLabels = ["≤ −3", "de −3 à −2", "de −2 à −1", "de −1 à 1", "de 1 à 2", "de 2 à 3", "≥ 3"];
 }

@@ -53,6 +53,9 @@ public sealed record LevelCluster(string Code, string? Category, double? PValue,
 /// <summary>A territory's exposure or public value in a level's layer, and how it was brought onto the territory.</summary>
 public sealed record LevelExposure(string Code, string Period, double Value, string Method, double? CoverageOrDistance);
 
+/// <summary>A commune's cumulative index: its percentile and its rank interval (best–worst under the alternative aggregations).</summary>
+public sealed record CommuneIndex(string Code, double Percentile, int BestRank, int WorstRank);
+
 /// <summary>A page of a level's figures, with how many rows match in all.</summary>
 public sealed record LevelFigurePage(long Matched, IReadOnlyList<LevelFigure> Figures);
 
@@ -196,6 +199,17 @@ public sealed class PublishedFigures(NpgsqlDataSource dataSource)
             clusters.Add(new LevelCluster(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetDouble(2),
                 PublicationStates.Parse(reader.GetString(3))));
         return clusters;
+    }
+
+    /// <summary>The cumulative index of every commune that has a score.</summary>
+    public async Task<IReadOnlyList<CommuneIndex>> CommuneIndexAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/commune_index.sql"));
+        var index = new List<CommuneIndex>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            index.Add(new CommuneIndex(reader.GetString(0), reader.GetDouble(1), reader.GetInt32(2), reader.GetInt32(3)));
+        return index;
     }
 
     /// <summary>An exposure or public value of every territory of a level, for one period or all.</summary>

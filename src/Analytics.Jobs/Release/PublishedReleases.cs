@@ -95,9 +95,9 @@ public sealed class PublishedReleases(NpgsqlDataSource dataSource)
     public Task<string?> FairnessJsonAsync(Provenance release, CancellationToken cancellationToken = default) =>
         TextAsync(StageSql.Load("Release/Sql/published_fairness.sql"), release, cancellationToken);
 
-    /// <summary>The published fairness page (both reports); null when the run predates the published form.</summary>
-    public Task<string?> FairnessHtmlAsync(Provenance release, CancellationToken cancellationToken = default) =>
-        FairnessPages.ReadAsync(dataSource, release.ReleaseId, published: true, cancellationToken);
+    /// <summary>The published fairness page (both reports), in English when asked and stored; null when the run predates the published form.</summary>
+    public Task<string?> FairnessHtmlAsync(Provenance release, bool english = false, CancellationToken cancellationToken = default) =>
+        FairnessPages.ReadAsync(dataSource, release.ReleaseId, published: true, english, cancellationToken);
 
     /// <summary>The published report of the model as trained (the verdict the release carries) as CSV; null when the run predates the published form.</summary>
     public Task<string?> FairnessCsvAsync(Provenance release, CancellationToken cancellationToken = default) =>
@@ -135,8 +135,9 @@ internal static class ReleaseChanges
 internal static class FairnessPages
 {
     private static readonly System.Globalization.CultureInfo French = System.Globalization.CultureInfo.GetCultureInfo("fr-FR");
+    private static readonly System.Globalization.CultureInfo English = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
 
-    public static async Task<string?> ReadAsync(NpgsqlDataSource dataSource, long releaseId, bool published, CancellationToken cancellationToken)
+    public static async Task<string?> ReadAsync(NpgsqlDataSource dataSource, long releaseId, bool published, bool english, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(StageSql.Load("Release/Sql/fairness_page.sql"));
         command.Parameters.Add(new() { Value = releaseId });
@@ -144,11 +145,22 @@ internal static class FairnessPages
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
             return null;
-        var model = reader.IsDBNull(1) ? reader.GetString(2) : $"{reader.GetString(1)} ({reader.GetString(2)})";
-        var date = reader.GetFieldValue<DateTimeOffset>(3).ToString("d MMMM yyyy", French);
-        var heading = $"Audit d’équité — {model} — publication {releaseId} du {date}";
-        return FairnessReports.FairnessReportWriter.WithHeading(reader.GetString(0), heading,
-            published ? "/#/priorites" : $"/#/relecture/{releaseId}", published ? "Retour à l’application (listes prioritaires)" : $"Retour à l’application (relecture de la publication {releaseId})");
+        // A run trained before English pages has only its French one: served as it is, in French.
+        english &= !reader.IsDBNull(4);
+        var html = reader.GetString(english ? 4 : 0);
+        var title = reader.IsDBNull(english ? 5 : 1) ? null : reader.GetString(english ? 5 : 1);
+        var model = title is null ? reader.GetString(2) : $"{title} ({reader.GetString(2)})";
+        var date = reader.GetFieldValue<DateTimeOffset>(3).ToString("d MMMM yyyy", english ? English : French);
+        var heading = english ? $"Fairness audit — {model} — release {releaseId} of {date}" : $"Audit d’équité — {model} — publication {releaseId} du {date}";
+        var back = published ? "/#/priorites" : $"/#/relecture/{releaseId}";
+        var backText = (published, english) switch
+        {
+            (true, false) => "Retour à l’application (listes prioritaires)",
+            (true, true) => "Back to the app (priority lists)",
+            (false, false) => $"Retour à l’application (relecture de la publication {releaseId})",
+            (false, true) => $"Back to the app (review of release {releaseId})",
+        };
+        return FairnessReports.FairnessReportWriter.WithHeading(html, heading, back, backText, english ? "fr" : "en");
     }
 }
 

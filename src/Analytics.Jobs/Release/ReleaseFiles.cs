@@ -26,8 +26,8 @@ public sealed class ReleaseFiles(NpgsqlDataSource dataSource)
         PriorityLists.ReadAsync(dataSource, releaseId, inForceOnly: false, cancellationToken);
 
     /// <summary>The reviewers' whole fairness page (territory results and residual map included), headed by its release. Null for an unknown release.</summary>
-    public Task<string?> FairnessHtmlAsync(long releaseId, CancellationToken cancellationToken = default) =>
-        FairnessPages.ReadAsync(dataSource, releaseId, published: false, cancellationToken);
+    public Task<string?> FairnessHtmlAsync(long releaseId, bool english = false, CancellationToken cancellationToken = default) =>
+        FairnessPages.ReadAsync(dataSource, releaseId, published: false, english, cancellationToken);
 
     /// <summary>Per commune, the release's predicted SIR and rank beside those of the release it was compared with; "[]" when none (or an unknown release).</summary>
     public Task<string> ChangesJsonAsync(long releaseId, CancellationToken cancellationToken = default) =>

@@ -315,8 +315,8 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             var full = FairnessView.Unrestricted(audited);
             var view = published.View(audited);
             await using var insert = new NpgsqlCommand("""
-                INSERT INTO ml.fairness_report (run_id, variant, verdict, report, html, csv, published_report, published_html, published_csv)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                INSERT INTO ml.fairness_report (run_id, variant, verdict, report, html, csv, published_report, published_html, published_csv, html_en, published_html_en)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 """, connection, transaction);
             insert.Parameters.Add(new() { Value = runId });
             insert.Parameters.Add(new() { Value = variant });
@@ -327,15 +327,17 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             insert.Parameters.Add(new() { Value = FairnessReportWriter.ToJson(view), NpgsqlDbType = NpgsqlDbType.Jsonb });
             insert.Parameters.Add(new() { Value = Html(view, null, reweighted ? published.View(comparison) : null) });
             insert.Parameters.Add(new() { Value = Csv(view) });
+            insert.Parameters.Add(new() { Value = Html(full, map, reweighted ? comparison : null, english: true) });
+            insert.Parameters.Add(new() { Value = Html(view, null, reweighted ? published.View(comparison) : null, english: true) });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static string Html(FairnessView view, ResidualMap? map, FairnessComparison? comparison)
+    private static string Html(FairnessView view, ResidualMap? map, FairnessComparison? comparison, bool english = false)
     {
         var html = new StringWriter();
-        FairnessReportWriter.WriteHtml(view, html, map, comparison);
+        FairnessReportWriter.WriteHtml(view, html, map, comparison, english);
         return html.ToString();
     }
 

@@ -119,7 +119,7 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         await auditor.SelectOptionAsync("#audit-kind", "review.approve");
         await auditor.FillAsync("#audit-subject", $"release:{pending}");
         await auditor.ClickAsync("#audit-filters button[type='submit']");
-        await auditor.WaitForSelectorAsync("#audit-events-table tbody tr >> nth=0");
+        await auditor.WaitForSelectorAsync("#audit-events-table tbody tr:only-child");   // the filtered page has replaced the whole log's
         Assert.Equal(1, await auditor.Locator("#audit-events-table tbody tr").CountAsync());
         Assert.Contains("Coefficients stables", await auditor.InnerTextAsync("#audit-events-table"));
         Assert.Contains($"subject=release%3A{pending}", await auditor.GetAttributeAsync("#audit-export", "href"));
@@ -136,6 +136,14 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         Assert.Contains($"asthma_commune) — publication {pending} du", await auditor.TitleAsync());
         Assert.Equal($"/#/relecture/{pending}", await auditor.GetAttributeAsync(".back a", "href"));
         await AssertAccessibleAsync(auditor, "fairness report");
+        // The same page in English, by its link; any other language is refused.
+        await auditor.ClickAsync(".back a[lang='en']");
+        await auditor.WaitForSelectorAsync("html[lang='en']");
+        Assert.StartsWith("Fairness audit — ", await auditor.TitleAsync());
+        Assert.Contains("Overall verdict", await auditor.InnerTextAsync("#synthese + p"));
+        await AssertAccessibleAsync(auditor, "fairness report in English");
+        Assert.Equal(400, (await auditor.GotoAsync($"{api.Address}/api/reviews/{pending}/fairness.html?lang=de"))!.Status);
+        await auditor.GotoAsync($"{api.Address}/api/reviews/{pending}/fairness.html");
         // On a phone: the page itself never scrolls sideways (wide tables scroll in their own region), and it opens short.
         await auditor.SetViewportSizeAsync(375, 800);
         Assert.True(await auditor.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"));

@@ -65,6 +65,10 @@ public class PlanningApiTests(PendingReleaseApi api) : IClassFixture<PendingRele
         // Rank 1 is no longer a commune of a fraction of a case: it has cases enough for its ratio to mean something.
         Assert.True(ranked[0].GetProperty("predicted").GetDouble() > 2.5, ranked[0].ToString());
         Assert.Equal(3, ranked[0].GetProperty("factors").GetArrayLength());
+        // The cumulative index's rank interval is the territory page's.
+        var indexed = rows.First(r => r.GetProperty("indexRanks").ValueKind == JsonValueKind.String);
+        var profile = await planner.GetFromJsonAsync<JsonElement>($"/api/territories/commune/{indexed.GetProperty("code").GetString()}/profile");
+        Assert.Equal(profile.GetProperty("cumulativeIndex").GetProperty("rankInterval").GetString(), indexed.GetProperty("indexRanks").GetString());
 
         // The recorded SIR comes through the secrecy path: withheld where the published figure is, equal to it elsewhere.
         var states = rows.GroupBy(r => r.GetProperty("recordedState").GetString()).ToDictionary(g => g.Key!, g => g.ToList());

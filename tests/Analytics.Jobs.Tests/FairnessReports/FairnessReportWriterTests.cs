@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml;
@@ -258,11 +259,37 @@ public class FairnessReportWriterTests
         });
 
         // The reader names the model, the release and its date, and links back to the app.
-        var headed = FairnessReportWriter.WithHeading(html, "Audit d’équité — Asthme (asthma_commune) — publication 12 du 3 décembre 2026 <&>", "/#/relecture/12", "Retour");
+        var headed = FairnessReportWriter.WithHeading(html, "Audit d’équité — Asthme (asthma_commune) — publication 12 du 3 décembre 2026 <&>", "/#/relecture/12", "Retour", "en");
         var headedPage = XDocument.Parse(headed);
         Assert.Equal("Audit d’équité — Asthme (asthma_commune) — publication 12 du 3 décembre 2026 <&>", headedPage.Descendants().First(e => e.Name.LocalName == "title").Value);
         Assert.Equal(headedPage.Descendants().First(e => e.Name.LocalName == "title").Value, headedPage.Descendants().Single(e => e.Name.LocalName == "h1").Value);
-        Assert.Equal("/#/relecture/12", headedPage.Descendants().Single(e => e.Name.LocalName == "a").Attribute("href")!.Value);
+        Assert.Equal(["/#/relecture/12", "?lang=en"], headedPage.Descendants().Where(e => e.Name.LocalName == "a").Select(a => a.Attribute("href")!.Value));
         Assert.DoesNotContain(FairnessReportWriter.Title, headed);
+    }
+
+    [Fact]
+    public void the_english_page_says_the_same_in_english_and_the_published_one_still_withholds()
+    {
+        var (before, _, map, outcomes) = Sample();
+        using var writer = new StringWriter();
+        FairnessReportWriter.WriteHtml(FairnessView.Unrestricted(before), writer, map, english: true);
+        var html = writer.ToString();
+        var page = XDocument.Parse(html);
+        Assert.Equal("en", page.Root!.Attribute("lang")!.Value);
+        Assert.Equal(FairnessReportWriter.TitleEn, page.Descendants().First(e => e.Name.LocalName == "title").Value);
+        var text = string.Concat(page.Descendants().Single(e => e.Name.LocalName == "main").DescendantNodes().OfType<XText>().Select(t => t.Value));
+        foreach (var english in new[] { "Overall verdict", "Verdict per dimension", "Failing groups", "Calibration per group", "Map of the residuals", "dark red", "Method" })
+            Assert.Contains(english, text);
+        foreach (var french in new[] { "Synthèse", "Verdict global", "Groupe", "non conforme", "rouge foncé", "Méthode", "territoires" })
+            Assert.DoesNotContain(french, text);
+        // The same numbers, written the English way: the French page's "0,938" is "0.938" here.
+        Assert.DoesNotMatch(@"\d,\d{3}\b(?!,)", Regex.Replace(text, @"\d{1,3}(,\d{3})+(?!\d)", ""));
+
+        var published = PublishedFairness.Protect(before, outcomes, SecrecyRule.Default);
+        using var restricted = new StringWriter();
+        FairnessReportWriter.WriteHtml(published.View(before), restricted, english: true);
+        Assert.Contains("too small to report", restricted.ToString());
+        Assert.Contains("Published form of the report", restricted.ToString());
+        Assert.DoesNotContain("Map of the residuals", restricted.ToString());
     }
 }

@@ -1,7 +1,7 @@
 // Every release, newest first, whatever became of it (#/historique): who launched it, who decided, when, with the
 // justification and acknowledgement given; rejected and revoked releases stay in view. For reviewers and auditors.
 import { $, element, screenLink, table } from "../dom.js";
-import { formatDate, words } from "../i18n.js";
+import { formatDate, language, words } from "../i18n.js";
 import { getJson } from "../http.js";
 import { app, modelName, term } from "../server.js";
 
@@ -31,7 +31,7 @@ export async function render() {
   const content = releases.length === 0 ? element("p", t().none) : table(t().caption, t().columns, releases.map(r => {
     const links = element("span");
     links.append(screenLink(String(r.id), `relecture/${r.id}`), " (",
-      element("a", t().fairness, { href: `/api/reviews/${r.id}/fairness.html`, target: "_blank", rel: "noopener" }), ")");
+      element("a", t().fairness, { href: `/api/reviews/${r.id}/fairness.html?lang=${language()}`, target: "_blank", rel: "noopener" }), ")");
     return [links, modelName(r.specCode), term(app.releaseStates, r.state), formatDate(r.createdAt), r.launchedBy,
       r.decidedBy ?? "—", r.decidedAt ? formatDate(r.decidedAt) : "—", r.justification ?? "—", r.acknowledgement ?? "—",
       r.revokedBy ? t().revoked(r) : "—"];

@@ -7,6 +7,7 @@ import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, problemText, get } from "../http.js";
 import { app, term } from "../server.js";
 import { communeMap } from "./communes-map.js";
+import { changesMap } from "./changes.js";
 
 const texts = {
   fr: {
@@ -16,7 +17,7 @@ const texts = {
     densities: { urban: "urbain", intermediate: "intermédiaire", rural: "rural" },
     rule: "Règle d'ordre", limits: "Limites connues du modèle (fiche du modèle)",
     listCaption: (n, period) => `Liste prioritaire, année ${period} (${formatNumber(n, 0)} communes)`,
-    listColumns: ["Rang", "Commune", "Cas en excès attendus", "RSI prédit (intervalle à 90 %)", "RSI enregistré", "Facteurs principaux", "Grappe", "Densité, quintile"],
+    listColumns: ["Rang", "Commune", "Cas en excès attendus", "RSI prédit (intervalle à 90 %)", "RSI enregistré", "Facteurs principaux", "Grappe", "Indice cumulé (rangs)", "Densité, quintile"],
     tooUncertain: "trop incertain pour être classé", more: "Afficher 50 communes de plus",
     clusters: { HighHigh: "élevé entouré d'élevés", LowLow: "faible entouré de faibles", HighLow: "élevé parmi des faibles", LowHigh: "faible parmi des élevés" },
     scan: (rank) => `grappe du balayage n° ${rank}`,
@@ -48,7 +49,7 @@ const texts = {
     densities: { urban: "urban", intermediate: "intermediate", rural: "rural" },
     rule: "Ordering rule", limits: "The model's known limits (model card)",
     listCaption: (n, period) => `Priority list, year ${period} (${formatNumber(n, 0)} communes)`,
-    listColumns: ["Rank", "Commune", "Expected excess cases", "Predicted SIR (90% interval)", "Recorded SIR", "Main factors", "Cluster", "Density, quintile"],
+    listColumns: ["Rank", "Commune", "Expected excess cases", "Predicted SIR (90% interval)", "Recorded SIR", "Main factors", "Cluster", "Cumulative index (ranks)", "Density, quintile"],
     tooUncertain: "too uncertain to rank", more: "Show 50 more communes",
     clusters: { HighHigh: "high among high", LowLow: "low among low", HighLow: "high among low", LowHigh: "low among high" },
     scan: (rank) => `scan cluster no. ${rank}`,
@@ -150,6 +151,7 @@ function listSection() {
     { text: r.recordedSir !== null ? formatNumber(r.recordedSir) : term(app.states, r.recordedState ?? "missing"), number: r.recordedSir !== null },
     r.factors.map(f => `${label(f)} ${f.percent >= 0 ? "+" : ""}${formatNumber(f.percent, 0)} %`).join(" ; "),
     [r.cluster ? t().clusters[r.cluster] ?? r.cluster : null, r.scan ? t().scan(r.scan) : null].filter(Boolean).join(", ") || "—",
+    { text: r.indexRanks ?? "—", number: true },
     `${t().densities[r.densityClass] ?? r.densityClass ?? "—"}, ${r.deprivationQuintile ?? "—"}`]);
   const limits = element("ul", undefined, { id: "planning-limits" });
   for (const limit of list.limits) limits.append(element("li", language() === "fr" ? limit.Fr : limit.En));
@@ -296,7 +298,7 @@ function changesSection() {
   const leaving = rows.filter(r => r.rankBefore !== null && r.rankAfter === null);
   const beyond = rows.filter(r => r.beyondInterval);
   const shown = rows.filter(r => entering.includes(r) || leaving.includes(r) || r.beyondInterval);
-  section.append(element("p", t().changesSummary(rows.length, entering.length, leaving.length, beyond.length), { id: "planning-changes-summary" }),
+  section.append(element("p", t().changesSummary(rows.length, entering.length, leaving.length, beyond.length), { id: "planning-changes-summary" }), changesMap(rows),
     table(t().changesCaption, t().changesColumns, shown.map(r => [{ text: `${r.name} (${r.code})`, header: true },
       { text: formatNumber(r.before, 3), number: true }, { text: formatNumber(r.after, 3), number: true },
       { text: r.rankBefore ?? "—", number: true }, { text: r.rankAfter ?? "—", number: true }, r.beyondInterval ? t().yes : t().no])));

@@ -1,6 +1,6 @@
 // Each model's release in force and its priority list: only what a reviewer approved is served.
 import { $, element, table, screenLink } from "../dom.js";
-import { formatDate, formatNumber, label, words } from "../i18n.js";
+import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson } from "../http.js";
 
 const texts = {
@@ -39,7 +39,7 @@ export async function render() {
       ]), { id: `priorities-${model.code}` }));
     const links = element("p");
     links.append(element("a", t().export, { href: `/api/models/${encodeURIComponent(model.code)}/priorities.csv` }), " · ",
-      element("a", t().fairness, { href: `/api/models/${encodeURIComponent(model.code)}/fairness.html`, target: "_blank", rel: "noopener" }));
+      element("a", t().fairness, { href: `/api/models/${encodeURIComponent(model.code)}/fairness.html?lang=${language()}`, target: "_blank", rel: "noopener" }));
     parts.push(links);
   }
   list.replaceChildren(...parts);
