@@ -1,17 +1,14 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Analytics.Api.Access;
 using Analytics.Api.Platform;
+using Analytics.Api.RiskModels;
 using Analytics.Jobs.AuditTrail;
-using Analytics.Jobs.Exports;
 using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Release;
 using Analytics.Jobs.Training;
 using Analytics.Models.Access;
-using Analytics.Models.AuditTrail;
 using Analytics.Models.Planning;
 using Analytics.Models.Secrecy;
 using Analytics.Models.Specifications;
@@ -93,8 +90,7 @@ public static class PlanningApi
         if (specifications.Find(code) is not { } spec)
             return (null, null, ApiProblems.Create(StatusCodes.Status404NotFound, $"Modèle « {code} » inconnu. / Unknown model '{code}'."));
         if (await published.InForceAsync(code, cancellationToken) is not { } release || await sets.ReadAsync(release, cancellationToken) is not { } set)
-            return (null, null, ApiProblems.Create(StatusCodes.Status404NotFound,
-                $"Aucune publication approuvée en vigueur pour le modèle « {code} ». / No approved release in force for model '{code}'."));
+            return (null, null, RiskModelsApi.NothingPublished(code));
         return (set, spec, null);
     }
 
@@ -140,7 +136,7 @@ public static class PlanningApi
             listed);
         if (format != Csv)
             return TypedResults.Ok(list);
-        return await CsvAsync(context, audit, set.Release, "planning-priorities.csv", $"liste-{code}-{set.Release.ReleaseId}.csv",
+        return await RiskModelsApi.ReleaseCsvAsync(context, audit, set.Release, "planning-priorities.csv", $"liste-{code}-{set.Release.ReleaseId}.csv",
             ["rang", "trop_incertain", "code", "nom", "departement", "epci", "population", "cas_predits", "cas_attendus", "cas_en_exces", "rsi_predit", "rsi_bas", "rsi_haut",
              "rsi_enregistre", "etat_rsi_enregistre", "densite", "quintile", "outre_mer", "grappe", "balayage", "indice_cumule_rangs", "facteurs"],
             listed.Select(r => new[]
@@ -182,7 +178,7 @@ public static class PlanningApi
             [.. comparison.Overlaps.Select(o => new Overlap(RuleId(o.First), RuleId(o.Second), o.Shared.Count, o.Jaccard))]);
         if (format != Csv)
             return TypedResults.Ok(result);
-        return await CsvAsync(context, audit, set.Release, "planning-targeting.csv", $"ciblage-{code}-{set.Release.ReleaseId}.csv",
+        return await RiskModelsApi.ReleaseCsvAsync(context, audit, set.Release, "planning-targeting.csv", $"ciblage-{code}-{set.Release.ReleaseId}.csv",
             ["regle", "communes", "trop_incertaines", "population_couverte", "cas_en_exces_atteints", "intervalle_bas", "intervalle_haut", "dimension", "groupe",
              "part_de_la_population_couverte", "part_de_la_population", "communes_selectionnees"],
             result.Rules.SelectMany(r => r.Groups.Select(g => new[]
@@ -240,7 +236,7 @@ public static class PlanningApi
                 .Select(t => new ScenarioCommune(t.Code, names[t.Code].Name, names[t.Code].Covariates[coefficient.Name], t.Reduction, t.Avoided, t.Low, t.High))]);
         if (format != Csv)
             return TypedResults.Ok(scenario);
-        return await CsvAsync(context, audit, set.Release, "planning-scenario.csv", $"scenario-{code}-{set.Release.ReleaseId}.csv",
+        return await RiskModelsApi.ReleaseCsvAsync(context, audit, set.Release, "planning-scenario.csv", $"scenario-{code}-{set.Release.ReleaseId}.csv",
             ["code", "nom", "valeur_actuelle", "reduction", "cas_evites", "intervalle_bas", "intervalle_haut"],
             scenario.Territories.Select(t => new[] { t.Code, t.Name, Number(t.Current, 3), Number(t.Delta, 3), Number(t.Avoided, 3), Number(t.Low, 3), Number(t.High, 3) }),
             $"exposition={coefficient.Name};reduction={Number(amount, 3)} {unit};association={association.Source};total={Number(result.Total, 2)} [{Number(result.TotalLow, 2)}-{Number(result.TotalHigh, 2)}]",
@@ -250,25 +246,8 @@ public static class PlanningApi
     private static async Task<IResult> ChangesAsync(string code, PublishedReleases published, ModelSpecifications specifications, CancellationToken cancellationToken)
     {
         if (specifications.Find(code) is null || await published.InForceAsync(code, cancellationToken) is not { } release)
-            return ApiProblems.Create(StatusCodes.Status404NotFound,
-                $"Aucune publication approuvée en vigueur pour le modèle « {code} ». / No approved release in force for model '{code}'.");
+            return RiskModelsApi.NothingPublished(code);
         return TypedResults.Ok(new Changes(release, JsonSerializer.Deserialize<JsonElement>(await published.ChangesJsonAsync(release, cancellationToken))));
-    }
-
-    /// <summary>A planning export: provenance on the first line, then the header and rows through the one CSV writer; recorded in the audit log.</summary>
-    private static async Task<IResult> CsvAsync(HttpContext context, AuditLog audit, Provenance release, string what, string fileName, string[] header,
-        IEnumerable<string[]> rows, string parameters, CancellationToken cancellationToken)
-    {
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        var csv = new CsvWriter(text);
-        csv.Row($"# modele={release.Model}", $"publication={release.ReleaseId}", $"entrainement={release.RunId}", $"approuve_par={release.ApprovedBy}",
-            string.Create(CultureInfo.InvariantCulture, $"approuve_le={release.ApprovedAt:O}"), parameters);
-        csv.Row(header);
-        foreach (var row in rows)
-            csv.Row(row);
-        await audit.AppendAsync(new AuditEntry(AccessClaims.UserName(context.User), AuditKinds.Export, $"release:{release.ReleaseId}",
-            new JsonObject { ["what"] = what, ["model"] = release.Model }), cancellationToken);
-        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", fileName);
     }
 
     private static string Number(double value, int digits) => value.ToString("F" + digits, CultureInfo.InvariantCulture);

@@ -91,17 +91,13 @@ public static class RiskModelsApi
         if (await published.InForceAsync(code, cancellationToken) is not { } release)
             return NothingPublished(code);
         var list = await published.PriorityListAsync(release, cancellationToken);
-        // Through the one CSV writer: a territory named "=HYPERLINK(…)" comes out as text, a line break stays in its cell.
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        var csv = new CsvWriter(text);
-        csv.Row($"# modele={release.Model}", $"publication={release.ReleaseId}", $"entrainement={release.RunId}", $"approuve_par={release.ApprovedBy}",
-            string.Create(CultureInfo.InvariantCulture, $"approuve_le={release.ApprovedAt:O}"), $"periode={list.Period}");
-        csv.Row("rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut");
-        foreach (var t in list.Territories)
-            csv.Row(t.Rank.ToString(CultureInfo.InvariantCulture), t.Code, t.Name, t.PredictedSir.ToString("F3", CultureInfo.InvariantCulture),
-                t.Predicted.ToString("F2", CultureInfo.InvariantCulture), t.IntervalLow.ToString("F0", CultureInfo.InvariantCulture), t.IntervalHigh.ToString("F0", CultureInfo.InvariantCulture));
-        await RecordExportAsync(audit, context, release, "priorities.csv", cancellationToken);
-        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"priorites-{code}-{release.ReleaseId}.csv");
+        return await ReleaseCsvAsync(context, audit, release, "priorities.csv", $"priorites-{code}-{release.ReleaseId}.csv",
+            ["rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut"],
+            list.Territories.Select(t => new[]
+            {
+                t.Rank.ToString(CultureInfo.InvariantCulture), t.Code, t.Name, t.PredictedSir.ToString("F3", CultureInfo.InvariantCulture),
+                t.Predicted.ToString("F2", CultureInfo.InvariantCulture), t.IntervalLow.ToString("F0", CultureInfo.InvariantCulture), t.IntervalHigh.ToString("F0", CultureInfo.InvariantCulture),
+            }), $"periode={list.Period}", cancellationToken);
     }
 
     private static async Task<Results<Ok<TerritoryExplanation>, ProblemHttpResult>> ExplainAsync(string code, string territory, PublishedReleases published, CancellationToken cancellationToken)
@@ -208,6 +204,25 @@ public static class RiskModelsApi
     private static ProblemHttpResult NoPublishedForm(string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
         $"La publication en vigueur du modèle « {code} » précède la forme publiable du rapport d'équité : entraîner et faire approuver une nouvelle version. / The release in force of model '{code}' predates the publishable form of the fairness report: train and approve a new one.");
 
-    private static ProblemHttpResult NothingPublished(string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
+    /// <summary>
+    /// An export of a release in force: its provenance on the first line (with <paramref name="parameters"/>), then the
+    /// header and rows, through the one CSV writer (a territory named "=HYPERLINK(…)" comes out as text, a line break
+    /// stays in its cell); recorded in the audit log.
+    /// </summary>
+    internal static async Task<IResult> ReleaseCsvAsync(HttpContext context, AuditLog audit, Provenance release, string what, string fileName, string[] header,
+        IEnumerable<string[]> rows, string parameters, CancellationToken cancellationToken)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var csv = new CsvWriter(text);
+        csv.Row($"# modele={release.Model}", $"publication={release.ReleaseId}", $"entrainement={release.RunId}", $"approuve_par={release.ApprovedBy}",
+            string.Create(CultureInfo.InvariantCulture, $"approuve_le={release.ApprovedAt:O}"), parameters);
+        csv.Row(header);
+        foreach (var row in rows)
+            csv.Row(row);
+        await RecordExportAsync(audit, context, release, what, cancellationToken);
+        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", fileName);
+    }
+
+    internal static ProblemHttpResult NothingPublished(string code) => ApiProblems.Create(StatusCodes.Status404NotFound,
         $"Aucune publication approuvée en vigueur pour le modèle « {code} ». / No approved release in force for model '{code}'.");
 }

@@ -80,14 +80,16 @@ internal sealed class ReportWords(bool english)
     };
 
     /// <summary>Legend text of each residual class, in the order of <see cref="ResidualMap.Colours"/>.</summary>
-    public string ClassLabel(int k) => english
-        ? new[] { "≤ −3", "−3 to −2", "−2 to −1", "−1 to 1", "1 to 2", "2 to 3", "≥ 3" }[k]
-        : new[] { "≤ −3", "de −3 à −2", "de −2 à −1", "de −1 à 1", "de 1 à 2", "de 2 à 3", "≥ 3" }[k];
+    public string ClassLabel(int k) => (english ? ClassLabelsEn : ClassLabelsFr)[k];
+
+    private static readonly string[] ClassLabelsFr = ["≤ −3", "de −3 à −2", "de −2 à −1", "de −1 à 1", "de 1 à 2", "de 2 à 3", "≥ 3"];
+    private static readonly string[] ClassLabelsEn = ["≤ −3", "−3 to −2", "−2 to −1", "−1 to 1", "1 to 2", "2 to 3", "≥ 3"];
 
     /// <summary>Each residual colour's name: a code such as #2166ac names nothing for a reader.</summary>
-    public string ColourName(int k) => english
-        ? new[] { "dark blue", "blue", "pale blue", "off-white", "pale pink", "orange", "dark red" }[k]
-        : new[] { "bleu foncé", "bleu", "bleu pâle", "blanc cassé", "rose pâle", "orange", "rouge foncé" }[k];
+    public string ColourName(int k) => (english ? ColourNamesEn : ColourNamesFr)[k];
+
+    private static readonly string[] ColourNamesFr = ["bleu foncé", "bleu", "bleu pâle", "blanc cassé", "rose pâle", "orange", "rouge foncé"];
+    private static readonly string[] ColourNamesEn = ["dark blue", "blue", "pale blue", "off-white", "pale pink", "orange", "dark red"];
 
     public string Integer(long value) => value.ToString("N0", culture);
 
