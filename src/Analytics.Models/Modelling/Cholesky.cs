@@ -43,6 +43,17 @@ internal static class Cholesky
         return inverse;
     }
 
+    /// <summary>log |A| = 2 Σ log Lⱼⱼ.</summary>
+    public static double LogDeterminant(double[,] a)
+    {
+        var n = a.GetLength(0);
+        var l = Decompose(a, [.. Enumerable.Range(0, n).Select(j => $"column {j}")]);
+        var sum = 0.0;
+        for (var j = 0; j < n; j++)
+            sum += Math.Log(l[j, j]);
+        return 2 * sum;
+    }
+
     private static double[,] Decompose(double[,] a, IReadOnlyList<string> names)
     {
         var n = a.GetLength(0);

@@ -1,0 +1,487 @@
+namespace Analytics.Models.Modelling.Bym2;
+
+/// <summary>One count of a latent Gaussian Poisson model: yᵣ ~ Poisson(exp ηᵣ), ηᵣ = offsetᵣ + zᵣᵀβ + x[effect of the row's area].</summary>
+/// <param name="Area">Index of the row's area in the field's graph.</param>
+/// <param name="Cases">Observed count.</param>
+/// <param name="Offset">log of the exposure (expected cases or population).</param>
+/// <param name="Covariates">Fixed-effect design zᵣ, the intercept's 1 included.</param>
+/// <param name="Weight">Multiplies the row's log-likelihood.</param>
+public sealed record LatentRow(int Area, double Cases, double Offset, double[] Covariates, double Weight = 1);
+
+/// <summary>Settings of <see cref="LaplaceApproximation.Fit"/>.</summary>
+/// <param name="FixedEffectPrecision">Prior precision of each fixed effect (0: flat), in covariate order.</param>
+/// <param name="GridStep">Spacing of the integration grid over θ, in standard deviations of θ's approximate posterior.</param>
+/// <param name="GridRadius">Grid points lie within this many standard deviations of θ's mode.</param>
+public sealed record LaplaceSettings(IReadOnlyList<double> FixedEffectPrecision, double GridStep = 1, double GridRadius = 3);
+
+/// <summary>
+/// Fits a latent Gaussian model with Poisson counts the way R-INLA does (Rue, Martino &amp; Chopin 2009,
+/// <i>JRSS B</i> 71:319–392), with the Gaussian approximation of the latent field: for given
+/// hyperparameters θ, Newton iterations find the mode x*(θ) of the latent field (area effects and fixed
+/// effects) under the field's sum-to-zero constraints; the Laplace approximation gives
+/// log π(θ | y) = log π(θ) + log π(y | x*) + log π(x* | θ) − log π_G(x* | θ, y) up to a constant, where
+/// log π_G(x* | θ, y) = ½ log |Q + H| + ½ log |A (Q + H)⁻¹ Aᵀ| under the constraints A x = 0; θ's
+/// posterior is then integrated on a grid around its mode, and the latent field's posterior is the
+/// grid-weighted mixture of the Gaussian approximations N(x*(θₖ), Q(θₖ)⁻¹).
+/// </summary>
+/// <remarks>
+/// <para>Constraints: by conditioning by kriging (Rue &amp; Held 2005, §2.3.3): x ← x − W S⁻¹ A x with
+/// W = Q⁻¹Aᵀ, S = A W, and Cov(x | A x = 0) = Q⁻¹ − W S⁻¹ Wᵀ. The intrinsic prior is made proper for the
+/// factorisation by adding 10⁻⁶ of each latent diagonal, as R-INLA adds a small diagonal; the constrained
+/// directions this touches are removed by the kriging.</para>
+/// <para>Deterministic: no random numbers; the same rows and settings give the same numbers.</para>
+/// </remarks>
+public static class LaplaceApproximation
+{
+    private const double Ridge = 1e-6;
+
+    public static LaplacePosterior Fit(SpatialField field, IReadOnlyList<LatentRow> rows, LaplaceSettings settings)
+    {
+        if (rows.Count == 0)
+            throw new ArgumentException("no rows to fit");
+        var problem = new Problem(field, rows, settings.FixedEffectPrecision);
+        var thetaCount = field.InitialTheta.Length;
+
+        var state = problem.Start();
+        double LogPosterior(double[] theta)
+        {
+            state = problem.Mode(theta, state.X);
+            return state.LogPosterior;
+        }
+
+        var (mode, hessian) = Maximise(LogPosterior, field.InitialTheta);
+        var modeValue = LogPosterior(mode);
+
+        // Grid in standardised coordinates: θ = mode + V Λ^(−1/2) z, with −H = V Λ Vᵀ.
+        var (values, vectors) = SymmetricEigen(hessian.Select(r => r.Select(v => -v).ToArray()).ToArray());
+        var steps = (int)Math.Floor(settings.GridRadius / settings.GridStep);
+        var points = new List<(double[] Theta, State State, double LogDensity)>();
+        foreach (var z in Grid(thetaCount, steps))
+        {
+            if (z.Sum(v => v * v) * settings.GridStep * settings.GridStep > settings.GridRadius * settings.GridRadius + 1e-9)
+                continue;
+            var theta = (double[])mode.Clone();
+            for (var a = 0; a < thetaCount; a++)
+                for (var b = 0; b < thetaCount; b++)
+                    theta[a] += vectors[a][b] * z[b] * settings.GridStep / Math.Sqrt(values[b]);
+            var s = problem.Mode(theta, state.X);
+            points.Add((theta, s, s.LogPosterior));
+        }
+        var top = points.Max(p => p.LogDensity);
+        var weights = points.Select(p => Math.Exp(p.LogDensity - top)).ToArray();
+        var total = weights.Sum();
+        for (var k = 0; k < weights.Length; k++)
+            weights[k] /= total;
+        return problem.Mix(points.Select((p, k) => (p.Theta, p.State, weights[k])).ToList(), mode, modeValue);
+    }
+
+    private static IEnumerable<int[]> Grid(int dimensions, int steps)
+    {
+        if (dimensions == 0)
+        {
+            yield return [];
+            yield break;
+        }
+        foreach (var rest in Grid(dimensions - 1, steps))
+            for (var s = -steps; s <= steps; s++)
+                yield return [s, .. rest];
+    }
+
+    // Newton's method on θ (dimension 1 or 2) with central finite differences, steps capped at 1 and
+    // halved until the log-density rises.
+    private static (double[] Mode, double[][] Hessian) Maximise(Func<double[], double> f, double[] start)
+    {
+        const double h = 0.01;
+        var d = start.Length;
+        var theta = (double[])start.Clone();
+        var value = f(theta);
+        double[][] hessian = [];
+        for (var iteration = 0; iteration < 50; iteration++)
+        {
+            var gradient = new double[d];
+            hessian = [.. Enumerable.Range(0, d).Select(_ => new double[d])];
+            for (var a = 0; a < d; a++)
+            {
+                var plus = f(Shift(theta, a, h));
+                var minus = f(Shift(theta, a, -h));
+                gradient[a] = (plus - minus) / (2 * h);
+                hessian[a][a] = (plus - 2 * value + minus) / (h * h);
+                for (var b = 0; b < a; b++)
+                {
+                    var pp = f(Shift(Shift(theta, a, h), b, h));
+                    var pm = f(Shift(Shift(theta, a, h), b, -h));
+                    var mp = f(Shift(Shift(theta, a, -h), b, h));
+                    var mm = f(Shift(Shift(theta, a, -h), b, -h));
+                    hessian[a][b] = hessian[b][a] = (pp - pm - mp + mm) / (4 * h * h);
+                }
+            }
+            var step = NewtonStep(gradient, hessian);
+            var length = Math.Sqrt(step.Sum(s => s * s));
+            if (length > 1)
+                for (var a = 0; a < d; a++)
+                    step[a] /= length;
+            var improved = false;
+            for (var halving = 0; halving < 20 && !improved; halving++)
+            {
+                var candidate = theta.Select((t, a) => t + step[a]).ToArray();
+                var candidateValue = f(candidate);
+                if (candidateValue >= value - 1e-12)
+                {
+                    (theta, value, improved) = (candidate, candidateValue, true);
+                }
+                else
+                {
+                    for (var a = 0; a < d; a++)
+                        step[a] /= 2;
+                }
+            }
+            if (!improved || Math.Sqrt(step.Sum(s => s * s)) < 1e-4)
+                break;
+        }
+        return (theta, hessian);
+    }
+
+    // −H⁻¹g when H is negative definite, else the gradient direction.
+    private static double[] NewtonStep(double[] gradient, double[][] hessian)
+    {
+        var (values, vectors) = SymmetricEigen(hessian);
+        if (values.All(v => v < 0))
+        {
+            var step = new double[gradient.Length];
+            for (var k = 0; k < values.Length; k++)
+            {
+                var projection = 0.0;
+                for (var a = 0; a < gradient.Length; a++)
+                    projection += vectors[a][k] * gradient[a];
+                for (var a = 0; a < gradient.Length; a++)
+                    step[a] -= vectors[a][k] * projection / values[k];
+            }
+            return step;
+        }
+        return (double[])gradient.Clone();
+    }
+
+    private static double[] Shift(double[] theta, int a, double by)
+    {
+        var shifted = (double[])theta.Clone();
+        shifted[a] += by;
+        return shifted;
+    }
+
+    // Eigen-decomposition of a symmetric 1 × 1 or 2 × 2 matrix: values and column eigenvectors.
+    private static (double[] Values, double[][] Vectors) SymmetricEigen(double[][] m)
+    {
+        if (m.Length == 1)
+            return ([m[0][0]], [[1.0]]);
+        if (m.Length != 2)
+            throw new NotSupportedException("hyperparameters of dimension 1 or 2 only");
+        var (a, b, c) = (m[0][0], m[0][1], m[1][1]);
+        if (Math.Abs(b) < 1e-300)
+            return ([a, c], [[1.0, 0.0], [0.0, 1.0]]);
+        var mean = (a + c) / 2;
+        var radius = Math.Sqrt((a - c) * (a - c) / 4 + b * b);
+        var (l1, l2) = (mean + radius, mean - radius);
+        double[] v1 = [b, l1 - a], v2 = [b, l2 - a];
+        var n1 = Math.Sqrt(v1[0] * v1[0] + v1[1] * v1[1]);
+        var n2 = Math.Sqrt(v2[0] * v2[0] + v2[1] * v2[1]);
+        return ([l1, l2], [[v1[0] / n1, v2[0] / n2], [v1[1] / n1, v2[1] / n2]]);
+    }
+
+    /// <summary>The mode of the latent field at one θ, with what the mixture needs from it.</summary>
+    private sealed record State(double[] X, double LogPosterior, SparseCholesky.Factor Factor, double[][] W, double[,] SInverse);
+
+    private sealed class Problem
+    {
+        private readonly SpatialField _field;
+        private readonly IReadOnlyList<LatentRow> _rows;
+        private readonly IReadOnlyList<double> _betaPrecision;
+        private readonly int _latent;
+        private readonly int _p;
+        private readonly int _size;
+        private readonly SparsePattern _pattern;
+        private readonly SparseCholesky _cholesky;
+        private readonly int[] _rowEffect;
+        private readonly int[] _effectDiagonal;
+        private readonly int[][] _effectBeta;
+        private readonly int[][] _betaBeta;
+        private readonly int[] _slotRow;
+        private readonly int[] _slotColumn;
+
+        public Problem(SpatialField field, IReadOnlyList<LatentRow> rows, IReadOnlyList<double> betaPrecision)
+        {
+            _field = field;
+            _rows = rows;
+            _betaPrecision = betaPrecision;
+            _latent = field.LatentCount;
+            _p = rows[0].Covariates.Length;
+            if (betaPrecision.Count != _p)
+                throw new ArgumentException($"{betaPrecision.Count} fixed-effect precisions for {_p} covariates");
+            _size = _latent + _p;
+            _rowEffect = [.. rows.Select(r => r.Covariates.Length == _p ? field.EffectOf(r.Area) : throw new ArgumentException("rows with different numbers of covariates"))];
+            var effects = _rowEffect.Where(e => e >= 0).Distinct().ToArray();
+            var links = field.Links()
+                .Concat(effects.SelectMany(e => Enumerable.Range(0, _p).Select(j => (e, _latent + j))))
+                .Concat(Enumerable.Range(0, _p).SelectMany(j => Enumerable.Range(0, j).Select(k => (_latent + j, _latent + k))));
+            _pattern = SparsePattern.Create(_size, links, [.. Enumerable.Range(_latent, _p)]);
+            _cholesky = new SparseCholesky(_pattern);
+            _effectDiagonal = new int[_latent];
+            _effectBeta = new int[_latent][];
+            foreach (var e in effects)
+            {
+                _effectDiagonal[e] = _pattern.Slot(e, e);
+                _effectBeta[e] = [.. Enumerable.Range(0, _p).Select(j => _pattern.Slot(e, _latent + j))];
+            }
+            _betaBeta = [.. Enumerable.Range(0, _p).Select(j => Enumerable.Range(0, _p).Select(k => _pattern.Slot(_latent + j, _latent + k)).ToArray())];
+            (_slotRow, _slotColumn) = _pattern.Entries();
+        }
+
+        public int FactorSize => _cholesky.FactorSize;
+
+        public State Start() => new(new double[_size], double.NaN, null!, [], new double[0, 0]);
+
+        public State Mode(double[] theta, double[] start)
+        {
+            var prior = new double[_pattern.SlotCount];
+            _field.AddPrecision(theta, _pattern, prior);
+            for (var j = 0; j < _p; j++)
+                prior[_betaBeta[j][j]] += _betaPrecision[j];
+
+            var x = (double[])start.Clone();
+            var objective = Objective(x, prior);
+            State? state = null;
+            for (var iteration = 0; iteration < 100; iteration++)
+            {
+                var (factor, rhs) = Linearise(x, prior);
+                var (w, sInverse) = Kriging(factor);
+                var target = Constrain(factor.Solve(rhs), w, sInverse);
+                var step = 1.0;
+                double[] candidate;
+                double candidateObjective;
+                while (true)
+                {
+                    candidate = [.. x.Select((v, i) => v + step * (target[i] - v))];
+                    candidateObjective = Objective(candidate, prior);
+                    if (candidateObjective >= objective - 1e-9 * Math.Abs(objective) || step < 1e-6)
+                        break;
+                    step /= 2;
+                }
+                var change = x.Select((v, i) => Math.Abs(candidate[i] - v)).Max();
+                x = candidate;
+                objective = candidateObjective;
+                if (change < 1e-8)
+                {
+                    (factor, _) = Linearise(x, prior);
+                    (w, sInverse) = Kriging(factor);
+                    var logS = LogDeterminant(w);
+                    var logPosterior = _field.LogPrior(theta) + objective + 0.5 * _field.LogDeterminant(theta)
+                        - 0.5 * factor.LogDeterminant() - 0.5 * logS;
+                    state = new State(x, logPosterior, factor, w, sInverse);
+                    break;
+                }
+            }
+            return state ?? throw new InvalidOperationException($"the latent field's mode was not found in 100 Newton steps at θ = ({string.Join(", ", theta)})");
+        }
+
+        // log π(y | x) − ½ xᵀQx.
+        private double Objective(double[] x, double[] prior)
+        {
+            var sum = 0.0;
+            for (var r = 0; r < _rows.Count; r++)
+            {
+                var eta = Eta(r, x);
+                var row = _rows[r];
+                sum += row.Weight * (row.Cases * eta - Math.Exp(eta));
+            }
+            var quadratic = 0.0;
+            for (var s = 0; s < prior.Length; s++)
+            {
+                var (i, j) = (_slotRow[s], _slotColumn[s]);
+                quadratic += (i == j ? 1 : 2) * prior[s] * x[i] * x[j];
+            }
+            return sum - 0.5 * quadratic;
+        }
+
+        private double Eta(int r, double[] x)
+        {
+            var row = _rows[r];
+            var eta = row.Offset;
+            for (var j = 0; j < _p; j++)
+                eta += row.Covariates[j] * x[_latent + j];
+            var e = _rowEffect[r];
+            return e >= 0 ? eta + x[e] : eta;
+        }
+
+        // Q + H(x) factorised, with H the likelihood's negative Hessian Σ w μ a aᵀ, and the Newton
+        // right-hand side H x + Σ w (y − μ) a, a = the row's design over the latent vector.
+        private (SparseCholesky.Factor, double[]) Linearise(double[] x, double[] prior)
+        {
+            var values = (double[])prior.Clone();
+            for (var i = 0; i < _latent; i++)
+            {
+                var slot = _pattern.Slot(i, i);
+                values[slot] += Ridge * prior[slot];
+            }
+            var rhs = new double[_size];
+            for (var r = 0; r < _rows.Count; r++)
+            {
+                var row = _rows[r];
+                var eta = Eta(r, x);
+                var mu = Math.Exp(eta);
+                var curvature = row.Weight * mu;
+                var linear = eta - row.Offset;
+                var coefficient = curvature * linear + row.Weight * (row.Cases - mu);
+                var e = _rowEffect[r];
+                if (e >= 0)
+                {
+                    values[_effectDiagonal[e]] += curvature;
+                    rhs[e] += coefficient;
+                }
+                for (var j = 0; j < _p; j++)
+                {
+                    var zj = row.Covariates[j];
+                    rhs[_latent + j] += coefficient * zj;
+                    if (e >= 0)
+                        values[_effectBeta[e][j]] += curvature * zj;
+                    for (var k = 0; k <= j; k++)
+                        values[_betaBeta[j][k]] += curvature * zj * row.Covariates[k];
+                }
+            }
+            return (_cholesky.Factorize(values), rhs);
+        }
+
+        private (double[][] W, double[,] SInverse) Kriging(SparseCholesky.Factor factor)
+        {
+            var constraints = _field.Constraints;
+            var w = new double[constraints.Count][];
+            for (var c = 0; c < constraints.Count; c++)
+            {
+                var a = new double[_size];
+                foreach (var i in constraints[c])
+                    a[i] = 1;
+                w[c] = factor.Solve(a);
+            }
+            var k = constraints.Count;
+            var s = new double[k, k];
+            for (var c = 0; c < k; c++)
+                for (var d = 0; d < k; d++)
+                    s[c, d] = constraints[c].Sum(i => w[d][i]);
+            return (w, k == 0 ? s : Cholesky.Inverse(s, [.. Enumerable.Range(0, k).Select(c => $"constraint {c}")]));
+        }
+
+        private double[] Constrain(double[] x, double[][] w, double[,] sInverse)
+        {
+            var constraints = _field.Constraints;
+            var ax = constraints.Select(c => c.Sum(i => x[i])).ToArray();
+            for (var c = 0; c < constraints.Count; c++)
+            {
+                var coefficient = 0.0;
+                for (var d = 0; d < constraints.Count; d++)
+                    coefficient += sInverse[c, d] * ax[d];
+                for (var i = 0; i < x.Length; i++)
+                    x[i] -= w[c][i] * coefficient;
+            }
+            return x;
+        }
+
+        // log |S|, S = A Q⁻¹ Aᵀ.
+        private double LogDeterminant(double[][] w)
+        {
+            var constraints = _field.Constraints;
+            var k = constraints.Count;
+            if (k == 0)
+                return 0;
+            var s = new double[k, k];
+            for (var c = 0; c < k; c++)
+                for (var d = 0; d < k; d++)
+                    s[c, d] = constraints[c].Sum(i => w[d][i]);
+            return Cholesky.LogDeterminant(s);
+        }
+
+        // Cov(xᵢ, xⱼ | A x = 0) = (Q⁻¹)ᵢⱼ − Σ Wᵢc (S⁻¹)cd Wⱼd.
+        private static double Covariance(State state, int i, int j)
+        {
+            var value = state.Factor.Inverse(i, j);
+            var k = state.W.Length;
+            for (var c = 0; c < k; c++)
+                for (var d = 0; d < k; d++)
+                    value -= state.W[c][i] * state.SInverse[c, d] * state.W[d][j];
+            return value;
+        }
+
+        public LaplacePosterior Mix(IReadOnlyList<(double[] Theta, State State, double Weight)> points, double[] mode, double modeValue)
+        {
+            var areas = _field.Graph.Count;
+            var effectMean = new double[areas];
+            var effectSecond = new double[areas];
+            var effectBeta = new double[areas, _p];
+            var betaMean = new double[_p];
+            var betaSecond = new double[_p, _p];
+            var names = _field.HyperparameterNames;
+            var hyperMean = new double[names.Count];
+            var hyperSecond = new double[names.Count];
+            foreach (var (theta, state, weight) in points)
+            {
+                var x = state.X;
+                for (var j = 0; j < _p; j++)
+                {
+                    betaMean[j] += weight * x[_latent + j];
+                    for (var k = 0; k < _p; k++)
+                        betaSecond[j, k] += weight * (Covariance(state, _latent + j, _latent + k) + x[_latent + j] * x[_latent + k]);
+                }
+                for (var a = 0; a < areas; a++)
+                {
+                    var e = _field.EffectOf(a);
+                    if (e < 0)
+                        continue;
+                    effectMean[a] += weight * x[e];
+                    effectSecond[a] += weight * (Covariance(state, e, e) + x[e] * x[e]);
+                    for (var j = 0; j < _p; j++)
+                        effectBeta[a, j] += weight * (Covariance(state, e, _latent + j) + x[e] * x[_latent + j]);
+                }
+                var natural = _field.Hyperparameters(theta);
+                for (var h = 0; h < names.Count; h++)
+                {
+                    hyperMean[h] += weight * natural[h];
+                    hyperSecond[h] += weight * natural[h] * natural[h];
+                }
+            }
+            var betaCovariance = new double[_p, _p];
+            for (var j = 0; j < _p; j++)
+                for (var k = 0; k < _p; k++)
+                    betaCovariance[j, k] = betaSecond[j, k] - betaMean[j] * betaMean[k];
+            var effectVariance = new double[areas];
+            for (var a = 0; a < areas; a++)
+            {
+                effectVariance[a] = effectSecond[a] - effectMean[a] * effectMean[a];
+                for (var j = 0; j < _p; j++)
+                    effectBeta[a, j] -= effectMean[a] * betaMean[j];
+            }
+            var hyperparameters = names.Select((name, h) =>
+                new HyperparameterSummary(name, hyperMean[h], Math.Sqrt(Math.Max(0, hyperSecond[h] - hyperMean[h] * hyperMean[h])), _field.Hyperparameters(mode)[h])).ToArray();
+            return new LaplacePosterior(betaMean, betaCovariance, effectMean, effectVariance, effectBeta, hyperparameters,
+                points.Count, modeValue, FactorSize);
+        }
+    }
+}
+
+/// <summary>A hyperparameter's posterior: mean, standard deviation, and its value at θ's mode.</summary>
+public sealed record HyperparameterSummary(string Name, double Mean, double StandardDeviation, double AtMode);
+
+/// <summary>
+/// The posterior of a latent Gaussian Poisson model: fixed effects (mean, covariance), each area's effect
+/// (mean, variance, covariance with the fixed effects; 0 for an area without effect), hyperparameters.
+/// </summary>
+public sealed record LaplacePosterior(
+    double[] FixedMean,
+    double[,] FixedCovariance,
+    double[] EffectMean,
+    double[] EffectVariance,
+    double[,] EffectFixedCovariance,
+    IReadOnlyList<HyperparameterSummary> Hyperparameters,
+    int GridPoints,
+    double LogPosteriorAtMode,
+    int FactorSize)
+{
+    public HyperparameterSummary Hyperparameter(string name) =>
+        Hyperparameters.FirstOrDefault(h => h.Name == name) ?? throw new KeyNotFoundException($"no hyperparameter '{name}'");
+}
