@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
     "interpolation" => await InterpolationBenchmark.RunAsync(args.Skip(1).ToArray()),
     "models" => await ModelsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "bym2" => await Bym2Benchmark.RunAsync(args.Skip(1).ToArray()),
     "indicators" => await IndicatorServiceBenchmark.RunAsync(args.Skip(1).ToArray()),
     "map" => await MapPaintBenchmark.RunAsync(args.Skip(1).ToArray()),
     "planning" => await PlanningBenchmark.RunAsync(args.Skip(1).ToArray()),
@@ -19,6 +20,7 @@ static int Usage()
     Console.Error.WriteLine("usage: Analytics.Benchmarks ingest [--rows 1000000] [--rounds 3] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks interpolation --world DIR [--period 2023] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks models [--territories 35000] [--periods 1] [--out FILE.json]");
+    Console.Error.WriteLine("       Analytics.Benchmarks bym2 [--territories 35000] [--periods 1] [--out FILE.json]");
     Console.Error.WriteLine("       ANALYTICS_PASSWORD=… Analytics.Benchmarks map --url URL --user NAME [--runs 3]");
     Console.Error.WriteLine("       Analytics.Benchmarks planning --url URL --token TOKEN --database CONNECTION [--model asthma_commune] [--runs 30] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks indicators --url URL --token TOKEN --database CONNECTION [--concurrency 64] [--requests 20000] [--out FILE.json]");

@@ -5,7 +5,7 @@ namespace Analytics.Models.Modelling;
 /// explanations, and a byte form for the model registry (<see cref="RiskModel.Load"/> reads it back).
 /// </summary>
 /// <remarks>
-/// Both implementations model log μ = log(exposure) + f(features), the exposure being expected
+/// Every implementation models log μ = log(exposure) + f(features) (+ a spatial effect for BYM2), the exposure being expected
 /// cases or population (<see cref="ModelRow.Exposure"/>). Same data and options give byte-identical
 /// predictions, before and after a round trip through <see cref="Serialize"/>.
 /// </remarks>
@@ -40,6 +40,9 @@ public enum RiskModelKind
 
     /// <summary>Gradient-boosted trees with a Poisson loss (<see cref="BoostedRiskModel"/>).</summary>
     BoostedTrees = 2,
+
+    /// <summary>Poisson regression with a BYM2 spatial effect (<see cref="Bym2RiskModel"/>).</summary>
+    Bym2 = 3,
 }
 
 /// <summary>Reads a model written by <see cref="IRiskModel.Serialize"/> without knowing its kind in advance.</summary>
@@ -50,6 +53,7 @@ public static class RiskModel
     {
         RiskModelKind.Poisson => PoissonRiskModel.Load(bytes),
         RiskModelKind.BoostedTrees => BoostedRiskModel.Load(bytes),
+        RiskModelKind.Bym2 => Bym2RiskModel.Load(bytes),
         var kind => throw new ArgumentException($"unknown risk model kind {(int)kind}"),
     };
 }

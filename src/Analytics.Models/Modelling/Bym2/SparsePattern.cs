@@ -50,10 +50,15 @@ public sealed class SparsePattern
         var (a, b) = (Position[i], Position[j]);
         if (a > b)
             (a, b) = (b, a);
-        return _slots.TryGetValue(((long)b << 32) | (uint)a, out var slot)
+        return _slots.TryGetValue(Key(b, a), out var slot)
             ? slot
             : throw new KeyNotFoundException($"entry ({i}, {j}) is not in the pattern");
     }
+
+    // Column × size + row: distinct hash codes for distinct entries (a shifted pair would hash every diagonal entry alike).
+    private long Key(int column, int row) => Key(column, row, Size);
+
+    private static long Key(int column, int row, int size) => (long)column * size + row;
 
     /// <summary>For every slot, its entry (row, column) in original indices.</summary>
     public (int[] Row, int[] Column) Entries()
@@ -106,7 +111,7 @@ public sealed class SparsePattern
             columns[k].Sort();
             columns[k].CopyTo(rows, columnStart[k]);
             for (var p = columnStart[k]; p < columnStart[k + 1]; p++)
-                slots[((long)k << 32) | (uint)rows[p]] = p;
+                slots[Key(k, rows[p], size)] = p;
         }
         return new SparsePattern(size, order, position, columnStart, rows, slots);
     }

@@ -1,0 +1,257 @@
+using Analytics.Models.Modelling.Bym2;
+
+namespace Analytics.Models.Modelling;
+
+/// <summary>
+/// Poisson regression with a BYM2 spatial effect: log μ = log(exposure) + β₀ + Σ βⱼ xⱼ + bᵢ, with bᵢ the
+/// BYM2 effect of the row's territory (<see cref="Bym2Field"/>), fitted by the Laplace approximation
+/// (<see cref="LaplaceApproximation"/>). The spatial effect takes what is smooth over the map and
+/// unexplained by the features, so the rate ratios exp(βⱼ) are no longer confounded with place.
+/// </summary>
+/// <remarks>
+/// <para>Features are standardised over the training rows, as for <see cref="PoissonRiskModel"/>; priors:
+/// intercept flat, each standardised coefficient N(0, 1000) (R-INLA's default precision 0.001).
+/// Coefficients are reported in the features' units with their posterior standard deviations.</para>
+/// <para>Territories of the graph without training rows (a held-out block in cross-validation) get their
+/// effect from their neighbours through the ICAR field; a territory outside the graph gets the prior,
+/// mean 0 and variance σ².</para>
+/// <para>Expected cases are posterior means, E[exp η] = exp(m + v/2) for η ~ N(m, v) (the Gaussian
+/// approximation of the mixture); <see cref="Predict"/> adds v to the count's variance.</para>
+/// </remarks>
+public sealed class Bym2RiskModel : IRiskModel
+{
+    private const double FeaturePrecision = 1e-3;
+
+    private readonly double[] _means;
+    private readonly double[] _scales;
+    private readonly double[] _beta; // standardised coordinates, intercept first
+    private readonly double[] _betaCovariance; // (p+1)², row-major
+    private readonly Dictionary<string, int> _areaIndex;
+    private readonly string[] _areas;
+    private readonly double[] _effectMean;
+    private readonly double[] _effectVariance;
+    private readonly double[] _effectBeta; // areas × (p+1), row-major
+    private readonly HyperparameterSummary[] _hyperparameters;
+
+    private Bym2RiskModel(string[] featureNames, double[] means, double[] scales, double[] beta, double[] betaCovariance, string[] areas,
+        double[] effectMean, double[] effectVariance, double[] effectBeta, HyperparameterSummary[] hyperparameters, double[] theta, double dispersion)
+    {
+        Theta = theta;
+        FeatureNames = featureNames;
+        (_means, _scales, _beta, _betaCovariance) = (means, scales, beta, betaCovariance);
+        (_areas, _effectMean, _effectVariance, _effectBeta, _hyperparameters) = (areas, effectMean, effectVariance, effectBeta, hyperparameters);
+        _areaIndex = areas.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i, StringComparer.Ordinal);
+        Dispersion = dispersion;
+        Coefficients = OriginalUnits();
+    }
+
+    public RiskModelKind Kind => RiskModelKind.Bym2;
+
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Pearson χ² / (n − p − 1) of the training rows around their posterior means.</summary>
+    public double Dispersion { get; }
+
+    /// <summary>Posterior mean and standard deviation of the intercept, then of each feature's coefficient, in the features' units.</summary>
+    public IReadOnlyList<ModelCoefficient> Coefficients { get; }
+
+    /// <summary>σ (standard deviation of the area effects) and φ (their spatially structured share): posterior mean, sd, value at θ's mode.</summary>
+    public IReadOnlyList<HyperparameterSummary> Hyperparameters => _hyperparameters;
+
+    /// <summary>θ = (log τ, logit φ) at its posterior mode: what <see cref="Train"/> takes to hold the hyperparameters fixed.</summary>
+    public IReadOnlyList<double> Theta { get; }
+
+    public ModelCoefficient Coefficient(string name) =>
+        Coefficients.FirstOrDefault(c => c.Name == name)
+        ?? throw new KeyNotFoundException($"no coefficient named '{name}' in the model ({string.Join(", ", Coefficients.Select(c => c.Name))})");
+
+    /// <summary>Posterior mean and standard deviation of a territory's spatial effect bᵢ (log relative risk left by the features).</summary>
+    public (double Mean, double StandardDeviation) SpatialEffect(string territory) =>
+        _areaIndex.TryGetValue(territory, out var a)
+            ? (_effectMean[a], Math.Sqrt(_effectVariance[a]))
+            : (0, _hyperparameters[0].Mean);
+
+    /// <summary>Trains on <paramref name="data"/> over the map of <paramref name="field"/>; every row's territory must be an area of it.</summary>
+    /// <param name="data">Training rows.</param>
+    /// <param name="field">The BYM2 prior over the whole map, held-out territories included.</param>
+    /// <param name="theta">
+    /// Hyperparameters to hold fixed (<see cref="Theta"/> of a model fitted on all rows), as cross-validation
+    /// folds do: σ and φ describe the whole map, and integrating them again per fold would repeat the
+    /// most expensive step five times for little change. Null: θ's posterior is integrated on a grid.
+    /// </param>
+    /// <exception cref="ArgumentException">A row's territory is not in the graph.</exception>
+    public static Bym2RiskModel Train(ModelDataset data, Bym2Field field, IReadOnlyList<double>? theta = null)
+    {
+        var (means, scales) = data.FeatureMoments();
+        var p = data.FeatureNames.Count;
+        var rows = new LatentRow[data.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var row = data.Rows[r];
+            if (!field.Graph.TryIndexOf(row.Territory, out var area))
+                throw new ArgumentException($"territory {row.Territory} (period {row.Period}) is not in the neighbour graph of the spatial model");
+            var z = new double[p + 1];
+            z[0] = 1;
+            for (var j = 0; j < p; j++)
+                z[j + 1] = (row.Features[j] - means[j]) / scales[j];
+            rows[r] = new LatentRow(area, row.Cases, Math.Log(row.Exposure), z, row.Weight);
+        }
+        var posterior = LaplaceApproximation.Fit(field, rows,
+            new LaplaceSettings([0, .. Enumerable.Repeat(FeaturePrecision, p)], GridStep: 1, GridRadius: 2.5, Theta: theta));
+
+        var k = p + 1;
+        var betaCovariance = new double[k * k];
+        for (var a = 0; a < k; a++)
+            for (var b = 0; b < k; b++)
+                betaCovariance[a * k + b] = posterior.FixedCovariance[a, b];
+        var areas = field.Graph.Count;
+        var effectBeta = new double[areas * k];
+        for (var a = 0; a < areas; a++)
+            for (var j = 0; j < k; j++)
+                effectBeta[a * k + j] = posterior.EffectFixedCovariance[a, j];
+        var model = new Bym2RiskModel([.. data.FeatureNames], means, scales, posterior.FixedMean, betaCovariance, [.. field.Graph.Codes],
+            posterior.EffectMean, posterior.EffectVariance, effectBeta, [.. posterior.Hyperparameters], posterior.ThetaMode, double.NaN);
+        var mu = model.ExpectedCases(data);
+        var pearson = data.Rows.Select((row, i) => (row.Cases - mu[i]) * (row.Cases - mu[i]) / mu[i]).Sum();
+        var df = data.Count - k;
+        return new Bym2RiskModel([.. data.FeatureNames], means, scales, posterior.FixedMean, betaCovariance, [.. field.Graph.Codes],
+            posterior.EffectMean, posterior.EffectVariance, effectBeta, [.. posterior.Hyperparameters], posterior.ThetaMode, df > 0 ? pearson / df : double.NaN);
+    }
+
+    /// <summary>Reads a model written by <see cref="Serialize"/>.</summary>
+    public static Bym2RiskModel Load(byte[] bytes)
+    {
+        using var reader = ModelEnvelope.Open(bytes, RiskModelKind.Bym2);
+        var names = reader.ReadStrings();
+        var means = reader.ReadDoubles();
+        var scales = reader.ReadDoubles();
+        var beta = reader.ReadDoubles();
+        var betaCovariance = reader.ReadDoubles();
+        var areas = reader.ReadStrings();
+        var effectMean = reader.ReadDoubles();
+        var effectVariance = reader.ReadDoubles();
+        var effectBeta = reader.ReadDoubles();
+        var hyperNames = reader.ReadStrings();
+        var hyperValues = reader.ReadDoubles();
+        var hyperparameters = hyperNames.Select((n, h) => new HyperparameterSummary(n, hyperValues[3 * h], hyperValues[3 * h + 1], hyperValues[3 * h + 2])).ToArray();
+        var theta = reader.ReadDoubles();
+        var dispersion = reader.ReadDouble();
+        return new Bym2RiskModel(names, means, scales, beta, betaCovariance, areas, effectMean, effectVariance, effectBeta, hyperparameters, theta, dispersion);
+    }
+
+    public byte[] Serialize() => ModelEnvelope.Write(Kind, writer =>
+    {
+        writer.WriteStrings(FeatureNames);
+        writer.WriteDoubles(_means);
+        writer.WriteDoubles(_scales);
+        writer.WriteDoubles(_beta);
+        writer.WriteDoubles(_betaCovariance);
+        writer.WriteStrings(_areas);
+        writer.WriteDoubles(_effectMean);
+        writer.WriteDoubles(_effectVariance);
+        writer.WriteDoubles(_effectBeta);
+        writer.WriteStrings([.. _hyperparameters.Select(h => h.Name)]);
+        writer.WriteDoubles([.. _hyperparameters.SelectMany(h => new[] { h.Mean, h.StandardDeviation, h.AtMode })]);
+        writer.WriteDoubles(Theta);
+        writer.Write(Dispersion);
+    }, []);
+
+    public double[] ExpectedCases(ModelDataset data)
+    {
+        var (mean, variance) = LogRelativeRisks(data);
+        return [.. data.Rows.Select((row, i) => row.Exposure * Math.Exp(mean[i] + variance[i] / 2))];
+    }
+
+    public IReadOnlyList<TerritoryPrediction> Predict(ModelDataset data, PredictionSettings? settings = null)
+    {
+        var (mean, variance) = LogRelativeRisks(data);
+        var mu = data.Rows.Select((row, i) => row.Exposure * Math.Exp(mean[i] + variance[i] / 2)).ToArray();
+        return PredictionIntervals.Build(data, mu, variance, Dispersion, settings);
+    }
+
+    /// <summary>P(relative risk &gt; 1 | data) for every row: the posterior probability that the row's rate exceeds its exposure's (Φ(m/√v)).</summary>
+    public double[] ExceedanceProbabilities(ModelDataset data)
+    {
+        var (mean, variance) = LogRelativeRisks(data);
+        return [.. mean.Select((m, i) => MathNet.Numerics.Distributions.Normal.CDF(0, 1, m / Math.Sqrt(variance[i])))];
+    }
+
+    /// <summary>Contributions βⱼ(xⱼ − x̄ⱼ) of the features, as for <see cref="PoissonRiskModel.Explain"/>; the spatial effect is apart (<see cref="SpatialEffect"/>).</summary>
+    public IReadOnlyList<TerritoryExplanation> Explain(ModelDataset data)
+    {
+        CheckFeatures(data);
+        return [.. data.Rows.Select(row => new TerritoryExplanation(row.Territory, row.Period,
+            [.. Enumerable.Range(0, FeatureNames.Count).Select(j => _beta[j + 1] * (row.Features[j] - _means[j]) / _scales[j])]))];
+    }
+
+    // Posterior mean m and variance v of log(μ / exposure) = zᵀβ + bᵢ for every row.
+    private (double[] Mean, double[] Variance) LogRelativeRisks(ModelDataset data)
+    {
+        CheckFeatures(data);
+        var k = FeatureNames.Count + 1;
+        var sigma = _hyperparameters[0].Mean;
+        var mean = new double[data.Count];
+        var variance = new double[data.Count];
+        var z = new double[k];
+        for (var r = 0; r < data.Count; r++)
+        {
+            var row = data.Rows[r];
+            z[0] = 1;
+            for (var j = 1; j < k; j++)
+                z[j] = (row.Features[j - 1] - _means[j - 1]) / _scales[j - 1];
+            double m = 0, v = 0;
+            for (var a = 0; a < k; a++)
+            {
+                m += z[a] * _beta[a];
+                for (var b = 0; b < k; b++)
+                    v += z[a] * _betaCovariance[a * k + b] * z[b];
+            }
+            if (_areaIndex.TryGetValue(row.Territory, out var area))
+            {
+                m += _effectMean[area];
+                v += _effectVariance[area];
+                for (var a = 0; a < k; a++)
+                    v += 2 * z[a] * _effectBeta[area * k + a];
+            }
+            else
+            {
+                v += sigma * sigma;
+            }
+            (mean[r], variance[r]) = (m, Math.Max(v, 0));
+        }
+        return (mean, variance);
+    }
+
+    // β = A b from the standardised coordinates, Cov(β) = A Cov(b) Aᵀ (as PoissonRiskModel).
+    private ModelCoefficient[] OriginalUnits()
+    {
+        var p = FeatureNames.Count;
+        var k = p + 1;
+        var a = new double[k, k];
+        a[0, 0] = 1;
+        for (var j = 1; j <= p; j++)
+        {
+            a[0, j] = -_means[j - 1] / _scales[j - 1];
+            a[j, j] = 1 / _scales[j - 1];
+        }
+        var coefficients = new ModelCoefficient[k];
+        for (var r = 0; r < k; r++)
+        {
+            double estimate = 0, variance = 0;
+            for (var s = 0; s < k; s++)
+            {
+                estimate += a[r, s] * _beta[s];
+                for (var t = 0; t < k; t++)
+                    variance += a[r, s] * _betaCovariance[s * k + t] * a[r, t];
+            }
+            coefficients[r] = new ModelCoefficient(r == 0 ? ModelCoefficient.InterceptName : FeatureNames[r - 1], estimate, Math.Sqrt(variance));
+        }
+        return coefficients;
+    }
+
+    private void CheckFeatures(ModelDataset data)
+    {
+        if (!data.FeatureNames.SequenceEqual(FeatureNames))
+            throw new ArgumentException($"the data have features ({string.Join(", ", data.FeatureNames)}) but the model was trained on ({string.Join(", ", FeatureNames)})");
+    }
+}
