@@ -119,7 +119,7 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
             }),
             output.ComputedAt));
         var lisa = LocalMoran.Compute(smoothed, weights, new LocalMoranOptions(Permutations, Seed: 42));
-        var giStar = GetisOrd.GiStar(smoothed, weights);
+        var giStar = GetisOrd.GiStar(smoothed, weights).Z;
         foreach (var area in lisa.Areas)
         {
             var territory = territoryAt[area.Index];

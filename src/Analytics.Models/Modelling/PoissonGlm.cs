@@ -9,8 +9,10 @@ namespace Analytics.Models.Modelling;
 /// Standard errors come from the inverse Fisher information (XᵀWX)⁻¹ with W = w·μ at the
 /// maximum (McCullagh &amp; Nelder, <i>Generalized Linear Models</i>, 2nd ed., §2.5 and §6.2),
 /// as R's <c>glm(family = poisson)</c> reports them. Prior weights act as frequency weights: a
-/// row with weight 2 counts as two identical rows. No dispersion is estimated — over-dispersed
-/// data get standard errors that are too small, which the caller must know.
+/// row with weight 2 counts as two identical rows (degrees of freedom count Σw, as statsmodels'
+/// <c>freq_weights</c>; R's <c>glm</c> counts rows). The standard errors assume Poisson variance;
+/// the fit reports the quasi-Poisson dispersion (Pearson χ²/residual df) so the caller can see when
+/// over-dispersed data make them too small, and the null deviance to judge what the covariates explain.
 /// </remarks>
 public static class PoissonGlm
 {
@@ -88,7 +90,7 @@ public static class PoissonGlm
             for (var i = 0; i < n; i++)
             {
                 eta[i] = Offset(i) + Dot(design[i], beta);
-                newDeviance += Weight(i) * UnitDeviance(counts[i], Math.Exp(eta[i]));
+                newDeviance += Weight(i) * ModelMetrics.UnitDeviance(counts[i], Math.Exp(eta[i]));
             }
             var change = Math.Abs(newDeviance - deviance) / (Math.Abs(newDeviance) + 0.1); // glm.fit's criterion
             deviance = newDeviance;
@@ -111,12 +113,43 @@ public static class PoissonGlm
         }
         Symmetrise(information);
         var covariance = Cholesky.Inverse(information, names);
-        return new PoissonGlmFit([.. names], beta, covariance, deviance, iterations, converged);
+
+        double weightSum = 0, pearson = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var mu = Math.Exp(eta[i]);
+            weightSum += Weight(i);
+            pearson += Weight(i) * (counts[i] - mu) * (counts[i] - mu) / mu;
+        }
+        var hasIntercept = Enumerable.Range(0, p).Any(j => design.All(row => row[j] == 1));
+        var nullDeviance = NullDeviance(counts, Offset, Weight, hasIntercept);
+        return new PoissonGlmFit([.. names], beta, covariance, deviance, iterations, converged,
+            nullDeviance, hasIntercept ? weightSum - 1 : weightSum, weightSum - p, pearson);
     }
 
-    /// <summary>Poisson unit deviance 2[y log(y/μ) − (y − μ)], with y log y = 0 at y = 0.</summary>
-    private static double UnitDeviance(double y, double mu) =>
-        2 * ((y > 0 ? y * Math.Log(y / mu) : 0) - (y - mu));
+    /// <summary>
+    /// Deviance of the null model, as R's <c>glm</c> defines it: with an intercept, the intercept-only model with
+    /// the same offset, whose estimate has a closed form, μᵢ = e^oᵢ Σwy / Σw e^o (the fitted total equals the
+    /// observed one); without one, the offset alone, μᵢ = e^oᵢ.
+    /// </summary>
+    private static double NullDeviance(IReadOnlyList<double> counts, Func<int, double> offset, Func<int, double> weight, bool hasIntercept)
+    {
+        var scale = 1.0;
+        if (hasIntercept)
+        {
+            double observed = 0, baseline = 0;
+            for (var i = 0; i < counts.Count; i++)
+            {
+                observed += weight(i) * counts[i];
+                baseline += weight(i) * Math.Exp(offset(i));
+            }
+            scale = observed / baseline;
+        }
+        var deviance = 0.0;
+        for (var i = 0; i < counts.Count; i++)
+            deviance += weight(i) * ModelMetrics.UnitDeviance(counts[i], scale * Math.Exp(offset(i)));
+        return deviance;
+    }
 
     private static double Dot(double[] row, double[] beta)
     {

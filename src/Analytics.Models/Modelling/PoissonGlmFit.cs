@@ -7,14 +7,29 @@ namespace Analytics.Models.Modelling;
 /// <param name="Deviance">Residual deviance, 2 Σ w [y log(y/μ) − (y − μ)].</param>
 /// <param name="Iterations">IRLS iterations run.</param>
 /// <param name="Converged">False when the iteration limit was reached first; estimates are then not to be trusted.</param>
+/// <param name="NullDeviance">Deviance of the null model: intercept only with the same offset when the design has a column of ones, else the offset alone (as R's <c>glm</c>).</param>
+/// <param name="NullDegreesOfFreedom">Σw − 1 with an intercept, Σw without (n for unit weights).</param>
+/// <param name="ResidualDegreesOfFreedom">Σw − p (n − p for unit weights).</param>
+/// <param name="PearsonChiSquare">Σ w (y − μ)²/μ at the estimate.</param>
 public sealed record PoissonGlmFit(
     IReadOnlyList<string> Names,
     IReadOnlyList<double> Coefficients,
     double[,] Covariance,
     double Deviance,
     int Iterations,
-    bool Converged)
+    bool Converged,
+    double NullDeviance,
+    double NullDegreesOfFreedom,
+    double ResidualDegreesOfFreedom,
+    double PearsonChiSquare)
 {
+    /// <summary>
+    /// Quasi-Poisson dispersion φ = Pearson χ²/residual df, as R's <c>summary(glm(family = quasipoisson))</c>:
+    /// about 1 for Poisson data, above 1 when over-dispersed (multiply the variances, hence the squared standard
+    /// errors, by φ). NaN when no degree of freedom is left.
+    /// </summary>
+    public double Dispersion => ResidualDegreesOfFreedom > 0 ? PearsonChiSquare / ResidualDegreesOfFreedom : double.NaN;
+
     /// <summary>Position of the named covariate.</summary>
     public int IndexOf(string name)
     {

@@ -12,9 +12,18 @@ public static class GetisOrd
     /// row-standardised weights (a row's common scale cancels), so the style of
     /// <paramref name="weights"/> does not matter. Islands get NaN.
     /// </summary>
-    public static double[] GiStar(IReadOnlyList<double> values, SpatialWeights weights)
+    /// <remarks>
+    /// The island convention says whether islands' values count in x̄, s and n (<see cref="IslandConvention.ZeroPolicy"/>)
+    /// or not (<see cref="IslandConvention.Exclude"/>). Under the zero policy every connected area's z equals spdep's;
+    /// spdep would also give an island the z of a neighbourhood of itself alone, (xᵢ − x̄)/s, which says
+    /// nothing about clustering and is not given here. <see cref="IslandConvention.ZeroPolicyAdjustN"/> is
+    /// refused: it concerns the n of global moments only.
+    /// </remarks>
+    public static GiStarResult GiStar(IReadOnlyList<double> values, SpatialWeights weights, IslandConvention islands = IslandConvention.Exclude)
     {
-        var data = new ConnectedValues(values, weights);
+        if (islands == IslandConvention.ZeroPolicyAdjustN)
+            throw new ArgumentException("adjust.n changes the n of global moments only; Gi* takes Exclude or ZeroPolicy", nameof(islands));
+        var data = new CentredValues(values, weights, islands);
         var n = (double)data.Count;
         var s = Math.Sqrt(data.SumOfSquares / n);
         var z = new double[weights.Count];
@@ -28,7 +37,7 @@ public static class GetisOrd
             var w = neighbours.Length + 1.0; // binary weights, self included: Wᵢ = Σwᵢⱼ² = kᵢ + 1
             z[i] = (sum - data.Mean * w) / (s * Math.Sqrt((n * w - w * w) / (n - 1)));
         }
-        return z;
+        return new GiStarResult(z, weights.Islands, islands);
     }
 
     /// <summary>
@@ -44,6 +53,12 @@ public static class GetisOrd
         return (p >= alpha ? HotSpotCategory.NotSignificant : z > 0 ? HotSpotCategory.HotSpot : HotSpotCategory.ColdSpot, p);
     }
 }
+
+/// <summary>Gi* z-scores of every area.</summary>
+/// <param name="Z">One z-score per area, NaN for islands.</param>
+/// <param name="Islands">Areas without neighbours.</param>
+/// <param name="IslandConvention">Whether the islands' values counted in x̄, s and n.</param>
+public sealed record GiStarResult(IReadOnlyList<double> Z, IReadOnlyList<int> Islands, IslandConvention IslandConvention);
 
 /// <summary>The category of an area in a Getis-Ord Gi* map.</summary>
 public enum HotSpotCategory

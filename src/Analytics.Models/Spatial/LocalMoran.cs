@@ -7,22 +7,28 @@ namespace Analytics.Models.Spatial;
 /// <param name="Seed">Seed of the permutations: same seed, same p-values.</param>
 /// <param name="Significance">An area is mapped in a cluster category when its (adjusted) p-value is ≤ this.</param>
 /// <param name="AdjustForFalseDiscoveryRate">Apply Benjamini–Hochberg over all tested areas before comparing with <paramref name="Significance"/>.</param>
+/// <param name="IslandConvention">
+/// Whether islands' values count in the mean, m₂ and the permutation pool (<see cref="IslandConvention.ZeroPolicy"/>,
+/// as <c>spdep::localmoran</c> with <c>zero.policy = TRUE</c>) or not (<see cref="IslandConvention.Exclude"/>, the default).
+/// <see cref="IslandConvention.ZeroPolicyAdjustN"/> is refused: it concerns the n of global moments only.
+/// </param>
 public sealed record LocalMoranOptions(
     int Permutations = 999,
     ulong Seed = 1,
     double Significance = 0.05,
-    bool AdjustForFalseDiscoveryRate = false);
+    bool AdjustForFalseDiscoveryRate = false,
+    IslandConvention IslandConvention = IslandConvention.Exclude);
 
 /// <summary>One area's local Moran statistic.</summary>
 /// <param name="Index">The area.</param>
-/// <param name="I">Iᵢ = (zᵢ/m₂) Σⱼ wᵢⱼ zⱼ with z centred values and m₂ = Σz²/n (NaN for an island).</param>
-/// <param name="Lag">Σⱼ wᵢⱼ zⱼ, the (centred) spatial lag that decides the quadrant.</param>
+/// <param name="I">Iᵢ = (zᵢ/m₂) Σⱼ wᵢⱼ zⱼ with z centred values and m₂ = Σz²/n; for an island NaN when islands are excluded, 0 under the zero policy.</param>
+/// <param name="Lag">Σⱼ wᵢⱼ zⱼ, the (centred) spatial lag that decides the quadrant (0 for an island).</param>
 /// <param name="PseudoPValue">Folded conditional permutation p-value: (1 + the smaller of the counts of permuted Iᵢ ≥ and ≤ the observed, ties counting in both) / (R + 1).</param>
 /// <param name="AdjustedPValue">Benjamini–Hochberg adjusted p-value when asked for, else the pseudo p-value.</param>
 /// <param name="Category">Quadrant if significant, <see cref="LisaCategory.NotSignificant"/> otherwise, <see cref="LisaCategory.Island"/> without neighbours.</param>
 public sealed record LocalMoranArea(int Index, double I, double Lag, double PseudoPValue, double AdjustedPValue, LisaCategory Category);
 
-/// <summary>A LISA analysis: one entry per area (islands included, as <see cref="LisaCategory.Island"/>).</summary>
+/// <summary>A LISA analysis: one entry per area (islands included, as <see cref="LisaCategory.Island"/>); the options say which island convention was used.</summary>
 public sealed record LocalMoranResult(IReadOnlyList<LocalMoranArea> Areas, IReadOnlyList<int> Islands, LocalMoranOptions Options);
 
 /// <summary>Local Moran's I (Anselin 1995, Geographical Analysis 27:93–115).</summary>
@@ -32,7 +38,8 @@ public static class LocalMoran
     /// Iᵢ for every connected area as in <c>spdep::localmoran</c> (m₂ = Σz²/n), with conditional
     /// permutation inference: zᵢ stays in place while kᵢ values drawn without replacement from the
     /// other n − 1 areas take its neighbours' places (Anselin 1995 §4; GeoDa, PySAL). Quadrants follow
-    /// the signs of zᵢ and its lag, a value equal to the mean counting as low (as spdep does).
+    /// the signs of zᵢ and its lag, a value equal to the mean counting as low (as spdep does). Islands are
+    /// never tested; whether their values count is <see cref="LocalMoranOptions.IslandConvention"/>.
     /// </summary>
     /// <remarks>
     /// O(R · links). Each area draws from its own stream derived from the seed and its index, so the
@@ -43,7 +50,9 @@ public static class LocalMoran
         options ??= new LocalMoranOptions();
         if (options.Permutations < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.Permutations, "local Moran needs at least one permutation");
-        var data = new ConnectedValues(values, weights);
+        if (options.IslandConvention == IslandConvention.ZeroPolicyAdjustN)
+            throw new ArgumentException("adjust.n changes the n of global moments only; local Moran takes Exclude or ZeroPolicy", nameof(options));
+        var data = new CentredValues(values, weights, options.IslandConvention);
         var z = data.Centred;
         var m2 = data.SumOfSquares / data.Count;
         var connected = data.Connected;
@@ -56,14 +65,16 @@ public static class LocalMoran
             var i = connected[k];
             lag[i] = weights.Lag(i, z);
             local[i] = z[i] / m2 * lag[i];
-            pseudo[i] = ConditionalPValue(i, local[i], z, m2, connected, weights, options);
+            pseudo[i] = ConditionalPValue(i, local[i], z, m2, data.Used, weights, options);
         });
 
         var tested = connected.Select(i => pseudo[i]).ToArray();
         var adjusted = options.AdjustForFalseDiscoveryRate ? FalseDiscoveryRate.BenjaminiHochberg(tested) : tested;
         var areas = new LocalMoranArea[weights.Count];
+        // Under the zero policy an island's lag is 0, so its Iᵢ is 0, as spdep reports it; it is still not tested.
+        var islandI = options.IslandConvention == IslandConvention.Exclude ? double.NaN : 0;
         for (var i = 0; i < weights.Count; i++)
-            areas[i] = new LocalMoranArea(i, double.NaN, 0, double.NaN, double.NaN, LisaCategory.Island);
+            areas[i] = new LocalMoranArea(i, islandI, 0, double.NaN, double.NaN, LisaCategory.Island);
         for (var k = 0; k < connected.Length; k++)
         {
             var i = connected[k];
@@ -81,7 +92,8 @@ public static class LocalMoran
         return new LocalMoranResult(areas, weights.Islands, options);
     }
 
-    private static double ConditionalPValue(int i, double observed, double[] z, double m2, int[] connected, SpatialWeights weights, LocalMoranOptions options)
+    /// <summary>The neighbours' places are filled from <paramref name="pool"/>, the areas used by the statistic.</summary>
+    private static double ConditionalPValue(int i, double observed, double[] z, double m2, int[] pool, SpatialWeights weights, LocalMoranOptions options)
     {
         var random = SeededRandom.Derive(options.Seed, $"local moran area {i}");
         var neighbourWeights = weights.Weights(i);
@@ -96,7 +108,7 @@ public static class LocalMoran
             {
                 int j;
                 do
-                    j = connected[random.NextInt(connected.Length)];
+                    j = pool[random.NextInt(pool.Length)];
                 while (j == i || Array.IndexOf(drawn, j, 0, t) >= 0);
                 drawn[t] = j;
                 sum += neighbourWeights[t] * z[j];

@@ -10,8 +10,9 @@ namespace Analytics.Models.Spatial;
 /// <param name="VarianceNormality">Var[I] under normality.</param>
 /// <param name="VarianceRandomisation">Var[I] under randomisation (uses the kurtosis of the values).</param>
 /// <param name="Permutation">The permutation test, when permutations were asked for.</param>
-/// <param name="AreaCount">n: the areas used, islands excluded.</param>
-/// <param name="Islands">Areas without neighbours, left out of the statistic.</param>
+/// <param name="AreaCount">n of the statistic and its moments: the connected areas, or every area under <see cref="IslandConvention.ZeroPolicy"/>.</param>
+/// <param name="Islands">Areas without neighbours.</param>
+/// <param name="IslandConvention">What was done with the islands: left out, or kept with a spatial lag of 0 (and n reduced or not).</param>
 public sealed record MoranResult(
     double I,
     double Expected,
@@ -19,7 +20,8 @@ public sealed record MoranResult(
     double VarianceRandomisation,
     PermutationTest? Permutation,
     int AreaCount,
-    IReadOnlyList<int> Islands)
+    IReadOnlyList<int> Islands,
+    IslandConvention IslandConvention)
 {
     public double ZNormality => (I - Expected) / Math.Sqrt(VarianceNormality);
 

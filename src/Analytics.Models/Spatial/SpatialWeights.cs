@@ -7,10 +7,12 @@ namespace Analytics.Models.Spatial;
 /// </summary>
 /// <remarks>
 /// <para><b>Islands.</b> An area with no neighbour is an island. No spatial relationship can be
-/// measured for it, so every statistic in <see cref="Spatial"/> leaves islands out entirely — they
-/// count neither in the mean nor the variance nor n — and lists them in its result. To keep that
-/// coherent, an island must not be anyone else's neighbour either (true of any symmetric contiguity or
-/// distance rule; k-nearest-neighbour lists have no islands).</para>
+/// measured for it, so by default every statistic in <see cref="Spatial"/> leaves islands out entirely —
+/// they count neither in the mean nor the variance nor n — and lists them in its result; spdep's
+/// zero-policy conventions are available too (<see cref="IslandConvention"/>), and each result names the
+/// one it used. An island must not be anyone else's neighbour either (true of any symmetric contiguity or
+/// distance rule; k-nearest-neighbour lists have no islands), so its spatial lag is 0 and it enters no
+/// other area's lag.</para>
 /// <para>Neighbour lists may be asymmetric (k nearest neighbours); they may not name the area itself,
 /// repeat a neighbour, or point outside the list.</para>
 /// </remarks>
@@ -78,7 +80,7 @@ public sealed class SpatialWeights
     /// <summary>Indices of the areas with no neighbour, ascending.</summary>
     public IReadOnlyList<int> Islands { get; }
 
-    /// <summary>Number of areas that have at least one neighbour: the n of every statistic.</summary>
+    /// <summary>Number of areas that have at least one neighbour: the n of every statistic unless islands are kept (<see cref="IslandConvention.ZeroPolicy"/>).</summary>
     public int ConnectedCount => Count - Islands.Count;
 
     /// <summary>S0 = ΣᵢΣⱼ wᵢⱼ.</summary>

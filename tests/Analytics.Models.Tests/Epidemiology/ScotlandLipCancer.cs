@@ -28,6 +28,9 @@ internal static class ScotlandLipCancer
         d.GetProperty("x").GetDouble(), d.GetProperty("y").GetDouble(), d.GetProperty("observed").GetInt64(),
         d.GetProperty("expected").GetDouble(), d.GetProperty("population").GetDouble())).ToArray();
 
+    /// <summary>Each district's neighbours, 0-based (empty for the three islands: 5, 7, 10).</summary>
+    public static int[][] Neighbours => Districts.Select(d => d.GetProperty("neighbours").Ints()).ToArray();
+
     public static SpatialWeights Weights(WeightStyle style) =>
-        SpatialWeights.FromNeighbours(Districts.Select(d => (IReadOnlyList<int>)d.GetProperty("neighbours").Ints()).ToArray(), style);
+        SpatialWeights.FromNeighbours(Neighbours.Select(n => (IReadOnlyList<int>)n).ToArray(), style);
 }

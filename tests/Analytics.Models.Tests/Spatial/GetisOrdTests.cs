@@ -11,7 +11,7 @@ public class GetisOrdTests
         // Hand computation: x = 1..4, x̄ = 2.5, s² = Σ(x − x̄)²/n = 5/4. Area 0: neighbourhood {0, 1},
         // sum 3, W = 2 → z = (3 − 5)/(s√((4·2 − 4)/3)) = −2/√(5/3). Area 1: {0, 1, 2}, sum 6, W = 3 →
         // z = (6 − 7.5)/(s√((12 − 9)/3)) = −3/√5. Areas 2 and 3 mirror them.
-        var z = GetisOrd.GiStar(Line.Values, Line.Weights(WeightStyle.Binary));
+        var z = GetisOrd.GiStar(Line.Values, Line.Weights(WeightStyle.Binary)).Z;
 
         Assert.Equal(-2 / Math.Sqrt(5.0 / 3), z[0], 12);
         Assert.Equal(-3 / Math.Sqrt(5), z[1], 12);
@@ -26,7 +26,7 @@ public class GetisOrdTests
     {
         var expected = NorthCarolinaSids.Spdep.GetProperty("localG_include_self").Doubles();
 
-        var z = GetisOrd.GiStar(NorthCarolinaSids.Rate74, NorthCarolinaSids.Queen(style));
+        var z = GetisOrd.GiStar(NorthCarolinaSids.Rate74, NorthCarolinaSids.Queen(style)).Z;
 
         for (var i = 0; i < expected.Length; i++)
             Assert.Equal(expected[i], z[i], 1e-11);
@@ -37,9 +37,9 @@ public class GetisOrdTests
     {
         var smr = ScotlandLipCancer.Observed.Zip(ScotlandLipCancer.ExpectedCases, (o, e) => o / e).ToArray();
 
-        var z = GetisOrd.GiStar(smr, ScotlandLipCancer.Weights(WeightStyle.Binary));
+        var z = GetisOrd.GiStar(smr, ScotlandLipCancer.Weights(WeightStyle.Binary)).Z;
 
-        Assert.Equal([5, 7, 10], Enumerable.Range(0, z.Length).Where(i => double.IsNaN(z[i])));
+        Assert.Equal([5, 7, 10], Enumerable.Range(0, z.Count).Where(i => double.IsNaN(z[i])));
     }
 
     [Theory]
