@@ -240,6 +240,7 @@ public static class FairnessReportWriter
                     table)));
         }
         page.Append("</section>\n");
+        page.Append(SpreadsSection(w, report));
 
         if (map is not null)
             page.Append(MapSection(w, map, $"graphique-{++chart}"));
@@ -287,6 +288,37 @@ public static class FairnessReportWriter
             .ToString();
     }
 
+    /// <summary>Fairlearn's summaries of each dimension: point values beside the verdicts, which they do not change.</summary>
+    private static string SpreadsSection(ReportWords w, FairnessView report)
+    {
+        var tables = new StringBuilder();
+        foreach (var d in report.Dimensions)
+        {
+            var caption = w.T($"{w.Dimension(d.Dimension)} : écarts entre groupes", $"{w.Dimension(d.Dimension)}: spreads between groups");
+            if (d.Spreads is not { } spreads)
+            {
+                tables.Append("<p>").Append(Html.Text(caption)).Append(w.T(" — masqués, un groupe de la dimension l’étant.", " — withheld, as a group of the dimension is.")).Append("</p>\n");
+                continue;
+            }
+            string[] Row(string name, GroupSpread between, GroupSpread overall) =>
+                [Html.Text(name), w.Decimal(between.Difference, 3), w.Decimal(between.Ratio, 3), w.Decimal(overall.Difference, 3), w.Decimal(overall.Ratio, 3)];
+            tables.Append(Table(caption,
+                [w.T("Indicateur", "Metric"), w.T("Différence entre groupes", "Difference between groups"), w.T("Ratio entre groupes", "Ratio between groups"),
+                 w.T("Différence à l’ensemble", "Difference to overall"), w.T("Ratio à l’ensemble", "Ratio to overall")],
+                spreads.Metrics.Select(m => Row(w.Metric(m.Metric), m.BetweenGroups, m.ToOverall))
+                    .Append(Row(w.T("Parité démographique", "Demographic parity"), spreads.DemographicParity(), spreads.DemographicParity(SpreadMethod.ToOverall)))
+                    .Append(Row(w.T("Chances égalisées (equalized odds)", "Equalised odds"), spreads.EqualisedOdds(), spreads.EqualisedOdds(SpreadMethod.ToOverall)))));
+        }
+        return new StringBuilder()
+            .Append($"<section aria-labelledby=\"ecarts\">\n<h2 id=\"ecarts\">{w.T("Écarts entre groupes", "Spreads between groups")}</h2>\n<p>")
+            .Append(w.T("Les résumés de Fairlearn, par dimension : la différence entre le plus grand et le plus petit groupe et le ratio du plus petit au plus grand, puis les mêmes de chaque groupe à l’ensemble de la dimension. Valeurs ponctuelles, sans intervalle ni verdict : les verdicts restent ceux des ratios au groupe de référence.",
+                "Fairlearn’s summaries, per dimension: the difference between the largest and the smallest group and the ratio of the smallest to the largest, then the same of each group to the whole dimension. Point values, without an interval or a verdict: the verdicts remain those of the ratios to the reference group."))
+            .Append("</p>\n")
+            .Append(Folded(w.T($"Tableaux des écarts ({w.Integer(report.Dimensions.Count)} dimensions)", $"Tables of the spreads ({w.Integer(report.Dimensions.Count)} dimensions)"), tables.ToString()))
+            .Append("</section>\n")
+            .ToString();
+    }
+
     private static string ComparisonSection(ReportWords w, FairnessComparison comparison) =>
         new StringBuilder()
             .Append($"<section aria-labelledby=\"attenuation\">\n<h2 id=\"attenuation\">{w.T("Avant et après atténuation", "Before and after mitigation")}</h2>\n<p>")
@@ -313,7 +345,8 @@ public static class FairnessReportWriter
         <dt>Biais moyen</dt><dd>(Σattendus − Σobservés) / Σpopulation × 100 000 ; négatif quand le modèle sous-prédit le groupe. Comparé à la référence par le ratio des rapports attendus / observés.</dd>
         <dt>Calibration</dt><dd>Σobservés / Σattendus (rapport observé / attendu, comme un ICM).</dd>
         <dt>Part de territoires sous-prédits</dt><dd>Part des territoires dont les cas observés dépassent la borne haute de l’intervalle de prédiction, ou la prédiction quand le modèle n’en donne pas.</dd>
-        <dt>Indicateurs de liste prioritaire</dt><dd>Taux de sélection (part du groupe dans la liste du modèle), taux de vrais positifs (part des territoires réellement prioritaires que la liste retient), taux de faux positifs (part des autres qu’elle retient), précision (part de la liste réellement prioritaire). « Réellement prioritaire » : dans la liste tirée des taux observés.</dd>
+        <dt>Indicateurs de liste prioritaire</dt><dd>Taux de sélection (part du groupe dans la liste du modèle), taux de vrais positifs (part des territoires réellement prioritaires que la liste retient), taux de faux positifs (part des autres qu’elle retient), précision (part de la liste réellement prioritaire). Présentés sans verdict par défaut, les taux de la matrice de confusion qu’Aequitas donne en plus : faux négatifs (part des territoires réellement prioritaires que la liste laisse), vrais négatifs (part des autres qu’elle laisse), fausses découvertes (part de la liste non réellement prioritaire), fausses omissions (part des territoires hors liste réellement prioritaires) et valeur prédictive négative (part des territoires hors liste non réellement prioritaires). « Réellement prioritaire » : dans la liste tirée des taux observés.</dd>
+        <dt>Écarts entre groupes</dt><dd>Comme Fairlearn : différence = plus grande valeur de groupe − plus petite, ratio = plus petite / plus grande ; « à l’ensemble » : plus grand écart |groupe − ensemble| et plus petit des min(groupe / ensemble, ensemble / groupe). Parité démographique : écarts des taux de sélection ; chances égalisées : le pire des écarts des taux de vrais et de faux positifs. Un groupe sans valeur est ignoré.</dd>
         <dt>Intervalles</dt><dd>Bootstrap stratifié : les territoires de chaque groupe sont rééchantillonnés avec remise ; intervalle des percentiles. Il mesure le bruit d’échantillonnage, pas un biais commun à tous les groupes, comme un sous-enregistrement des cas partout.</dd>
         <dt>Groupe de référence</dt><dd>Le plus grand groupe de chaque dimension, sauf choix contraire de la politique.</dd>
         </dl>
@@ -329,7 +362,8 @@ public static class FairnessReportWriter
         <dt>Mean bias</dt><dd>(Σexpected − Σobserved) / Σpopulation × 100,000; negative when the model under-predicts the group. Compared to the reference through the ratio of expected / observed.</dd>
         <dt>Calibration</dt><dd>Σobserved / Σexpected (observed over expected, like an SIR).</dd>
         <dt>Share of territories under-predicted</dt><dd>Share of the territories whose observed cases exceed the upper limit of the prediction interval, or the prediction when the model gives none.</dd>
-        <dt>Priority-list metrics</dt><dd>Selection rate (share of the group in the model’s list), true positive rate (share of the truly priority territories the list keeps), false positive rate (share of the others it keeps), precision (share of the list truly priority). “Truly priority”: in the list drawn from the observed rates.</dd>
+        <dt>Priority-list metrics</dt><dd>Selection rate (share of the group in the model’s list), true positive rate (share of the truly priority territories the list keeps), false positive rate (share of the others it keeps), precision (share of the list truly priority). Shown without a verdict by default, the confusion matrix’s other rates Aequitas gives: false negative (share of the truly priority territories the list leaves out), true negative (share of the others it leaves out), false discovery (share of the list not truly priority), false omission (share of the territories left out that are truly priority) rates and negative predictive value (share of the territories left out that are not). “Truly priority”: in the list drawn from the observed rates.</dd>
+        <dt>Spreads between groups</dt><dd>As Fairlearn computes them: difference = largest group value − smallest, ratio = smallest / largest; “to overall”: the largest |group − overall| and the smallest min(group / overall, overall / group). Demographic parity: the spreads of the selection rates; equalised odds: the worse of the true and false positive rates’ spreads. A group without a value is left out.</dd>
         <dt>Intervals</dt><dd>Stratified bootstrap: each group’s territories are resampled with replacement; percentile interval. It measures sampling noise, not a bias common to every group, such as under-recording of cases everywhere.</dd>
         <dt>Reference group</dt><dd>The largest group of each dimension, unless the policy chooses otherwise.</dd>
         </dl>

@@ -31,6 +31,11 @@ public static class FairnessTerms
         (FairnessMetric.TruePositiveRate, "Taux de vrais positifs", "True positive rate"),
         (FairnessMetric.FalsePositiveRate, "Taux de faux positifs", "False positive rate"),
         (FairnessMetric.Precision, "Précision de la liste prioritaire", "Precision of the priority list"),
+        (FairnessMetric.FalseNegativeRate, "Taux de faux négatifs", "False negative rate"),
+        (FairnessMetric.TrueNegativeRate, "Taux de vrais négatifs", "True negative rate"),
+        (FairnessMetric.FalseDiscoveryRate, "Taux de fausses découvertes de la liste prioritaire", "False discovery rate of the priority list"),
+        (FairnessMetric.FalseOmissionRate, "Taux de fausses omissions hors de la liste prioritaire", "False omission rate outside the priority list"),
+        (FairnessMetric.NegativePredictiveValue, "Valeur prédictive négative hors de la liste prioritaire", "Negative predictive value outside the priority list"),
     ];
 
     /// <summary>A metric's identifier as the report's JSON writes it (camelCase).</summary>

@@ -2,8 +2,17 @@ namespace Analytics.Models.Fairness;
 
 /// <summary>
 /// The per-group metrics of the audit. Sums run over the group's territories; O = observed
-/// cases, E = predicted cases, P = exposure (population).
+/// cases, E = predicted cases, P = exposure (population). The priority-list metrics count territories: selected =
+/// in the model's priority list ("predicted positive"), actually priority = in the list drawn from the recorded
+/// outcome ("label positive").
 /// </summary>
+/// <remarks>
+/// New values go at the end: the order is the report's order of metrics. The last five, the rest of the confusion
+/// matrix's rates as Aequitas reports them (fnr, tnr, fdr, for, npv), are not judged by default
+/// (<see cref="FairnessPolicy.JudgedMetrics"/>). Aequitas' pprev (predicted positives / group size) is
+/// <see cref="SelectionRate"/>; its ppr (the group's share of all predicted positives) depends on the other groups and
+/// is <see cref="DimensionResult.ListShare"/>.
+/// </remarks>
 public enum FairnessMetric
 {
     /// <summary>
@@ -44,4 +53,19 @@ public enum FairnessMetric
 
     /// <summary>Precision: actually priority among the selected territories.</summary>
     Precision,
+
+    /// <summary>False negative rate, 1 − <see cref="TruePositiveRate"/>: left out of the list among the territories that are actually priority.</summary>
+    FalseNegativeRate,
+
+    /// <summary>True negative rate, 1 − <see cref="FalsePositiveRate"/>: left out of the list among the territories that are not actually priority.</summary>
+    TrueNegativeRate,
+
+    /// <summary>False discovery rate, 1 − <see cref="Precision"/>: not actually priority among the selected territories.</summary>
+    FalseDiscoveryRate,
+
+    /// <summary>False omission rate: actually priority among the territories left out of the list.</summary>
+    FalseOmissionRate,
+
+    /// <summary>Negative predictive value, 1 − <see cref="FalseOmissionRate"/>: not actually priority among the territories left out of the list.</summary>
+    NegativePredictiveValue,
 }

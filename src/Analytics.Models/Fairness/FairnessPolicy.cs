@@ -22,8 +22,10 @@ public sealed record FairnessPolicy
     public long MinimumObservedCases { get; init; } = 50;
 
     /// <summary>
-    /// Fewer than this in a priority metric's denominator (actual priority territories for the true positive rate,
-    /// the others for the false positive rate, selected territories for precision): insufficient evidence.
+    /// Fewer than this in a priority metric's denominator (actual priority territories for the true positive and false
+    /// negative rates, the others for the false positive and true negative rates, selected territories for precision
+    /// and the false discovery rate, the territories left out for the false omission rate and the negative predictive
+    /// value): insufficient evidence.
     /// </summary>
     public int MinimumDenominator { get; init; } = 10;
 
@@ -55,11 +57,18 @@ public sealed record FairnessPolicy
 
     /// <summary>
     /// Metrics that receive a verdict; the others are reported with their ratios and intervals but
-    /// <see cref="Verdict.NotJudged"/>. Default: all but <see cref="FairnessMetric.MeanAbsoluteError"/>, whose
-    /// disparities mostly measure the size of the territories (see its documentation).
+    /// <see cref="Verdict.NotJudged"/>. Default: bias, calibration, under-prediction, selection rate, true and false
+    /// positive rates and precision. Not <see cref="FairnessMetric.MeanAbsoluteError"/>, whose disparities mostly
+    /// measure the size of the territories (see its documentation); nor the rates added to report what Aequitas
+    /// reports (false negative, true negative, false discovery, false omission rates and negative predictive value),
+    /// each the complement of a judged rate or of one another, so that judging them stays a decision of the policy
+    /// and adding them changed no verdict.
     /// </summary>
-    public IReadOnlySet<FairnessMetric> JudgedMetrics { get; init; } =
-        new SortedSet<FairnessMetric>(Enum.GetValues<FairnessMetric>().Where(m => m != FairnessMetric.MeanAbsoluteError));
+    public IReadOnlySet<FairnessMetric> JudgedMetrics { get; init; } = new SortedSet<FairnessMetric>
+    {
+        FairnessMetric.Bias, FairnessMetric.Calibration, FairnessMetric.UnderPrediction, FairnessMetric.SelectionRate,
+        FairnessMetric.TruePositiveRate, FairnessMetric.FalsePositiveRate, FairnessMetric.Precision,
+    };
 
     /// <summary>Throws when a value is out of range, naming the property.</summary>
     public void Validate()

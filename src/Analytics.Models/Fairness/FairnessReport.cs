@@ -36,7 +36,33 @@ public sealed record FairnessReport(
 /// <param name="Dimension">Dimension name.</param>
 /// <param name="ReferenceGroup">Label of the group every ratio in this dimension is taken against.</param>
 /// <param name="Groups">Groups in ordinal order of their labels.</param>
-public sealed record DimensionResult(string Dimension, string ReferenceGroup, IReadOnlyList<GroupResult> Groups);
+public sealed record DimensionResult(string Dimension, string ReferenceGroup, IReadOnlyList<GroupResult> Groups)
+{
+    /// <summary>How far apart the groups are on each metric, as Fairlearn summarises it (written in the report's JSON).</summary>
+    public DimensionSpreads Spreads => DimensionSpreads.Of(Groups.Select(g => g.Sums).ToList());
+
+    /// <summary>
+    /// The group's share of the dimension's selected territories, Aequitas' ppr (predicted positives of the group ÷
+    /// predicted positives of all groups); null when nothing is selected. Throws when the dimension has no such group.
+    /// </summary>
+    public double? ListShare(string label)
+    {
+        var selected = Groups.Sum(g => g.Sums.Selected);
+        return selected > 0 ? (double)Group(label).Sums.Selected / selected : null;
+    }
+
+    /// <summary>
+    /// <see cref="ListShare"/> of the group ÷ that of the reference group, Aequitas' ppr_disparity: the ratio of their
+    /// selected counts; null when the reference has none selected.
+    /// </summary>
+    public double? ListShareRatio(string label)
+    {
+        var reference = Group(ReferenceGroup).Sums.Selected;
+        return reference > 0 ? (double)Group(label).Sums.Selected / reference : null;
+    }
+
+    private GroupResult Group(string label) => Groups.Single(g => g.Label == label);
+}
 
 /// <summary>One group's sums, metrics and overall verdict.</summary>
 /// <param name="Label">Group label ("5", "rural", "rural × 5").</param>

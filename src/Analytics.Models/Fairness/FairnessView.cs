@@ -30,7 +30,8 @@ public sealed record FairnessView(
     public static FairnessView Unrestricted(FairnessReport report) => new(
         report.Policy, report.Territories, report.ObservedCases, report.PredictedCases,
         report.Dimensions.Select(d => new DimensionView(d.Dimension, d.ReferenceGroup,
-            d.Groups.Select(g => new GroupView(g.Label, g.IsReference, g.Sums.Territories, Withholding.None, g.Sums, g.Metrics, g.Overall)).ToList())).ToList(),
+            d.Groups.Select(g => new GroupView(g.Label, g.IsReference, g.Sums.Territories, Withholding.None, g.Sums, g.Metrics, g.Overall)).ToList(),
+            d.Spreads)).ToList(),
         report.Overall, report.ResidualAutocorrelation, Restricted: false);
 
     /// <summary>The group; throws when the view has no such group.</summary>
@@ -39,7 +40,14 @@ public sealed record FairnessView(
 }
 
 /// <summary>One dimension and its groups, as in <see cref="DimensionResult"/>.</summary>
-public sealed record DimensionView(string Dimension, string ReferenceGroup, IReadOnlyList<GroupView> Groups);
+/// <param name="Dimension">Dimension name.</param>
+/// <param name="ReferenceGroup">Label of the group every ratio in this dimension is taken against.</param>
+/// <param name="Groups">Groups in ordinal order of their labels.</param>
+/// <param name="Spreads">
+/// How far apart the groups are on each metric (<see cref="DimensionResult.Spreads"/>); null when a group's figures are
+/// withheld, since a spread over all groups would give a withheld value away.
+/// </param>
+public sealed record DimensionView(string Dimension, string ReferenceGroup, IReadOnlyList<GroupView> Groups, DimensionSpreads? Spreads);
 
 /// <summary>One group as the audience reads it.</summary>
 /// <param name="Label">Group label.</param>

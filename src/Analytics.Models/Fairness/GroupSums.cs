@@ -30,6 +30,21 @@ public readonly record struct GroupSums(
     /// <summary>Not actually priority: the false positive rate's denominator.</summary>
     public int ActuallyNotPriority => Territories - ActuallyPriority;
 
+    /// <summary>Actually priority but not selected.</summary>
+    public int FalseNegatives => ActuallyPriority - TruePositives;
+
+    /// <summary>Neither selected nor actually priority.</summary>
+    public int TrueNegatives => ActuallyNotPriority - FalsePositives;
+
+    /// <summary>Left out of the model's priority list: the false omission rate's denominator.</summary>
+    public int NotSelected => Territories - Selected;
+
+    /// <summary>The sums of several groups added up: the sums of their territories taken together.</summary>
+    public static GroupSums Total(IEnumerable<GroupSums> groups) => groups.Aggregate(default(GroupSums), (a, g) => new GroupSums(
+        a.Territories + g.Territories, a.Observed + g.Observed, a.Predicted + g.Predicted, a.AbsoluteError + g.AbsoluteError,
+        a.Exposure + g.Exposure, a.UnderPredicted + g.UnderPredicted, a.Selected + g.Selected, a.ActuallyPriority + g.ActuallyPriority,
+        a.TruePositives + g.TruePositives));
+
     /// <summary>The metric's value, or null when its denominator is 0.</summary>
     public double? Value(FairnessMetric metric) => metric switch
     {
@@ -41,6 +56,11 @@ public readonly record struct GroupSums(
         FairnessMetric.TruePositiveRate => Divide(TruePositives, ActuallyPriority),
         FairnessMetric.FalsePositiveRate => Divide(FalsePositives, ActuallyNotPriority),
         FairnessMetric.Precision => Divide(TruePositives, Selected),
+        FairnessMetric.FalseNegativeRate => Divide(FalseNegatives, ActuallyPriority),
+        FairnessMetric.TrueNegativeRate => Divide(TrueNegatives, ActuallyNotPriority),
+        FairnessMetric.FalseDiscoveryRate => Divide(FalsePositives, Selected),
+        FairnessMetric.FalseOmissionRate => Divide(FalseNegatives, NotSelected),
+        FairnessMetric.NegativePredictiveValue => Divide(TrueNegatives, NotSelected),
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 
@@ -54,9 +74,10 @@ public readonly record struct GroupSums(
     /// <summary>The metric's own denominator count, checked against <see cref="FairnessPolicy.MinimumDenominator"/> (null: none beyond the group's size).</summary>
     internal int? Denominator(FairnessMetric metric) => metric switch
     {
-        FairnessMetric.TruePositiveRate => ActuallyPriority,
-        FairnessMetric.FalsePositiveRate => ActuallyNotPriority,
-        FairnessMetric.Precision => Selected,
+        FairnessMetric.TruePositiveRate or FairnessMetric.FalseNegativeRate => ActuallyPriority,
+        FairnessMetric.FalsePositiveRate or FairnessMetric.TrueNegativeRate => ActuallyNotPriority,
+        FairnessMetric.Precision or FairnessMetric.FalseDiscoveryRate => Selected,
+        FairnessMetric.FalseOmissionRate or FairnessMetric.NegativePredictiveValue => NotSelected,
         _ => null,
     };
 

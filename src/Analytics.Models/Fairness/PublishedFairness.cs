@@ -120,7 +120,8 @@ public sealed class PublishedFairness
                 var metrics = group.Metrics.Select(m => Restrict(m, shown, referenceShown)).ToList();
                 groups.Add(new GroupView(group.Label, group.IsReference, group.Sums.Territories, known.Why, shown ? group.Sums : null, metrics, group.Overall));
             }
-            dimensions.Add(new DimensionView(dimension.Dimension, dimension.ReferenceGroup, groups));
+            dimensions.Add(new DimensionView(dimension.Dimension, dimension.ReferenceGroup, groups,
+                groups.All(g => g.Withheld == Withholding.None) ? Restrict(dimension.Spreads) : null));
         }
         return new FairnessView(report.Policy, report.Territories,
             TotalWithheld ? null : report.ObservedCases, TotalWithheld ? null : report.PredictedCases,
@@ -146,6 +147,11 @@ public sealed class PublishedFairness
             return m with { Value = null, ValueInterval = null, ReferenceValue = null, Ratio = null, RatioInterval = null };
         return referenceShown ? m : m with { ReferenceValue = null, Ratio = null, RatioInterval = null };
     }
+
+    /// <summary>The spreads as the published view shows them: without the mean absolute error's, as its values.</summary>
+    private static DimensionSpreads Restrict(DimensionSpreads spreads) => new(spreads.Metrics
+        .Select(m => m.Metric == FairnessMetric.MeanAbsoluteError ? m with { BetweenGroups = default, ToOverall = default } : m)
+        .ToList());
 
     /// <summary>An intersection's cells add up to each of its margins: cell (a × b) summed over b is group a of the first dimension, and so on.</summary>
     private static IEnumerable<LinearRelation> Margins(FairnessReport report, GroupIntersection intersection, Dictionary<(string, string), int> cellOf)

@@ -217,6 +217,39 @@ public class FairnessReportWriterTests
         Assert.Equal(JsonValueKind.Null, reference.GetProperty("metrics")[0].GetProperty("ratioInterval").ValueKind);
     }
 
+    [Fact]
+    public void fairlearns_spreads_are_in_the_json_and_on_the_page_and_the_published_page_withholds_those_of_a_dimension_with_a_withheld_group()
+    {
+        var (before, _, _, outcomes) = Sample();
+        var fr = CultureInfo.GetCultureInfo("fr-FR");
+
+        using var json = JsonDocument.Parse(FairnessReportWriter.ToJson(before));
+        var quintiles = before.Dimensions.Single(d => d.Dimension == FairnessDimensions.DeprivationQuintile);
+        var selection = json.RootElement.GetProperty("dimensions").EnumerateArray()
+            .Single(d => d.GetProperty("dimension").GetString() == FairnessDimensions.DeprivationQuintile)
+            .GetProperty("spreads").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "selectionRate");
+        Assert.Equal(quintiles.Spreads.DemographicParity().Difference, selection.GetProperty("betweenGroups").GetProperty("difference").GetDouble());
+
+        using var writer = new StringWriter();
+        FairnessReportWriter.WriteHtml(FairnessView.Unrestricted(before), writer);
+        var page = XDocument.Parse(writer.ToString());
+        var section = page.Descendants().Single(e => e.Name.LocalName == "section" && e.Attribute("aria-labelledby")?.Value == "ecarts");
+        Assert.Equal(before.Dimensions.Count, section.Descendants().Count(e => e.Name.LocalName == "table"));
+        var parity = section.Descendants().Where(e => e.Name.LocalName == "tr" && e.Elements().First().Value == "Parité démographique")
+            .Select(r => r.Elements().Skip(1).Select(c => c.Value).ToList()).ToList();
+        Assert.Equal(before.Dimensions.Count, parity.Count);
+        Assert.Contains(parity, p => p[0] == quintiles.Spreads.DemographicParity().Difference!.Value.ToString("N3", fr)
+            && p[1] == quintiles.Spreads.DemographicParity().Ratio!.Value.ToString("N3", fr));
+        Assert.Equal(before.Dimensions.Count, section.Descendants().Count(e => e.Name.LocalName == "th" && e.Value == "Chances égalisées (equalized odds)"));
+
+        var view = PublishedFairness.Protect(before, outcomes, SecrecyRule.Default).View(before);
+        using var restricted = new StringWriter();
+        FairnessReportWriter.WriteHtml(view, restricted);
+        var withheld = view.Dimensions.Where(d => d.Groups.Any(g => g.Withheld != Withholding.None)).ToList();
+        Assert.NotEmpty(withheld);
+        Assert.All(withheld, d => Assert.Contains($"{d.Dimension.Replace("density_class", "classe de densité").Replace("deprivation_quintile", "quintile de défavorisation")} : écarts entre groupes — masqués", restricted.ToString()));
+    }
+
     private static string FairnessPage(FairnessReport report, ResidualMap map, bool withComparison)
     {
         using var writer = new StringWriter();

@@ -191,6 +191,25 @@ public class FairnessHandCaseTests
     }
 
     [Fact]
+    public void the_rates_added_from_aequitas_are_reported_with_their_ratios_but_not_judged_by_default()
+    {
+        // a: 40 territories, the 20 actually priority all selected; b (the reference): 40, 20 actually priority, 10 of
+        // them selected. a's false negative rate 0 against b's 0.5 is a ratio of 0, far from parity, yet only
+        // reported: the judged true positive rate (1 ÷ 0.5) already fails, and adding these rates changed no verdict.
+        var territories = Enumerable.Range(0, 40).Select(i => Territory.In("a", 100, 100, selected: i < 20, actual: i < 20, code: $"a{i}"))
+            .Concat(Enumerable.Range(0, 40).Select(i => Territory.In("b", 100, 100, selected: i < 10, actual: i < 20, code: $"b{i}")))
+            .ToList();
+
+        var a = FairnessAudit.Run(territories, new FairnessPolicy { Intersections = [], ReferenceGroups = new Dictionary<string, string> { ["zone"] = "b" } })
+            .Group("zone", "a");
+
+        Assert.Equal(Verdict.Fail, a.Metric(FairnessMetric.TruePositiveRate).Verdict);
+        Assert.Equal(0, a.Metric(FairnessMetric.FalseNegativeRate).Ratio!.Value, 12);
+        foreach (var metric in new[] { FairnessMetric.FalseNegativeRate, FairnessMetric.TrueNegativeRate, FairnessMetric.FalseDiscoveryRate, FairnessMetric.FalseOmissionRate, FairnessMetric.NegativePredictiveValue })
+            Assert.Equal(Verdict.NotJudged, a.Metric(metric).Verdict);
+    }
+
+    [Fact]
     public void intersections_are_audited_as_dimensions_of_their_own()
     {
         TerritoryOutcome T(string density, string quintile, long observed) => new(

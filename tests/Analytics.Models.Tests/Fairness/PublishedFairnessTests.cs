@@ -78,6 +78,29 @@ public class PublishedFairnessTests
     }
 
     [Fact]
+    public void the_spreads_between_groups_are_published_only_for_a_dimension_wholly_shown_and_never_for_the_mean_absolute_error()
+    {
+        var outcomes = World();
+        var report = FairnessAudit.Run(outcomes, Policy);
+
+        var view = PublishedFairness.Protect(report, outcomes, SecrecyRule.Default).View(report);
+
+        // The lone territory's cell is withheld: a spread over every cell would bound its value.
+        Assert.Null(view.Dimensions.Single(d => d.Dimension == Cells).Spreads);
+        var shown = view.Dimensions.Where(d => d.Groups.All(g => g.Withheld == Withholding.None)).ToList();
+        Assert.NotEmpty(shown);
+        Assert.All(shown, d =>
+        {
+            var whole = report.Dimensions.Single(r => r.Dimension == d.Dimension).Spreads;
+            Assert.Equal(whole.Metric(FairnessMetric.Calibration), d.Spreads!.Metric(FairnessMetric.Calibration));
+            Assert.Equal(whole.EqualisedOdds(), d.Spreads.EqualisedOdds());
+            Assert.Equal(default, d.Spreads.Metric(FairnessMetric.MeanAbsoluteError).BetweenGroups);
+            Assert.Equal(default, d.Spreads.Metric(FairnessMetric.MeanAbsoluteError).ToOverall);
+        });
+        Assert.Equal(report.Dimensions.Select(d => d.Spreads.Metrics.Count), FairnessView.Unrestricted(report).Dimensions.Select(d => d.Spreads!.Metrics.Count));
+    }
+
+    [Fact]
     public void the_published_view_carries_no_territory_code_and_its_sums_pin_no_count_of_one_to_ten_where_the_whole_report_does()
     {
         var outcomes = World();
