@@ -1,31 +1,40 @@
 namespace Analytics.Models.Modelling;
 
 /// <summary>
-/// Chooses between the interpretable Poisson model and the boosted challenger from their pooled
-/// out-of-fold metrics (<see cref="CrossValidationResult.Pooled"/>).
+/// Chooses among the interpretable Poisson model and its two challengers, the BYM2 spatial model and
+/// the boosted trees, from their pooled out-of-fold metrics (<see cref="CrossValidationResult.Pooled"/>).
 /// </summary>
 /// <remarks>
 /// The rule, in order: (1) a challenger whose calibration slope lies outside
 /// [<see cref="SlopeLow"/>, <see cref="SlopeHigh"/>] (or cannot be computed) is refused — its
-/// predictions are too spread out or too flat to be read as risks; (2) the challenger must lower the
-/// mean Poisson deviance by at least <see cref="MinimumImprovement"/> (relative), otherwise the models
-/// are tied and (3) ties go to the Poisson model, whose rate ratios and exact contributions can be explained.
+/// predictions are too spread out or too flat to be read as risks; (2) a challenger must lower the
+/// Poisson model's mean deviance by at least <see cref="MinimumImprovement"/> (relative), otherwise the
+/// models are tied and (3) ties go to the Poisson model, whose rate ratios and exact contributions can be
+/// explained; (4) when both challengers pass, the boosted trees win only if they also lower the BYM2
+/// model's deviance by that much: BYM2 keeps rate ratios and a spatial effect a reviewer can read.
 /// </remarks>
 public static class ChampionRule
 {
     public const double SlopeLow = 0.8;
     public const double SlopeHigh = 1.2;
 
-    /// <summary>Relative reduction of the out-of-fold mean deviance the challenger must reach: 1%.</summary>
+    /// <summary>Relative reduction of the out-of-fold mean deviance a challenger must reach: 1%.</summary>
     public const double MinimumImprovement = 0.01;
 
-    public static ChampionDecision Choose(ModelMetrics poisson, ModelMetrics boosted)
+    public static ChampionDecision Choose(ModelMetrics poisson, ModelMetrics boosted, ModelMetrics bym2)
     {
-        if (!(boosted.CalibrationSlope >= SlopeLow && boosted.CalibrationSlope <= SlopeHigh))
-            return new ChampionDecision(RiskModelKind.Poisson, ChampionReason.ChallengerMiscalibrated);
-        if (boosted.MeanPoissonDeviance > poisson.MeanPoissonDeviance * (1 - MinimumImprovement))
-            return new ChampionDecision(RiskModelKind.Poisson, ChampionReason.ChallengerNotClearlyBetter);
-        return new ChampionDecision(RiskModelKind.BoostedTrees, ChampionReason.ChallengerClearlyBetter);
+        static bool Calibrated(ModelMetrics m) => m.CalibrationSlope >= SlopeLow && m.CalibrationSlope <= SlopeHigh;
+        static bool ClearlyBetter(ModelMetrics challenger, ModelMetrics than) =>
+            challenger.MeanPoissonDeviance <= than.MeanPoissonDeviance * (1 - MinimumImprovement);
+
+        var spatial = Calibrated(bym2) && ClearlyBetter(bym2, poisson);
+        var trees = Calibrated(boosted) && ClearlyBetter(boosted, poisson);
+        if (trees && (!spatial || ClearlyBetter(boosted, bym2)))
+            return new ChampionDecision(RiskModelKind.BoostedTrees, ChampionReason.ChallengerClearlyBetter);
+        if (spatial)
+            return new ChampionDecision(RiskModelKind.Bym2, ChampionReason.SpatialClearlyBetter);
+        return new ChampionDecision(RiskModelKind.Poisson,
+            Calibrated(bym2) || Calibrated(boosted) ? ChampionReason.ChallengerNotClearlyBetter : ChampionReason.ChallengerMiscalibrated);
     }
 }
 
@@ -34,12 +43,15 @@ public sealed record ChampionDecision(RiskModelKind Champion, ChampionReason Rea
 
 public enum ChampionReason
 {
-    /// <summary>The boosted model's calibration slope is outside [0.8, 1.2]: the Poisson model stays.</summary>
+    /// <summary>Both challengers' calibration slopes are outside [0.8, 1.2]: the Poisson model stays.</summary>
     ChallengerMiscalibrated = 1,
 
-    /// <summary>The boosted model lowers the out-of-fold deviance by less than 1%: the Poisson model stays.</summary>
+    /// <summary>No calibrated challenger lowers the out-of-fold deviance by 1%: the Poisson model stays.</summary>
     ChallengerNotClearlyBetter = 2,
 
-    /// <summary>The boosted model is calibrated and lowers the out-of-fold deviance by at least 1%.</summary>
+    /// <summary>The boosted model is calibrated and lowers the out-of-fold deviance by at least 1%, the BYM2 model's too.</summary>
     ChallengerClearlyBetter = 3,
+
+    /// <summary>The BYM2 model is calibrated and lowers the Poisson model's out-of-fold deviance by at least 1%, and the boosted model does not beat it by 1%.</summary>
+    SpatialClearlyBetter = 4,
 }

@@ -92,18 +92,38 @@ public class ChampionRuleTests
 {
     private static ModelMetrics Metrics(double deviance, double slope) => new(1_000, deviance, 10, slope, 0, 1, 0.5);
 
+    private static readonly ModelMetrics Tied = Metrics(0.995, 1.0);
+
     [Fact]
-    public void a_calibrated_challenger_that_lowers_the_deviance_by_more_than_one_percent_wins()
+    public void a_calibrated_boosted_challenger_that_lowers_the_deviance_by_more_than_one_percent_wins()
     {
-        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Metrics(0.98, 0.95));
+        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Metrics(0.98, 0.95), Tied);
 
         Assert.Equal(new ChampionDecision(RiskModelKind.BoostedTrees, ChampionReason.ChallengerClearlyBetter), decision);
     }
 
     [Fact]
-    public void a_challenger_less_than_one_percent_better_is_a_tie_and_ties_go_to_the_poisson_model()
+    public void a_calibrated_bym2_challenger_that_lowers_the_deviance_by_more_than_one_percent_wins()
     {
-        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Metrics(0.995, 1.0));
+        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Tied, Metrics(0.97, 1.02));
+
+        Assert.Equal(new ChampionDecision(RiskModelKind.Bym2, ChampionReason.SpatialClearlyBetter), decision);
+    }
+
+    [Theory]
+    [InlineData(0.975, RiskModelKind.Bym2)]     // trees within 1% of BYM2: BYM2, readable, keeps it
+    [InlineData(0.95, RiskModelKind.BoostedTrees)] // trees more than 1% below BYM2 too
+    public void when_both_challengers_pass_the_trees_must_also_beat_bym2_by_one_percent(double boostedDeviance, RiskModelKind champion)
+    {
+        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Metrics(boostedDeviance, 1.0), Metrics(0.98, 1.0));
+
+        Assert.Equal(champion, decision.Champion);
+    }
+
+    [Fact]
+    public void challengers_less_than_one_percent_better_are_a_tie_and_ties_go_to_the_poisson_model()
+    {
+        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Tied, Tied);
 
         Assert.Equal(new ChampionDecision(RiskModelKind.Poisson, ChampionReason.ChallengerNotClearlyBetter), decision);
     }
@@ -112,9 +132,9 @@ public class ChampionRuleTests
     [InlineData(0.79)]
     [InlineData(1.21)]
     [InlineData(double.NaN)]
-    public void a_miscalibrated_challenger_loses_however_low_its_deviance(double slope)
+    public void miscalibrated_challengers_lose_however_low_their_deviance(double slope)
     {
-        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Metrics(0.5, slope));
+        var decision = ChampionRule.Choose(Metrics(1.00, 1.0), Metrics(0.5, slope), Metrics(0.5, slope));
 
         Assert.Equal(new ChampionDecision(RiskModelKind.Poisson, ChampionReason.ChallengerMiscalibrated), decision);
     }
