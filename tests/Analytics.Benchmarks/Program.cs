@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "indicators" => await IndicatorServiceBenchmark.RunAsync(args.Skip(1).ToArray()),
     "map" => await MapPaintBenchmark.RunAsync(args.Skip(1).ToArray()),
     "planning" => await PlanningBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "neighbours" => await NeighboursBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -18,6 +19,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Analytics.Benchmarks ingest [--rows 1000000] [--rounds 3] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks interpolation --world DIR [--period 2023] [--out FILE.json]");
+    Console.Error.WriteLine("       Analytics.Benchmarks neighbours [--world DIR] [--rounds 3] [--tolerance 1] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks models [--territories 35000] [--periods 1] [--out FILE.json]");
     Console.Error.WriteLine("       ANALYTICS_PASSWORD=… Analytics.Benchmarks map --url URL --user NAME [--runs 3]");
     Console.Error.WriteLine("       Analytics.Benchmarks planning --url URL --token TOKEN --database CONNECTION [--model asthma_commune] [--runs 30] [--out FILE.json]");

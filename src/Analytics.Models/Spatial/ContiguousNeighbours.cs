@@ -1,3 +1,4 @@
+using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
@@ -13,7 +14,8 @@ namespace Analytics.Models.Spatial;
 /// <remarks>
 /// <para><b>Same rule as PostGIS.</b> With a tolerance of zero, queen is <c>ST_Intersects</c> and rook is
 /// <c>ST_Relate(a, b, '****1****')</c> (the boundaries meet along a line), the rules of the PostGIS
-/// builder in <c>Analytics.Jobs.Features.Neighbours</c>.</para>
+/// builder in <c>Analytics.Jobs.Features.Neighbours</c>. Rook is decided as GEOS decides that cell: two
+/// boundary segments exactly on one line (robust orientation test) sharing a piece of positive length.</para>
 /// <para><b>Tolerance.</b> Real boundary layers have slivers and gaps between areas that should touch. With a
 /// tolerance t (in the units of the coordinates: metres in a projected CRS such as Lambert-93), two areas
 /// are queen neighbours when they are within t of each other, and rook neighbours when their boundaries,
@@ -86,9 +88,39 @@ public static class ContiguousNeighbours
             var snapped = GeometrySnapper.Snap(lineA, lineB, tolerance);
             (lineA, lineB) = (snapped[0], snapped[1]);
         }
-        // A polygon's boundary is its rings; as lines, closed rings have no boundary of their own, so the
-        // polygons' boundary–boundary cell is the lines' interior–interior cell.
-        return lineA.Relate(lineB, "1********");
+        // Two polylines meet along a line exactly when two of their segments overlap along one: the test
+        // GEOS and NetTopologySuite make (robust orientation) when they find the boundary–boundary dimension 1.
+        var segmentsB = Segments(lineB).ToList();
+        foreach (var (p0, p1) in Segments(lineA))
+            foreach (var (q0, q1) in segmentsB)
+                if (Overlap(p0, p1, q0, q1))
+                    return true;
+        return false;
+    }
+
+    private static IEnumerable<(Coordinate, Coordinate)> Segments(Geometry lines)
+    {
+        for (var l = 0; l < lines.NumGeometries; l++)
+        {
+            var points = ((LineString)lines.GetGeometryN(l)).CoordinateSequence;
+            for (var k = 0; k + 1 < points.Count; k++)
+                if (!points.GetCoordinate(k).Equals2D(points.GetCoordinate(k + 1)))
+                    yield return (points.GetCoordinate(k), points.GetCoordinate(k + 1));
+        }
+    }
+
+    /// <summary>Whether segments p and q (neither of zero length) lie on one line and share a piece of positive length.</summary>
+    private static bool Overlap(Coordinate p0, Coordinate p1, Coordinate q0, Coordinate q1)
+    {
+        if (Math.Max(p0.X, p1.X) < Math.Min(q0.X, q1.X) || Math.Max(q0.X, q1.X) < Math.Min(p0.X, p1.X)
+            || Math.Max(p0.Y, p1.Y) < Math.Min(q0.Y, q1.Y) || Math.Max(q0.Y, q1.Y) < Math.Min(p0.Y, p1.Y))
+            return false;
+        if (Orientation.Index(p0, p1, q0) != OrientationIndex.Collinear || Orientation.Index(p0, p1, q1) != OrientationIndex.Collinear)
+            return false;
+        // On one line, compare the projections on the axis along which p runs the most.
+        var alongX = Math.Abs(p1.X - p0.X) >= Math.Abs(p1.Y - p0.Y);
+        double P(Coordinate c) => alongX ? c.X : c.Y;
+        return Math.Max(Math.Min(P(p0), P(p1)), Math.Min(P(q0), P(q1))) < Math.Min(Math.Max(P(p0), P(p1)), Math.Max(P(q0), P(q1)));
     }
 
     /// <summary>The runs of consecutive ring segments of <paramref name="area"/> whose envelope meets <paramref name="window"/>.</summary>
