@@ -14,8 +14,9 @@ namespace Analytics.Models.Spatial;
 /// <remarks>
 /// <para><b>Same rule as PostGIS.</b> With a tolerance of zero, queen is <c>ST_Intersects</c> and rook is
 /// <c>ST_Relate(a, b, '****1****')</c> (the boundaries meet along a line), the rules of the PostGIS
-/// builder in <c>Analytics.Jobs.Features.Neighbours</c>. Rook is decided as GEOS decides that cell: two
-/// boundary segments exactly on one line (robust orientation test) sharing a piece of positive length.</para>
+/// builder in <c>Analytics.Jobs.Features.Neighbours</c>. Rook is decided segment by segment, with the robust
+/// orientation test that GEOS's and NetTopologySuite's segment intersectors use: two boundary segments exactly
+/// on one line, sharing a piece of positive length.</para>
 /// <para><b>Tolerance.</b> Real boundary layers have slivers and gaps between areas that should touch. With a
 /// tolerance t (in the units of the coordinates: metres in a projected CRS such as Lambert-93), two areas
 /// are queen neighbours when they are within t of each other, and rook neighbours when their boundaries,
@@ -52,13 +53,14 @@ public static class ContiguousNeighbours
         for (var i = 0; i < areas.Count; i++)
         {
             var area = areas[i];
-            var prepared = PreparedGeometryFactory.Prepare(area);
+            // Without tolerance, queen is plain intersection, which a prepared geometry answers fastest.
+            var prepared = tolerance == 0 ? PreparedGeometryFactory.Prepare(area) : null;
             foreach (var j in index.Query(Reach(area, tolerance)))
             {
                 // Contiguity is symmetric: each pair is decided once and added both ways.
                 if (j <= i)
                     continue;
-                var near = tolerance == 0 ? prepared.Intersects(areas[j]) : area.IsWithinDistance(areas[j], tolerance);
+                var near = prepared?.Intersects(areas[j]) ?? area.IsWithinDistance(areas[j], tolerance);
                 if (!near || (rule == Contiguity.Rook && !ShareStretch(area, areas[j], tolerance)))
                     continue;
                 lists[i].Add(j);
@@ -88,8 +90,8 @@ public static class ContiguousNeighbours
             var snapped = GeometrySnapper.Snap(lineA, lineB, tolerance);
             (lineA, lineB) = (snapped[0], snapped[1]);
         }
-        // Two polylines meet along a line exactly when two of their segments overlap along one: the test
-        // GEOS and NetTopologySuite make (robust orientation) when they find the boundary–boundary dimension 1.
+        // Two polylines meet along a line exactly when two of their segments overlap along one; a full relate
+        // would find the same, building a topology graph for each pair.
         var segmentsB = Segments(lineB).ToList();
         foreach (var (p0, p1) in Segments(lineA))
             foreach (var (q0, q1) in segmentsB)
