@@ -4,7 +4,9 @@
 # the demo world (scripts/run.sh, scripts/notebooks.sh), and closes with one summary line.
 #
 # To test against an existing server instead, set ANALYTICS_TEST_DATABASE to a connection string
-# for a database with PostGIS, on a role allowed to create databases.
+# for a database with PostGIS, on a role allowed to create databases. One check reads real boundaries
+# from the shared reference data outside the repository: ANALYTICS_REFERENCE_DATA, by default
+# /work/shared/reference-data (docs/operations.md, "Tests").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "indicators" => await IndicatorServiceBenchmark.RunAsync(args.Skip(1).ToArray()),
     "map" => await MapPaintBenchmark.RunAsync(args.Skip(1).ToArray()),
     "planning" => await PlanningBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "neighbours" => await NeighboursBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Analytics.Benchmarks ingest [--rows 1000000] [--rounds 3] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks interpolation --world DIR [--period 2023] [--out FILE.json]");
+    Console.Error.WriteLine("       Analytics.Benchmarks neighbours [--world DIR] [--rounds 3] [--tolerance 1] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks models [--territories 35000] [--periods 1] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks bym2 [--territories 35000] [--periods 1] [--out FILE.json]");
     Console.Error.WriteLine("       ANALYTICS_PASSWORD=… Analytics.Benchmarks map --url URL --user NAME [--runs 3]");
