@@ -18,10 +18,15 @@ public static class ModelCard
 
     public sealed record Card(
         Section Title, Section IntendedUse, Section NotFor, Section Data, Section Method, Section Metrics,
-        IReadOnlyList<Section> Limits, Section Fairness, IReadOnlyList<object> RateRatios, string DatasetVersion, IReadOnlyList<long> SourceBatches, string CodeVersion);
+        IReadOnlyList<Section> Limits, Section Fairness, IReadOnlyList<object> RateRatios, string DatasetVersion, IReadOnlyList<long> SourceBatches, string CodeVersion,
+        Section Spatial);
+
+    /// <summary>The cross-validation of each candidate of the champion rule.</summary>
+    public sealed record Candidates(CrossValidationResult Poisson, CrossValidationResult Boosted, CrossValidationResult Bym2);
 
     public static Card Build(ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
-        CrossValidationResult poisson, CrossValidationResult boosted, IReadOnlyList<(string Name, double RateRatio, double Low, double High)> rateRatios,
+        Candidates candidates, IReadOnlyList<(string Name, double RateRatio, double Low, double High)> rateRatios,
+        Bym2RiskModel bym2, IReadOnlyList<ModelTraining.SpatialEffectShare> spatialEffects,
         FairnessReport report, FairnessReport mitigated, string codeVersion)
     {
         var fr = CultureInfo.GetCultureInfo("fr-FR");
@@ -29,8 +34,15 @@ public static class ModelCard
         var periods = matrix.Rows.Select(r => r.Period).Distinct().Order(StringComparer.Ordinal).ToList();
         var territories = matrix.Rows.Select(r => r.TerritoryId).Distinct().Count();
         var leftOut = matrix.Excluded.Sum(e => e.Value);
-        var champion = decision.Champion == RiskModelKind.Poisson ? ("régression de Poisson", "Poisson regression") : ("arbres de gradient boosting (Poisson)", "gradient-boosted trees (Poisson)");
-        var c = decision.Champion == RiskModelKind.Poisson ? poisson.Pooled : boosted.Pooled;
+        var (champion, c) = decision.Champion switch
+        {
+            RiskModelKind.Poisson => (("régression de Poisson", "Poisson regression"), candidates.Poisson.Pooled),
+            RiskModelKind.BoostedTrees => (("arbres de gradient boosting (Poisson)", "gradient-boosted trees (Poisson)"), candidates.Boosted.Pooled),
+            _ => (("régression de Poisson avec effet spatial BYM2", "Poisson regression with a BYM2 spatial effect"), candidates.Bym2.Pooled),
+        };
+        var (sigma, phi) = (bym2.Hyperparameters[0], bym2.Hyperparameters[1]);
+        // The groups whose spatial effect lies furthest from 1: where the spatial term explains most by place.
+        var furthest = spatialEffects.OrderByDescending(e => Math.Abs(Math.Log(e.RelativeRisk))).Take(3).ToList();
         var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
         var inconclusive = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.InsufficientEvidence).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
         return new Card(
@@ -68,6 +80,13 @@ public static class ModelCard
             rateRatios.Select(r => (object)new { name = r.Name, rateRatio = r.RateRatio, low = r.Low, high = r.High }).ToList(),
             matrix.DatasetVersion,
             matrix.SourceBatches,
-            codeVersion);
+            codeVersion,
+            new Section(
+                string.Format(fr, "Modèle spatial BYM2 (Riebler et al. 2016, approximation de Laplace) : écart-type de l'effet spatial σ = {0:F3} (écart-type a posteriori {1:F3}), part structurée φ = {2:F2} ({3:F2}) ; déviance hors échantillon {4:F3} contre {5:F3} pour la régression de Poisson. Ce que l'effet spatial a pris, par groupe (risque relatif moyen) : {6}. Un effet inférieur à 1 dans un groupe sous-enregistré explique par le lieu une partie des cas manquants.",
+                    sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
+                    string.Join(" ; ", furthest.Select(e => string.Format(fr, "{0} = {1} : {2:F3}", e.Dimension, e.Group, e.RelativeRisk)))),
+                string.Format(en, "BYM2 spatial model (Riebler et al. 2016, Laplace approximation): spatial effect sd σ = {0:F3} (posterior sd {1:F3}), structured share φ = {2:F2} ({3:F2}); out-of-fold deviance {4:F3} against {5:F3} for the Poisson regression. What the spatial effect took, by group (mean relative risk): {6}. An effect below 1 in an under-recorded group explains part of the missing cases by place.",
+                    sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
+                    string.Join("; ", furthest.Select(e => string.Format(en, "{0} = {1}: {2:F3}", e.Dimension, e.Group, e.RelativeRisk))))));
     }
 }

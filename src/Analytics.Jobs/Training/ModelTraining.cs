@@ -22,7 +22,8 @@ namespace Analytics.Jobs.Training;
 
 /// <summary>
 /// The Training and Audit stages for one model specification: feature matrix → spatially blocked
-/// cross-validation of the Poisson model and the boosted challenger → champion by
+/// cross-validation of the Poisson model and its two challengers, boosted trees and the BYM2 spatial
+/// model → champion by
 /// <see cref="ChampionRule"/> → fit on all rows, predictions with 90% intervals, contributions,
 /// permutation importance → fairness audit of the out-of-fold predictions, then again with the
 /// under-served groups reweighted → registry row, model card → a release pending review when the
@@ -93,14 +94,24 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
 
     /// <summary>Everything a run computes, before it is stored.</summary>
     public sealed record Analysis(
-        ChampionDecision Decision, CrossValidationResult PoissonCv, CrossValidationResult BoostedCv, PoissonRiskModel Poisson, BoostedRiskModel Boosted,
+        ChampionDecision Decision, CrossValidationResult PoissonCv, CrossValidationResult BoostedCv, CrossValidationResult Bym2Cv,
+        PoissonRiskModel Poisson, BoostedRiskModel Boosted, Bym2RiskModel Bym2,
         CrossValidationResult ChampionCv, IReadOnlyList<TerritoryPrediction> Predictions, IReadOnlyList<TerritoryExplanation> Explanations,
-        IReadOnlyList<TerritoryOutcome> Outcomes, FairnessReport Report, FairnessReport MitigatedReport, FairnessComparison Comparison);
+        IReadOnlyList<TerritoryOutcome> Outcomes, FairnessReport Report, FairnessReport MitigatedReport, FairnessComparison Comparison,
+        IReadOnlyList<SpatialEffectShare> SpatialEffects, IReadOnlyList<double>? Exceedance);
 
     /// <summary>
-    /// The computing part of a run, without the database: cross-validation of both trainers,
+    /// What the BYM2 model's spatial effect took from one fairness group: the mean over its territories of
+    /// the posterior mean effect, as a relative risk exp(mean b). Below 1, the spatial term explains part
+    /// of the group's lower recorded counts by place — under-recording it may have absorbed.
+    /// </summary>
+    public sealed record SpatialEffectShare(string Dimension, string Group, int Territories, double RelativeRisk);
+
+    /// <summary>
+    /// The computing part of a run, without the database: cross-validation of the three trainers,
     /// champion, final fits, predictions, explanations, fairness audit before and after reweighting.
-    /// <paramref name="neighbours"/> are weights among the matrix's territories in order of first appearance;
+    /// <paramref name="neighbours"/> are weights among the matrix's territories in order of first appearance
+    /// (also the BYM2 model's graph: held-out blocks get their spatial effect from their neighbours);
     /// <paramref name="step"/> hears each of <see cref="TrainingRuns.Steps"/> as it begins.
     /// </summary>
     public static Analysis Analyse(ModelSpecification spec, FeatureMatrix.Data matrix, SpatialWeights neighbours, Action<string>? step = null)
@@ -112,12 +123,21 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var boostedOptions = new BoostedRiskOptions(Seed: (int)(spec.Seed % int.MaxValue));
         var poissonCv = SpatialCrossValidation.Run(data, folds, d => PoissonRiskModel.Train(d), ImportanceRepeats, spec.Seed);
         var boostedCv = SpatialCrossValidation.Run(data, folds, d => BoostedRiskModel.Train(d, boostedOptions), ImportanceRepeats, spec.Seed);
-        var decision = ChampionRule.Choose(poissonCv.Pooled, boostedCv.Pooled);
+        // BYM2: the fit on all rows integrates the hyperparameters; the folds hold them at its mode.
+        var field = new Analytics.Models.Modelling.Bym2.Bym2Field(Graph(matrix, neighbours));
+        var bym2 = Bym2RiskModel.Train(data, field);
+        IRiskModel TrainBym2(ModelDataset d) => Bym2RiskModel.Train(d, field, bym2.Theta);
+        var bym2Cv = SpatialCrossValidation.Run(data, folds, TrainBym2, ImportanceRepeats, spec.Seed);
+        var decision = ChampionRule.Choose(poissonCv.Pooled, boostedCv.Pooled, bym2Cv.Pooled);
         step?.Invoke("final_fit");
         var poisson = PoissonRiskModel.Train(data);
         var boosted = BoostedRiskModel.Train(data, boostedOptions);
-        IRiskModel champion = decision.Champion == RiskModelKind.Poisson ? poisson : boosted;
-        var championCv = decision.Champion == RiskModelKind.Poisson ? poissonCv : boostedCv;
+        var (champion, championCv, trainChampion) = decision.Champion switch
+        {
+            RiskModelKind.Poisson => ((IRiskModel)poisson, poissonCv, (Func<ModelDataset, IRiskModel>)(d => PoissonRiskModel.Train(d))),
+            RiskModelKind.BoostedTrees => (boosted, boostedCv, d => BoostedRiskModel.Train(d, boostedOptions)),
+            _ => (bym2, bym2Cv, TrainBym2),
+        };
         var predictions = champion.Predict(data, new PredictionSettings(0.90, Dispersion: championCv.Dispersion));
         var explanations = champion.Explain(data);
 
@@ -132,11 +152,35 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var territoryWeight = Reweighting.FromCalibration(outcomes, mitigationDimension, policy);
         var weightOf = territoryIds.Select((id, i) => (id, w: territoryWeight[i])).ToDictionary(p => p.id, p => p.w);
         var reweighted = Dataset(spec, matrix, blocks, weightOf);
-        var mitigatedCv = SpatialCrossValidation.Run(reweighted, folds,
-            decision.Champion == RiskModelKind.Poisson ? d => PoissonRiskModel.Train(d) : d => BoostedRiskModel.Train(d, boostedOptions));
+        var mitigatedCv = SpatialCrossValidation.Run(reweighted, folds, trainChampion);
         var mitigatedReport = FairnessAudit.Run(Outcomes(matrix, territoryIds, mitigatedCv.OutOfFold, mitigatedCv.Dispersion, spec.PriorityShare), policy, neighbours);
-        return new Analysis(decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport,
-            FairnessComparison.Between(report, mitigatedReport));
+        return new Analysis(decision, poissonCv, boostedCv, bym2Cv, poisson, boosted, bym2, championCv, predictions, explanations, outcomes, report, mitigatedReport,
+            FairnessComparison.Between(report, mitigatedReport), SpatialEffects(bym2, outcomes, policy, spec),
+            decision.Champion == RiskModelKind.Bym2 ? bym2.ExceedanceProbabilities(data) : null);
+    }
+
+    /// <summary>The neighbour graph of the matrix's territories, in the order of <paramref name="neighbours"/> (first appearance).</summary>
+    private static Analytics.Models.Modelling.Bym2.AreaGraph Graph(FeatureMatrix.Data matrix, SpatialWeights neighbours) =>
+        Analytics.Models.Modelling.Bym2.AreaGraph.Create(
+            [.. matrix.Rows.Select(r => r.TerritoryCode).Distinct()],
+            [.. Enumerable.Range(0, neighbours.Count).Select(i => (IReadOnlyList<int>)neighbours.Neighbours(i).ToArray())]);
+
+    /// <summary>The BYM2 spatial effect per group of every audited dimension and of the first intersection.</summary>
+    private static List<SpatialEffectShare> SpatialEffects(Bym2RiskModel bym2, IReadOnlyList<TerritoryOutcome> outcomes, FairnessPolicy policy, ModelSpecification spec)
+    {
+        var dimensions = spec.Groups.Where(g => !g.Contains('*')).Select(d => (Name: d, Group: (Func<TerritoryOutcome, string?>)(o => o.Groups.GetValueOrDefault(d))));
+        if (policy.Intersections.Count > 0)
+        {
+            var (first, second) = (policy.Intersections[0].First, policy.Intersections[0].Second);
+            dimensions = dimensions.Append(($"{first} × {second}",
+                o => o.Groups.TryGetValue(first, out var a) && o.Groups.TryGetValue(second, out var b) ? $"{a} × {b}" : null));
+        }
+        return [.. dimensions.SelectMany(d => outcomes
+            .Select(o => (Group: d.Group(o), Effect: bym2.SpatialEffect(o.Code).Mean))
+            .Where(x => x.Group is not null)
+            .GroupBy(x => x.Group!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new SpatialEffectShare(d.Name, g.Key, g.Count(), Math.Exp(g.Average(x => x.Effect)))))];
     }
 
     /// <summary>The matrix's territories in order of first appearance: the order of the audit and of its spatial weights.</summary>
@@ -146,15 +190,15 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     {
         var neighbours = await new Neighbours(dataSource).ReadAsync(Levels.Commune, await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
         var territoryIds = TerritoryIds(matrix);
-        var (decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, outcomes, report, mitigatedReport, comparison) =
-            Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised), step => RecordStep(runId, step));
+        var analysis = Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised), step => RecordStep(runId, step));
+        var (decision, poissonCv, boostedCv, bym2Cv, _, _, _, championCv, predictions, _, outcomes, report, mitigatedReport, _, _, _) = analysis;
         RecordStep(runId, "storing");
         var map = ResidualMap.Of(await OutlinesAsync(territoryIds, cancellationToken), outcomes, SecrecyRule.Default);
         var published = PublishedFairness.Protect(report, outcomes, SecrecyRule.Default);
 
-        var checks = Checks(predictions, poissonCv, boostedCv).ToList();
+        var checks = Checks(predictions, poissonCv, boostedCv, bym2Cv).ToList();
         var predictionsSha = PredictionsHash(predictions);
-        await StoreAsync(runId, spec, matrix, decision, poissonCv, boostedCv, poisson, boosted, championCv, predictions, explanations, report, mitigatedReport, comparison, map, published, checks, predictionsSha, cancellationToken);
+        await StoreAsync(runId, spec, matrix, analysis, map, published, checks, predictionsSha, cancellationToken);
         return new Outcome(runId, null, Name(decision.Champion), Verdicts.Id(report.Overall), Verdicts.Id(mitigatedReport.Overall), checks, predictionsSha);
     }
 
@@ -198,13 +242,13 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     /// <summary>What must hold before a run may go to review; each failure is named.</summary>
-    private static IEnumerable<string> Checks(IReadOnlyList<TerritoryPrediction> predictions, CrossValidationResult poisson, CrossValidationResult boosted)
+    private static IEnumerable<string> Checks(IReadOnlyList<TerritoryPrediction> predictions, CrossValidationResult poisson, CrossValidationResult boosted, CrossValidationResult bym2)
     {
         if (predictions.Any(p => !double.IsFinite(p.Expected) || p.Expected < 0 || !double.IsFinite(p.Sir)))
             yield return "a prediction is not a finite non-negative number";
         if (predictions.Any(p => p.Lower > p.Upper || p.Lower > p.Expected))
             yield return "a prediction interval is empty or lies above its prediction";
-        foreach (var (name, cv) in new[] { ("poisson", poisson), ("boosted", boosted) })
+        foreach (var (name, cv) in new[] { ("poisson", poisson), ("boosted", boosted), ("bym2", bym2) })
             if (!double.IsFinite(cv.Pooled.MeanPoissonDeviance) || !double.IsFinite(cv.Pooled.CalibrationSlope))
                 yield return $"{name}: cross-validation metrics are not finite";
         if (!(poisson.Pooled.CalibrationSlope is > 0.5 and < 2))
@@ -257,27 +301,40 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     public static string CodeVersion { get; } =
         $"Analytics.Models {typeof(PoissonRiskModel).Assembly.ManifestModule.ModuleVersionId:N}; Analytics.Jobs {typeof(ModelTraining).Assembly.ManifestModule.ModuleVersionId:N}";
 
-    private async Task StoreAsync(long runId, ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
-        CrossValidationResult poissonCv, CrossValidationResult boostedCv, PoissonRiskModel poisson, BoostedRiskModel boosted, CrossValidationResult championCv,
-        IReadOnlyList<TerritoryPrediction> predictions, IReadOnlyList<TerritoryExplanation> explanations,
-        FairnessReport report, FairnessReport mitigated, FairnessComparison comparison, ResidualMap map, PublishedFairness published, List<string> checks, string predictionsSha,
-        CancellationToken cancellationToken)
+    private async Task StoreAsync(long runId, ModelSpecification spec, FeatureMatrix.Data matrix, Analysis analysis,
+        ResidualMap map, PublishedFairness published, List<string> checks, string predictionsSha, CancellationToken cancellationToken)
     {
+        var (decision, poissonCv, boostedCv, bym2Cv, poisson, boosted, bym2, championCv, predictions, explanations, _, report, mitigated, comparison, spatialEffects, exceedance) = analysis;
         var coefficients = poisson.Coefficients.Select(c => new
         {
             name = c.Name, estimate = c.Estimate, standardError = c.StandardError, rateRatio = c.RateRatio,
             rateRatioLow = c.RateRatioInterval().Lower, rateRatioHigh = c.RateRatioInterval().Upper,
         }).ToList();
-        var metrics = new { poisson = poissonCv.Pooled, boosted = boostedCv.Pooled, poissonPerFold = poissonCv.PerFold, boostedPerFold = boostedCv.PerFold, folds = spec.Folds, blockSizeMetres = BlockSizeMetres };
+        var metrics = new
+        {
+            poisson = poissonCv.Pooled, boosted = boostedCv.Pooled, bym2 = bym2Cv.Pooled,
+            poissonPerFold = poissonCv.PerFold, boostedPerFold = boostedCv.PerFold, bym2PerFold = bym2Cv.PerFold, folds = spec.Folds, blockSizeMetres = BlockSizeMetres,
+        };
+        var spatial = new
+        {
+            hyperparameters = bym2.Hyperparameters.Select(h => new { name = h.Name, mean = h.Mean, sd = h.StandardDeviation, atMode = h.AtMode }),
+            coefficients = bym2.Coefficients.Select(c => new
+            {
+                name = c.Name, estimate = c.Estimate, standardError = c.StandardError, rateRatio = c.RateRatio,
+                rateRatioLow = c.RateRatioInterval().Lower, rateRatioHigh = c.RateRatioInterval().Upper,
+            }),
+            effectByGroup = spatialEffects.Select(e => new { dimension = e.Dimension, group = e.Group, territories = e.Territories, relativeRisk = e.RelativeRisk }),
+        };
         var importance = championCv.Importance;
-        var card = ModelCard.Build(spec, matrix, decision, poissonCv, boostedCv, coefficients.Select(c => (c.name, c.rateRatio, c.rateRatioLow, c.rateRatioHigh)).ToList(),
-            report, mitigated, CodeVersion);
+        var card = ModelCard.Build(spec, matrix, decision, new ModelCard.Candidates(poissonCv, boostedCv, bym2Cv),
+            coefficients.Select(c => (c.name, c.rateRatio, c.rateRatioLow, c.rateRatioHigh)).ToList(), bym2, spatialEffects, report, mitigated, CodeVersion);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = new NpgsqlCommand("""
             UPDATE ml.model_run SET status = 'succeeded', finished_at = $2, champion = $3, champion_rule = $4, metrics = $5, coefficients = $6,
-                importance = $7, residual_moran = $8, checks = $9, model_poisson = $10, model_boosted = $11, model_card = $12, predictions_sha256 = $13
+                importance = $7, residual_moran = $8, checks = $9, model_poisson = $10, model_boosted = $11, model_card = $12, predictions_sha256 = $13,
+                model_bym2 = $14, spatial = $15
             WHERE id = $1
             """, connection, transaction))
         {
@@ -294,6 +351,8 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             update.Parameters.Add(new() { Value = boosted.Serialize() });
             update.Parameters.Add(new() { Value = JsonSerializer.Serialize(card), NpgsqlDbType = NpgsqlDbType.Jsonb });
             update.Parameters.Add(new() { Value = predictionsSha });
+            update.Parameters.Add(new() { Value = bym2.Serialize() });
+            update.Parameters.Add(new() { Value = JsonSerializer.Serialize(spatial), NpgsqlDbType = NpgsqlDbType.Jsonb });
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -305,7 +364,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var ids = matrix.Rows.ToDictionary(r => (r.TerritoryCode, r.Period), r => r.TerritoryId);
         await Predictions.WriteAsync(connection, predictions.Select((p, i) => new PredictionRow(
             runId, ids[(p.Territory, p.Period)], p.Period, matrix.Rows[i].Exposure, p.Expected, p.Lower, p.Upper, p.Sir, championCv.OutOfFold[i],
-            rankOf.TryGetValue(i, out var rank) ? rank : null,
+            rankOf.TryGetValue(i, out var rank) ? rank : null, exceedance?[i],
             JsonSerializer.Serialize(matrix.FeatureNames.Select((f, j) => (f, j)).ToDictionary(x => x.f, x => explanations[i].Contributions[x.j])))), cancellationToken);
 
         // Each report twice: whole for the review routes (residual map in classes), and the analyst-facing form.
@@ -367,15 +426,21 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         return outlines;
     }
 
-    public static string Name(RiskModelKind kind) => kind == RiskModelKind.Poisson ? "poisson" : "boosted";
+    public static string Name(RiskModelKind kind) => kind switch
+    {
+        RiskModelKind.Poisson => "poisson",
+        RiskModelKind.BoostedTrees => "boosted",
+        _ => "bym2",
+    };
 
     private sealed record PredictionRow(long RunId, long TerritoryId, string Period, double Exposure, double Predicted, double IntervalLow, double IntervalHigh,
-        double PredictedSir, double OutOfFold, int? PriorityRank, string Contributions);
+        double PredictedSir, double OutOfFold, int? PriorityRank, double? Exceedance, string Contributions);
 
     private static readonly CopyTable<PredictionRow> Predictions = new("ml.prediction",
         new("run_id", NpgsqlDbType.Bigint, r => r.RunId), new("territory_id", NpgsqlDbType.Bigint, r => r.TerritoryId), new("period", NpgsqlDbType.Text, r => r.Period),
         new("exposure", NpgsqlDbType.Double, r => r.Exposure), new("predicted", NpgsqlDbType.Double, r => r.Predicted),
         new("interval_low", NpgsqlDbType.Double, r => r.IntervalLow), new("interval_high", NpgsqlDbType.Double, r => r.IntervalHigh),
         new("predicted_sir", NpgsqlDbType.Double, r => r.PredictedSir), new("out_of_fold", NpgsqlDbType.Double, r => r.OutOfFold),
-        new("priority_rank", NpgsqlDbType.Integer, r => r.PriorityRank), new("contributions", NpgsqlDbType.Jsonb, r => r.Contributions));
+        new("priority_rank", NpgsqlDbType.Integer, r => r.PriorityRank), new("exceedance", NpgsqlDbType.Double, r => r.Exceedance),
+        new("contributions", NpgsqlDbType.Jsonb, r => r.Contributions));
 }

@@ -21,9 +21,6 @@ internal static class ScotlandLipCancer
     /// <summary>Percentage of the workforce in agriculture, fishing and forestry (AFF).</summary>
     public static double[] AffPercent => Districts.Select(d => d.GetProperty("aff_pct").GetDouble()).ToArray();
 
-    /// <summary>GeoBUGS adjacency, 0-based; the three islands have none.</summary>
-    public static IReadOnlyList<int>[] Neighbours => Districts.Select(d => (IReadOnlyList<int>)d.GetProperty("neighbours").Ints()).ToArray();
-
     public static ScanArea[] ScanAreas => Districts.Select(d => new ScanArea(
         d.GetProperty("x").GetDouble(), d.GetProperty("y").GetDouble(), d.GetProperty("observed").GetInt64(),
         d.GetProperty("expected").GetDouble(), d.GetProperty("population").GetDouble())).ToArray();

@@ -24,7 +24,7 @@ public class ScotlandCarNormalTests(ITestOutputHelper output)
     {
         var graph = AreaGraph.Create(
             [.. Enumerable.Range(1, 56).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-            ScotlandLipCancer.Neighbours);
+            [.. ScotlandLipCancer.Neighbours.Select(n => (IReadOnlyList<int>)n)]);
         var (observed, expected, aff) = (ScotlandLipCancer.Observed, ScotlandLipCancer.ExpectedCases, ScotlandLipCancer.AffPercent);
         var rows = Enumerable.Range(0, 56).Select(i => new LatentRow(i, observed[i], Math.Log(expected[i]), [1, aff[i] / 10])).ToArray();
 

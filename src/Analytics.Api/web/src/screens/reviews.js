@@ -34,11 +34,11 @@ const texts = {
     decided: { approve: "Publication approuvée : elle est maintenant en vigueur.", reject: "Publication rejetée.", revoke: "Publication révoquée : elle n'est plus servie." },
     decidedFacts: (r) => `Décidée par ${r.decidedBy} le ${formatDate(r.decidedAt)} : « ${r.justification} »` + (r.acknowledgement ? ` — reconnaissance : « ${r.acknowledgement} »` : ""),
     revokedFacts: (r) => `Révoquée par ${r.revokedBy} le ${formatDate(r.revokedAt)} : « ${r.revokeReason} »`,
-    cardTitle: "Fiche du modèle (résumé)", intendedUse: "Usage prévu", method: "Méthode", data: "Données", limits: "Limites connues", notFor: "Ne sert pas à",
+    cardTitle: "Fiche du modèle (résumé)", intendedUse: "Usage prévu", method: "Méthode", spatial: "Effet spatial (BYM2)", data: "Données", limits: "Limites connues", notFor: "Ne sert pas à",
     metricsTitle: "Performance en validation croisée spatiale",
     metricsCaption: (inForce) => inForce ? `Modèle retenu de cette publication face à celui de la publication en vigueur (${inForce.id})` : "Modèle retenu de cette publication (aucune publication en vigueur à comparer)",
     metricsColumns: (inForce) => ["Indicateur", "Cette publication", ...(inForce ? [`En vigueur (${inForce.id})`] : [])],
-    champion: (c, rule) => `Modèle retenu : ${c === "poisson" ? "régression de Poisson" : "arbres boostés"} (règle : ${rule}).`,
+    champion: (c, rule) => `Modèle retenu : ${{ poisson: "régression de Poisson", boosted: "arbres boostés", bym2: "régression de Poisson avec effet spatial BYM2" }[c] ?? c} (règle : ${rule}).`,
     fairnessTitle: "Audit d'équité territoriale",
     fairnessFacts: (before, after) => `Verdict du modèle tel qu'entraîné : ${before} ; après repondération : ${after}.`,
     fairnessReport: "Rapport d'équité complet (nouvel onglet)",
@@ -71,11 +71,11 @@ const texts = {
     decided: { approve: "Release approved: it is now in force.", reject: "Release rejected.", revoke: "Release revoked: it is no longer served." },
     decidedFacts: (r) => `Decided by ${r.decidedBy} on ${formatDate(r.decidedAt)}: "${r.justification}"` + (r.acknowledgement ? ` — acknowledgement: "${r.acknowledgement}"` : ""),
     revokedFacts: (r) => `Revoked by ${r.revokedBy} on ${formatDate(r.revokedAt)}: "${r.revokeReason}"`,
-    cardTitle: "Model card (summary)", intendedUse: "Intended use", method: "Method", data: "Data", limits: "Known limits", notFor: "Not for",
+    cardTitle: "Model card (summary)", intendedUse: "Intended use", method: "Method", spatial: "Spatial effect (BYM2)", data: "Data", limits: "Known limits", notFor: "Not for",
     metricsTitle: "Spatially cross-validated performance",
     metricsCaption: (inForce) => inForce ? `This release's champion beside the release in force (${inForce.id})` : "This release's champion (no release in force to compare with)",
     metricsColumns: (inForce) => ["Metric", "This release", ...(inForce ? [`In force (${inForce.id})`] : [])],
-    champion: (c, rule) => `Champion: ${c === "poisson" ? "Poisson regression" : "boosted trees"} (rule: ${rule}).`,
+    champion: (c, rule) => `Champion: ${{ poisson: "Poisson regression", boosted: "boosted trees", bym2: "Poisson regression with a BYM2 spatial effect" }[c] ?? c} (rule: ${rule}).`,
     fairnessTitle: "Territorial fairness audit",
     fairnessFacts: (before, after) => `Verdict of the model as trained: ${before}; after reweighting: ${after}.`,
     fairnessReport: "Whole fairness report (new tab)",
@@ -213,8 +213,8 @@ function cardSection(file) {
   const card = file.modelCard ?? {};
   const words = (entry) => entry ? (language() === "fr" ? entry.Fr : entry.En) : "—";
   const list = element("dl");
-  for (const [key, name] of [["IntendedUse", t().intendedUse], ["Method", t().method], ["Data", t().data], ["NotFor", t().notFor]])
-    list.append(element("dt", name), element("dd", words(card[key])));
+  for (const [key, name] of [["IntendedUse", t().intendedUse], ["Method", t().method], ["Spatial", t().spatial], ["Data", t().data], ["NotFor", t().notFor]])
+    if (card[key] || key !== "Spatial") list.append(element("dt", name), element("dd", words(card[key])));
   const limits = element("ul");
   for (const limit of card.Limits ?? []) limits.append(element("li", words(limit)));
   list.append(element("dt", t().limits), element("dd").appendChild(limits).parentNode);
