@@ -1,0 +1,110 @@
+using System.Globalization;
+using Analytics.Models.Modelling;
+using Analytics.Models.Modelling.Bym2;
+using Analytics.Models.Randomness;
+
+namespace Analytics.Models.Tests.Modelling.Bym2;
+
+/// <summary>The BYM2 risk model on a 20 × 20 grid of areas with a known smooth spatial effect.</summary>
+public class Bym2RiskModelTests
+{
+    private const int Side = 20;
+
+    [Fact]
+    public void a_held_out_area_gets_its_spatial_effect_from_its_neighbours()
+    {
+        var (graph, data, effect) = World(seed: 7);
+        // The area with the largest true effect, and every row of it, left out of training.
+        var target = Enumerable.Range(0, graph.Count).MaxBy(i => effect[i]);
+        var code = graph.Codes[target];
+        var training = ModelDataset.Create(data.FeatureNames, [.. data.Rows.Where(r => r.Territory != code)]);
+
+        var model = Bym2RiskModel.Train(training, new Bym2Field(graph));
+
+        var neighbours = graph.Neighbours[target].Select(j => model.SpatialEffect(graph.Codes[j]).Mean).Average();
+        var (mean, sd) = model.SpatialEffect(code);
+        Assert.True(neighbours > 0.2, $"neighbours' mean effect {neighbours:F3}");
+        Assert.InRange(mean, 0.5 * neighbours, 1.5 * neighbours);
+        // Without its own counts the area is less certain than its neighbours.
+        Assert.True(sd > graph.Neighbours[target].Select(j => model.SpatialEffect(graph.Codes[j]).StandardDeviation).Max(), $"sd {sd:F3}");
+    }
+
+    [Fact]
+    public void exceedance_probabilities_follow_the_true_effect_and_the_model_round_trips_byte_for_byte()
+    {
+        var (graph, data, effect) = World(seed: 11);
+        var field = new Bym2Field(graph);
+
+        var model = Bym2RiskModel.Train(data, field);
+        var again = Bym2RiskModel.Train(data, field);
+        var loaded = (Bym2RiskModel)RiskModel.Load(model.Serialize());
+
+        Assert.Equal(model.Serialize(), again.Serialize());
+        Assert.Equal(model.ExpectedCases(data), loaded.ExpectedCases(data));
+        Assert.Equal(model.Predict(data), loaded.Predict(data));
+        var exceedance = model.ExceedanceProbabilities(data);
+        Assert.All(exceedance, p => Assert.InRange(p, 0, 1));
+        // The true log relative risk of each area: feature term plus spatial effect.
+        var logRisk = Enumerable.Range(0, graph.Count).Select(i => 0.2 * data.Rows[i].Features[0] + effect[i]).ToArray();
+        // With 30 expected cases a log SIR is known to about ±0.18: beyond ±0.75 (four of those) every area
+        // must be called; beyond ±0.5 most must, on average.
+        foreach (var (threshold, strict) in new[] { (0.75, true), (0.5, false) })
+        {
+            var high = Enumerable.Range(0, graph.Count).Where(i => logRisk[i] > threshold).ToArray();
+            var low = Enumerable.Range(0, graph.Count).Where(i => logRisk[i] < -threshold).ToArray();
+            Assert.NotEmpty(high);
+            Assert.NotEmpty(low);
+            if (strict)
+            {
+                Assert.All(high, i => Assert.True(exceedance[i] > 0.9, $"area {i}: log RR {logRisk[i]:F2}, P(RR > 1) {exceedance[i]:F3}"));
+                Assert.All(low, i => Assert.True(exceedance[i] < 0.1, $"area {i}: log RR {logRisk[i]:F2}, P(RR > 1) {exceedance[i]:F3}"));
+            }
+            else
+            {
+                Assert.True(high.Average(i => exceedance[i]) > 0.9);
+                Assert.True(low.Average(i => exceedance[i]) < 0.1);
+            }
+        }
+        // σ near the truth's 0.4; the smooth field is mostly structured.
+        Assert.InRange(model.Hyperparameters[0].Mean, 0.25, 0.6);
+        Assert.True(model.Hyperparameters[1].Mean > 0.5, $"phi {model.Hyperparameters[1].Mean:F2}");
+    }
+
+    [Fact]
+    public void a_territory_outside_the_graph_is_refused_in_training()
+    {
+        var (graph, data, _) = World(seed: 3);
+        var stranger = ModelDataset.Create(data.FeatureNames, [.. data.Rows, data.Rows[0] with { Territory = "elsewhere" }]);
+
+        var error = Assert.Throws<ArgumentException>(() => Bym2RiskModel.Train(stranger, new Bym2Field(graph)));
+
+        Assert.Contains("elsewhere", error.Message);
+    }
+
+    // A rook grid; the effect is white noise smoothed by 4 rounds of neighbour averaging, scaled to sd 0.4;
+    // one feature independent of it with coefficient 0.2; Poisson counts around 30 expected cases.
+    private static (AreaGraph Graph, ModelDataset Data, double[] Effect) World(ulong seed)
+    {
+        var random = SeededRandom.Derive(seed, "bym2-grid");
+        var n = Side * Side;
+        var neighbours = Enumerable.Range(0, n).Select(i =>
+        {
+            var (x, y) = (i % Side, i / Side);
+            return (IReadOnlyList<int>)[.. new[] { (x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1) }
+                .Where(c => c.Item1 is >= 0 and < Side && c.Item2 is >= 0 and < Side).Select(c => c.Item2 * Side + c.Item1)];
+        }).ToArray();
+        var graph = AreaGraph.Create([.. Enumerable.Range(0, n).Select(i => i.ToString("D3", CultureInfo.InvariantCulture))], neighbours);
+        var effect = Enumerable.Range(0, n).Select(_ => random.NextGaussian()).ToArray();
+        for (var round = 0; round < 4; round++)
+            effect = [.. effect.Select((v, i) => (v + neighbours[i].Sum(j => effect[j])) / (1 + neighbours[i].Count))];
+        var (mean, sd) = (effect.Average(), Math.Sqrt(effect.Select(v => v * v).Average() - effect.Average() * effect.Average()));
+        effect = [.. effect.Select(v => 0.4 * (v - mean) / sd)];
+        var rows = Enumerable.Range(0, n).Select(i =>
+        {
+            var x = random.NextGaussian();
+            var expected = 30.0;
+            return new ModelRow(graph.Codes[i], "2023", "b", random.NextPoisson(expected * Math.Exp(0.2 * x + effect[i])), 10_000, expected, [x]);
+        }).ToArray();
+        return (graph, ModelDataset.Create(["x"], rows), effect);
+    }
+}
