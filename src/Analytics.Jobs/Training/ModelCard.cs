@@ -41,8 +41,10 @@ public static class ModelCard
             _ => (("régression de Poisson avec effet spatial BYM2", "Poisson regression with a BYM2 spatial effect"), candidates.Bym2.Pooled),
         };
         var (sigma, phi) = (bym2.Hyperparameters[0], bym2.Hyperparameters[1]);
-        // The groups whose spatial effect lies furthest from 1: where the spatial term explains most by place.
-        var furthest = spatialEffects.OrderByDescending(e => Math.Abs(Math.Log(e.RelativeRisk))).Take(3).ToList();
+        // The groups the audit fails, then those whose spatial effect lies furthest from 1: where the spatial term explains most by place.
+        var failingGroups = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => (d.Dimension, g.Label))).ToHashSet();
+        var furthest = spatialEffects.Where(e => failingGroups.Contains((e.Dimension, e.Group)))
+            .Concat(spatialEffects.OrderByDescending(e => Math.Abs(Math.Log(e.RelativeRisk))).Take(3)).Distinct().ToList();
         var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
         var inconclusive = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.InsufficientEvidence).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
         return new Card(

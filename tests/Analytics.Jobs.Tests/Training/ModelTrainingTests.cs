@@ -78,6 +78,26 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_bym2_candidate_is_kept_with_what_its_spatial_effect_took_and_does_not_absorb_the_planted_under_recording()
+    {
+        var row = JsonDocument.Parse(await pipeline.Database.ScalarAsync<string>(
+            $"SELECT jsonb_build_object('spatial', spatial, 'metrics', metrics, 'card', model_card)::text FROM ml.model_run WHERE id = {outcome.RunId}")).RootElement;
+        var model = (Analytics.Models.Modelling.Bym2RiskModel)Analytics.Models.Modelling.RiskModel.Load(
+            await pipeline.Database.ScalarAsync<byte[]>($"SELECT model_bym2 FROM ml.model_run WHERE id = {outcome.RunId}"));
+
+        Assert.True(row.GetProperty("metrics").GetProperty("bym2").GetProperty("MeanPoissonDeviance").GetDouble() > 0);
+        // σ of the demo world's spatial effect is 0.1 (TRUTH.md); recorded counts and PM2.5 share some of it.
+        Assert.InRange(model.Hyperparameters[0].Mean, 0.03, 0.3);
+        // The planted group records 60% of its cases; its spatial effect stays near 1: place does not explain them away.
+        var planted = row.GetProperty("spatial").GetProperty("effectByGroup").EnumerateArray()
+            .Single(e => e.GetProperty("dimension").GetString() == "density_class × deprivation_quintile" && e.GetProperty("group").GetString() == "rural × 5");
+        Assert.InRange(planted.GetProperty("relativeRisk").GetDouble(), 0.95, 1.05);
+        Assert.Contains("BYM2", row.GetProperty("card").GetProperty("Spatial").GetProperty("Fr").GetString());
+        // The failing group is named with what the spatial effect took from it.
+        Assert.Contains("rural × 5", row.GetProperty("card").GetProperty("Spatial").GetProperty("En").GetString());
+    }
+
+    [Fact]
     public async Task reweighting_is_audited_beside_the_model_as_trained()
     {
         var before = Metric(await ReportAsync("unmitigated"), "deprivation_quintile", "5", "calibration").GetProperty("ratio").GetDouble();
