@@ -8,6 +8,26 @@ namespace Analytics.Api.Tests.Admin;
 public class JobsTests(WorkerApiFactory api) : IClassFixture<WorkerApiFactory>
 {
     [Fact]
+    public async Task health_counts_the_worker_of_this_host_as_alive()
+    {
+        var client = api.CreateClient();
+        JsonElement health;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            health = await client.GetFromJsonAsync<JsonElement>("/health");
+            if (health.GetProperty("workers").GetInt32() > 0)
+                break;
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal("ready", health.GetProperty("status").GetString());
+        Assert.True(health.GetProperty("workers").GetInt32() >= 1);
+        Assert.True(health.GetProperty("latestWorkerHeartbeat").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-2));
+    }
+
+    [Fact]
     public async Task an_enqueued_heartbeat_job_runs_on_the_worker_and_writes_to_the_database()
     {
         var steward = await api.ClientWithRolesAsync("steward");

@@ -15,9 +15,33 @@ public class PlatformTests(ApiFactory api) : IClassFixture<ApiFactory>
         var response = await api.CreateClient().GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var health = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("ready", health.GetProperty("status").GetString());
+        // This host runs no job worker and none other beats on its database: in rotation, but said.
+        Assert.Equal("ready_without_workers", health.GetProperty("status").GetString());
+        Assert.Equal(0, health.GetProperty("workers").GetInt32());
+        Assert.Equal("reachable", health.GetProperty("jobStorage").GetString());
         Assert.StartsWith("3.", health.GetProperty("postgis").GetString());
         Assert.Equal(DatabaseMigrator.Known[^1].Version, health.GetProperty("migrationLevel").GetInt32());
+    }
+
+    [Fact]
+    public async Task health_answers_503_within_its_deadline_when_the_database_hangs()
+    {
+        // Another session holds the migration table: the readiness query waits on it as on a hung server.
+        await using var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE public.schema_migration IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            await lockTable.ExecuteNonQueryAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await api.CreateClient().GetAsync("/health");
+        clock.Stop();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal("unreachable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("database").GetString());
+        await transaction.RollbackAsync();
+        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/health")).StatusCode);
     }
 
     [Fact]
