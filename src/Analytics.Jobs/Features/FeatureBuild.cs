@@ -16,6 +16,7 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
     /// <param name="cancellationToken">Stops the build between steps.</param>
     public async Task<IReadOnlyList<string>> RunAsync(Action<string>? report = null, IReadOnlyList<Analytics.Models.Indices.Indicator>? index = null, CancellationToken cancellationToken = default)
     {
+        using var meter = Scheduling.FootprintMeter.Start();
         var lines = new List<string>();
         void Say(string line)
         {
@@ -70,11 +71,14 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
         }
         var shapes = await new TerritoryTiles(dataSource).BuildAsync(cancellationToken);
         Say($"map tiles: {shapes:N0} boundaries simplified for zooms 5, 8 and 11");
-        await using (var stamp = dataSource.CreateCommand("INSERT INTO features.build (finished_at) VALUES ($1)"))
+        var footprint = meter.Stop();
+        await using (var stamp = dataSource.CreateCommand("INSERT INTO features.build (finished_at, footprint) VALUES ($1, $2::jsonb)"))
         {
             stamp.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            stamp.Parameters.Add(new() { Value = Scheduling.FootprintJson.Of(footprint) });
             await stamp.ExecuteNonQueryAsync(cancellationToken);
         }
+        Say($"footprint: {footprint}");
         return lines;
     }
 

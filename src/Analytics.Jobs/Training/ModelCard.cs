@@ -19,7 +19,7 @@ public static class ModelCard
     public sealed record Card(
         Section Title, Section IntendedUse, Section NotFor, Section Data, Section Method, Section Metrics,
         IReadOnlyList<Section> Limits, Section Fairness, IReadOnlyList<object> RateRatios, string DatasetVersion, IReadOnlyList<long> SourceBatches, string CodeVersion,
-        Section Spatial);
+        Section Spatial, Section Footprint);
 
     /// <summary>The cross-validation of each candidate of the champion rule.</summary>
     public sealed record Candidates(CrossValidationResult Poisson, CrossValidationResult Boosted, CrossValidationResult Bym2);
@@ -27,7 +27,7 @@ public static class ModelCard
     public static Card Build(ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
         Candidates candidates, IReadOnlyList<(string Name, double RateRatio, double Low, double High)> rateRatios,
         Bym2RiskModel bym2, IReadOnlyList<ModelTraining.SpatialEffectShare> spatialEffects,
-        FairnessReport report, FairnessReport mitigated, string codeVersion)
+        FairnessReport report, FairnessReport mitigated, string codeVersion, Scheduling.Footprint footprint)
     {
         var fr = CultureInfo.GetCultureInfo("fr-FR");
         var en = CultureInfo.InvariantCulture;
@@ -89,6 +89,13 @@ public static class ModelCard
                     string.Join(" ; ", furthest.Select(e => string.Format(fr, "{0} = {1} : {2:F3}", e.Dimension, e.Group, e.RelativeRisk)))),
                 string.Format(en, "BYM2 spatial model (Riebler et al. 2016, Laplace approximation): spatial effect sd σ = {0:F3} (posterior sd {1:F3}), structured share φ = {2:F2} ({3:F2}); out-of-fold deviance {4:F3} against {5:F3} for the Poisson regression. What the spatial effect took, by group (mean relative risk): {6}. An effect below 1 in an under-recorded group explains part of the missing cases by place.",
                     sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
-                    string.Join("; ", furthest.Select(e => string.Format(en, "{0} = {1}: {2:F3}", e.Dimension, e.Group, e.RelativeRisk))))));
+                    string.Join("; ", furthest.Select(e => string.Format(en, "{0} = {1}: {2:F3}", e.Dimension, e.Group, e.RelativeRisk))))),
+            new Section(
+                string.Format(fr, "Empreinte du calcul : {0:N0} s écoulées, {1:N0} s de processeur, mémoire de pointe {2:N0} Mio, énergie estimée {3:N2} Wh (méthode Green Algorithms, Lannelongue et al. 2021 : {4} W par cœur, {5} W par Go de mémoire, PUE {6}).",
+                    footprint.WallSeconds, footprint.CpuSeconds, footprint.PeakMemoryBytes / 1048576.0, footprint.EnergyWattHours,
+                    Scheduling.Footprint.WattsPerCore, Scheduling.Footprint.WattsPerGigabyte, Scheduling.Footprint.PowerUsageEffectiveness),
+                string.Format(en, "Computing footprint: {0:N0} s elapsed, {1:N0} s of CPU, peak memory {2:N0} MiB, estimated energy {3:N2} Wh (Green Algorithms method, Lannelongue et al. 2021: {4} W per core, {5} W per GB of memory, PUE {6}).",
+                    footprint.WallSeconds, footprint.CpuSeconds, footprint.PeakMemoryBytes / 1048576.0, footprint.EnergyWattHours,
+                    Scheduling.Footprint.WattsPerCore, Scheduling.Footprint.WattsPerGigabyte, Scheduling.Footprint.PowerUsageEffectiveness)));
     }
 }

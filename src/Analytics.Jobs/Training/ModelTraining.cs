@@ -56,13 +56,14 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     /// </summary>
     public async Task<Outcome> RunAsync(ModelSpecification spec, string launchedBy, CancellationToken cancellationToken = default, Guid? jobKey = null)
     {
+        using var meter = Scheduling.FootprintMeter.Start();
         var matrix = await new FeatureMatrix(dataSource, clock).BuildAsync(spec, cancellationToken);
         var runId = await StartAsync(spec, matrix, launchedBy, jobKey, cancellationToken);
         await using var heartbeat = new Scheduling.Heartbeat(dataSource,
             "UPDATE ml.model_run SET heartbeat_at = now(), worker = $2 WHERE id = $1 AND status = 'running'", runId);
         try
         {
-            var outcome = await TrainAsync(spec, matrix, runId, cancellationToken);
+            var outcome = await TrainAsync(spec, matrix, runId, meter, cancellationToken);
             long? release = outcome.FailedChecks.Count == 0 ? await releases.CreateAsync(runId, cancellationToken) : null;
             return outcome with { ReleaseId = release };
         }
@@ -186,7 +187,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>The matrix's territories in order of first appearance: the order of the audit and of its spatial weights.</summary>
     public static List<long> TerritoryIds(FeatureMatrix.Data matrix) => matrix.Rows.Select(r => r.TerritoryId).Distinct().ToList();
 
-    private async Task<Outcome> TrainAsync(ModelSpecification spec, FeatureMatrix.Data matrix, long runId, CancellationToken cancellationToken)
+    private async Task<Outcome> TrainAsync(ModelSpecification spec, FeatureMatrix.Data matrix, long runId, Scheduling.FootprintMeter meter, CancellationToken cancellationToken)
     {
         var neighbours = await new Neighbours(dataSource).ReadAsync(Levels.Commune, await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
         var territoryIds = TerritoryIds(matrix);
@@ -198,7 +199,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
 
         var checks = Checks(predictions, poissonCv, boostedCv, bym2Cv).ToList();
         var predictionsSha = PredictionsHash(predictions);
-        await StoreAsync(runId, spec, matrix, analysis, map, published, checks, predictionsSha, cancellationToken);
+        await StoreAsync(runId, spec, matrix, analysis, map, published, checks, predictionsSha, meter.Stop(), cancellationToken);
         return new Outcome(runId, null, Name(decision.Champion), Verdicts.Id(report.Overall), Verdicts.Id(mitigatedReport.Overall), checks, predictionsSha);
     }
 
@@ -302,7 +303,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         $"Analytics.Models {typeof(PoissonRiskModel).Assembly.ManifestModule.ModuleVersionId:N}; Analytics.Jobs {typeof(ModelTraining).Assembly.ManifestModule.ModuleVersionId:N}";
 
     private async Task StoreAsync(long runId, ModelSpecification spec, FeatureMatrix.Data matrix, Analysis analysis,
-        ResidualMap map, PublishedFairness published, List<string> checks, string predictionsSha, CancellationToken cancellationToken)
+        ResidualMap map, PublishedFairness published, List<string> checks, string predictionsSha, Scheduling.Footprint footprint, CancellationToken cancellationToken)
     {
         var (decision, poissonCv, boostedCv, bym2Cv, poisson, boosted, bym2, championCv, predictions, explanations, _, report, mitigated, comparison, spatialEffects, exceedance) = analysis;
         var coefficients = poisson.Coefficients.Select(c => new
@@ -327,14 +328,14 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         };
         var importance = championCv.Importance;
         var card = ModelCard.Build(spec, matrix, decision, new ModelCard.Candidates(poissonCv, boostedCv, bym2Cv),
-            coefficients.Select(c => (c.name, c.rateRatio, c.rateRatioLow, c.rateRatioHigh)).ToList(), bym2, spatialEffects, report, mitigated, CodeVersion);
+            coefficients.Select(c => (c.name, c.rateRatio, c.rateRatioLow, c.rateRatioHigh)).ToList(), bym2, spatialEffects, report, mitigated, CodeVersion, footprint);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = new NpgsqlCommand("""
             UPDATE ml.model_run SET status = 'succeeded', finished_at = $2, champion = $3, champion_rule = $4, metrics = $5, coefficients = $6,
                 importance = $7, residual_moran = $8, checks = $9, model_poisson = $10, model_boosted = $11, model_card = $12, predictions_sha256 = $13,
-                model_bym2 = $14, spatial = $15
+                model_bym2 = $14, spatial = $15, footprint = $16
             WHERE id = $1
             """, connection, transaction))
         {
@@ -353,6 +354,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             update.Parameters.Add(new() { Value = predictionsSha });
             update.Parameters.Add(new() { Value = bym2.Serialize() });
             update.Parameters.Add(new() { Value = JsonSerializer.Serialize(spatial), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new() { Value = Scheduling.FootprintJson.Of(footprint), NpgsqlDbType = NpgsqlDbType.Jsonb });
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 

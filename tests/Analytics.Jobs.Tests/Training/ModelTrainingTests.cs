@@ -98,6 +98,24 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_footprint_of_the_run_and_of_the_features_build_is_recorded_and_in_the_model_card()
+    {
+        var row = JsonDocument.Parse(await pipeline.Database.ScalarAsync<string>(
+            $"SELECT jsonb_build_object('run', footprint, 'card', model_card->'Footprint', 'build', (SELECT footprint FROM features.build ORDER BY id DESC LIMIT 1))::text FROM ml.model_run WHERE id = {outcome.RunId}")).RootElement;
+
+        foreach (var part in new[] { "run", "build" })
+        {
+            var footprint = row.GetProperty(part);
+            Assert.True(footprint.GetProperty("wallSeconds").GetDouble() > 0, part);
+            Assert.True(footprint.GetProperty("cpuSeconds").GetDouble() > 0, part);
+            Assert.True(footprint.GetProperty("peakMemoryBytes").GetInt64() > 10_000_000, part);
+            Assert.True(footprint.GetProperty("energyWattHours").GetDouble() > 0, part);
+        }
+        Assert.Contains("Green Algorithms", row.GetProperty("card").GetProperty("Fr").GetString());
+        Assert.Contains(" Wh ", row.GetProperty("card").GetProperty("En").GetString());
+    }
+
+    [Fact]
     public async Task reweighting_is_audited_beside_the_model_as_trained()
     {
         var before = Metric(await ReportAsync("unmitigated"), "deprivation_quintile", "5", "calibration").GetProperty("ratio").GetDouble();

@@ -34,7 +34,7 @@ const texts = {
     decided: { approve: "Publication approuvée : elle est maintenant en vigueur.", reject: "Publication rejetée.", revoke: "Publication révoquée : elle n'est plus servie." },
     decidedFacts: (r) => `Décidée par ${r.decidedBy} le ${formatDate(r.decidedAt)} : « ${r.justification} »` + (r.acknowledgement ? ` — reconnaissance : « ${r.acknowledgement} »` : ""),
     revokedFacts: (r) => `Révoquée par ${r.revokedBy} le ${formatDate(r.revokedAt)} : « ${r.revokeReason} »`,
-    cardTitle: "Fiche du modèle (résumé)", intendedUse: "Usage prévu", method: "Méthode", spatial: "Effet spatial (BYM2)", data: "Données", limits: "Limites connues", notFor: "Ne sert pas à",
+    cardTitle: "Fiche du modèle (résumé)", intendedUse: "Usage prévu", method: "Méthode", spatial: "Effet spatial (BYM2)", footprint: "Empreinte du calcul", data: "Données", limits: "Limites connues", notFor: "Ne sert pas à",
     metricsTitle: "Performance en validation croisée spatiale",
     metricsCaption: (inForce) => inForce ? `Modèle retenu de cette publication face à celui de la publication en vigueur (${inForce.id})` : "Modèle retenu de cette publication (aucune publication en vigueur à comparer)",
     metricsColumns: (inForce) => ["Indicateur", "Cette publication", ...(inForce ? [`En vigueur (${inForce.id})`] : [])],
@@ -71,7 +71,7 @@ const texts = {
     decided: { approve: "Release approved: it is now in force.", reject: "Release rejected.", revoke: "Release revoked: it is no longer served." },
     decidedFacts: (r) => `Decided by ${r.decidedBy} on ${formatDate(r.decidedAt)}: "${r.justification}"` + (r.acknowledgement ? ` — acknowledgement: "${r.acknowledgement}"` : ""),
     revokedFacts: (r) => `Revoked by ${r.revokedBy} on ${formatDate(r.revokedAt)}: "${r.revokeReason}"`,
-    cardTitle: "Model card (summary)", intendedUse: "Intended use", method: "Method", spatial: "Spatial effect (BYM2)", data: "Data", limits: "Known limits", notFor: "Not for",
+    cardTitle: "Model card (summary)", intendedUse: "Intended use", method: "Method", spatial: "Spatial effect (BYM2)", footprint: "Computing footprint", data: "Data", limits: "Known limits", notFor: "Not for",
     metricsTitle: "Spatially cross-validated performance",
     metricsCaption: (inForce) => inForce ? `This release's champion beside the release in force (${inForce.id})` : "This release's champion (no release in force to compare with)",
     metricsColumns: (inForce) => ["Metric", "This release", ...(inForce ? [`In force (${inForce.id})`] : [])],
@@ -213,8 +213,8 @@ function cardSection(file) {
   const card = file.modelCard ?? {};
   const words = (entry) => entry ? (language() === "fr" ? entry.Fr : entry.En) : "—";
   const list = element("dl");
-  for (const [key, name] of [["IntendedUse", t().intendedUse], ["Method", t().method], ["Spatial", t().spatial], ["Data", t().data], ["NotFor", t().notFor]])
-    if (card[key] || key !== "Spatial") list.append(element("dt", name), element("dd", words(card[key])));
+  for (const [key, name] of [["IntendedUse", t().intendedUse], ["Method", t().method], ["Spatial", t().spatial], ["Data", t().data], ["NotFor", t().notFor], ["Footprint", t().footprint]])
+    if (card[key] || !["Spatial", "Footprint"].includes(key)) list.append(element("dt", name), element("dd", words(card[key])));
   const limits = element("ul");
   for (const limit of card.Limits ?? []) limits.append(element("li", words(limit)));
   list.append(element("dt", t().limits), element("dd").appendChild(limits).parentNode);
