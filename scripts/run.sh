@@ -41,8 +41,9 @@ if [ -z "${Database__ConnectionString:-}" ]; then
   private_cluster=yes
 fi
 export Database__ConnectionString
-# Model specifications from the checkout; the audit log's checkpoints signed with a key kept beside the data.
+# Model specifications and the cumulative index from the checkout; the audit log's checkpoints signed with a key kept beside the data.
 export Training__SpecificationFolder="$root/data/models"
+export Pipeline__IndexDefinition="$root/data/catalog/cumulative_index.json"
 mkdir -p .local/audit-checkpoints
 [ -s .local/audit-checkpoint.key ] || (umask 077 && head -c 32 /dev/urandom >.local/audit-checkpoint.key)
 export Audit__CheckpointKeyFile="$root/.local/audit-checkpoint.key" Audit__CheckpointFolder="$root/.local/audit-checkpoints"

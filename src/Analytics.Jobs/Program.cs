@@ -8,6 +8,7 @@ var root = new RootCommand("One Health territorial analytics — pipeline and ad
     IngestCommands.Create(),
     FeaturesCommands.Create(),
     TrainingCommands.Create(),
+    PipelineCommands.Create(),
     UserCommands.Create(),
     WorkerCommand.Create(),
     DemoCommands.Create(),

@@ -41,6 +41,7 @@ public static class Stages
         new("Accounts", "local accounts, roles, second factors, sessions, personal API tokens", ["auth.account", "auth.api_token", "auth.session"], []),
         new("AuditTrail", "the append-only, hash-chained audit log", ["audit.event", "audit.chain_anchor"], []),
         new("Database", "the data source, the schemas and the migration runner", [], []),
-        new("Scheduling", "Hangfire on PostgreSQL, leases, the heartbeat job", ["ops.heartbeat"], [typeof(Scheduling.Heartbeats)]),
+        new("Scheduling", "Hangfire on PostgreSQL, leases, the heartbeat job, the pipeline's runs and stages, each run's footprint",
+            ["ops.heartbeat", "ops.pipeline_run", "ops.pipeline_stage"], [typeof(Scheduling.Heartbeats), typeof(Scheduling.Pipeline)]),
     ];
 }

@@ -55,6 +55,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Jobs:RunWorkerInApi", RunsJobs ? "true" : "false");
         builder.UseSetting("Accounts:SecretKeyFile", secretKeyFile);
         builder.UseSetting("Training:SpecificationFolder", RepositoryFiles.PathOf("data/models"));
+        builder.UseSetting("Pipeline:IndexDefinition", RepositoryFiles.PathOf("data/catalog/cumulative_index.json"));
         // Every test request comes from the same (absent) address; the per-address limit has its own test.
         builder.UseSetting("Access:SignInAttemptsPerMinutePerAddress", "100000");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

@@ -38,6 +38,10 @@ public static class AdminApi
         jobs.MapPost("/heartbeat", EnqueueHeartbeat).WithName("EnqueueHeartbeat")
             .WithSummary("Enqueue the heartbeat job, which proves that workers run jobs against the database.");
         jobs.MapGet("/heartbeat", ListHeartbeatsAsync).WithName("ListHeartbeats").WithSummary("The last heartbeat runs.");
+        jobs.MapPost("/pipeline", LaunchPipelineAsync).WithName("LaunchPipeline")
+            .WithSummary("Run the pipeline on the job workers: ingest of the drop manifest (Pipeline:DropManifest), features build, training; unchanged stages are skipped.");
+        jobs.MapGet("/pipeline", ListPipelineRunsAsync).WithName("ListPipelineRuns").WithSummary("The last 20 pipeline runs, newest first, with their stages.");
+        jobs.MapGet("/pipeline/{id:long}", GetPipelineRunAsync).WithName("GetPipelineRun").WithSummary("One pipeline run and its stages.");
 
         _ = DashboardStyle.Value;
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
@@ -91,4 +95,17 @@ public static class AdminApi
 
     private static async Task<Ok<List<HeartbeatRun>>> ListHeartbeatsAsync(Heartbeats heartbeats, CancellationToken ct) =>
         TypedResults.Ok(await heartbeats.LatestAsync(ct));
+
+    private static async Task<Accepted<Pipeline.RunView>> LaunchPipelineAsync(HttpContext context, Pipeline pipeline, IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        var id = await pipeline.CreateRunAsync("api", AccessClaims.UserName(context.User), cancellationToken: ct);
+        PipelineJob.Enqueue(jobs, id);
+        return TypedResults.Accepted($"/api/admin/jobs/pipeline/{id}", await pipeline.RunAsync(id, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<Pipeline.RunView>>> ListPipelineRunsAsync(Pipeline pipeline, CancellationToken ct) =>
+        TypedResults.Ok(await pipeline.LatestAsync(20, ct));
+
+    private static async Task<Results<Ok<Pipeline.RunView>, ProblemHttpResult>> GetPipelineRunAsync(long id, Pipeline pipeline, CancellationToken ct) =>
+        await pipeline.RunAsync(id, ct) is { } run ? TypedResults.Ok(run) : Platform.ApiProblems.Create(StatusCodes.Status404NotFound, $"no pipeline run {id}");
 }

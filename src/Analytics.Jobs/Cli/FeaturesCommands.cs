@@ -18,7 +18,7 @@ internal static class FeaturesCommands
             if (!file.Exists)
                 throw new FileNotFoundException($"the cumulative index definition {file.FullName} does not exist (option --index)");
             var stage = new FeatureBuild(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>());
-            await stage.RunAsync(Console.WriteLine, CumulativeIndexBuild.ReadDefinition(File.ReadAllText(file.FullName), file.FullName), token);
+            await stage.RunAsync(Console.WriteLine, CumulativeIndexBuild.ReadDefinition(File.ReadAllText(file.FullName), file.FullName), cancellationToken: token);
             return 0;
         }, ct));
         return new Command("features", "The Features stage: indicators, interpolation, secrecy, roll-ups onto custom zonings (load a zoning with 'ingest zoning').") { build };

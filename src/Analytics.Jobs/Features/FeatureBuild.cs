@@ -13,8 +13,10 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
 {
     /// <param name="report">Receives one line per step.</param>
     /// <param name="index">The cumulative index's indicators (<see cref="CumulativeIndexBuild.ReadDefinition"/>); no index when null.</param>
+    /// <param name="inputKey">What the build read, as <see cref="Scheduling.Pipeline"/> keys it; recorded with the build.</param>
     /// <param name="cancellationToken">Stops the build between steps.</param>
-    public async Task<IReadOnlyList<string>> RunAsync(Action<string>? report = null, IReadOnlyList<Analytics.Models.Indices.Indicator>? index = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> RunAsync(Action<string>? report = null, IReadOnlyList<Analytics.Models.Indices.Indicator>? index = null,
+        string? inputKey = null, CancellationToken cancellationToken = default)
     {
         using var meter = Scheduling.FootprintMeter.Start();
         var lines = new List<string>();
@@ -72,10 +74,11 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
         var shapes = await new TerritoryTiles(dataSource).BuildAsync(cancellationToken);
         Say($"map tiles: {shapes:N0} boundaries simplified for zooms 5, 8 and 11");
         var footprint = meter.Stop();
-        await using (var stamp = dataSource.CreateCommand("INSERT INTO features.build (finished_at, footprint) VALUES ($1, $2::jsonb)"))
+        await using (var stamp = dataSource.CreateCommand("INSERT INTO features.build (finished_at, footprint, input_key) VALUES ($1, $2::jsonb, $3)"))
         {
             stamp.Parameters.Add(new() { Value = clock.GetUtcNow() });
             stamp.Parameters.Add(new() { Value = Scheduling.FootprintJson.Of(footprint) });
+            stamp.Parameters.Add(new() { Value = (object?)inputKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await stamp.ExecuteNonQueryAsync(cancellationToken);
         }
         Say($"footprint: {footprint}");

@@ -21,6 +21,10 @@ public static class JobScheduling
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddTransient<HeartbeatJob>();
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section));
+        services.AddSingleton<Pipeline>();
+        services.AddTransient<PipelineJob>();
+        services.AddHostedService<PipelineJob.Schedule>();
         services.AddTransient<Ingest.IngestJob>();
         services.AddOptions<Ingest.IngestLimits>()
             .Bind(configuration.GetSection(Ingest.IngestLimits.Section))

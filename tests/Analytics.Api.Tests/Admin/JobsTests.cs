@@ -28,6 +28,36 @@ public class JobsTests(WorkerApiFactory api) : IClassFixture<WorkerApiFactory>
     }
 
     [Fact]
+    public async Task a_pipeline_launched_through_the_api_runs_its_stages_as_chained_jobs_and_stops_at_the_one_that_fails()
+    {
+        var steward = await api.ClientWithRolesAsync("steward");
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.ClientWithRolesAsync("analyst")).PostAsync("/api/admin/jobs/pipeline", null)).StatusCode);
+
+        var accepted = await steward.PostAsync("/api/admin/jobs/pipeline", null);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.OriginalString;
+
+        // Nothing is loaded in this database: ingest is skipped (no drop manifest), the features build fails,
+        // and the training job, a continuation of it, never runs.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        JsonElement run;
+        do
+        {
+            await Task.Delay(250);
+            run = await steward.GetFromJsonAsync<JsonElement>(location);
+        }
+        while (run.GetProperty("status").GetString() is "queued" or "running" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.StartsWith("features: no communes are loaded", run.GetProperty("error").GetString());
+        Assert.Equal(["ingest:skipped", "features:failed"],
+            run.GetProperty("stages").EnumerateArray().Select(s => $"{s.GetProperty("stage").GetString()}:{s.GetProperty("status").GetString()}"));
+        Assert.Equal("api", run.GetProperty("trigger").GetString());
+        var listed = await steward.GetFromJsonAsync<JsonElement>("/api/admin/jobs/pipeline");
+        Assert.Equal(run.GetProperty("id").GetInt64(), listed[0].GetProperty("id").GetInt64());
+    }
+
+    [Fact]
     public async Task an_enqueued_heartbeat_job_runs_on_the_worker_and_writes_to_the_database()
     {
         var steward = await api.ClientWithRolesAsync("steward");
