@@ -128,8 +128,7 @@ public sealed class BoostedRiskModel : IRiskModel
 
     private IDataView View(ModelDataset data)
     {
-        if (!data.FeatureNames.SequenceEqual(FeatureNames))
-            throw new ArgumentException($"the data have features ({string.Join(", ", data.FeatureNames)}) but the model was trained on ({string.Join(", ", FeatureNames)})");
+        data.CheckFeatures(FeatureNames);
         return MlNetData.View(_ml, data, _rateScale, (row, j) => row.Features[j]);
     }
 }

@@ -61,9 +61,7 @@ public sealed class Bym2RiskModel : IRiskModel
     /// <summary>θ = (log τ, logit φ) at its posterior mode: what <see cref="Train"/> takes to hold the hyperparameters fixed.</summary>
     public IReadOnlyList<double> Theta { get; }
 
-    public ModelCoefficient Coefficient(string name) =>
-        Coefficients.FirstOrDefault(c => c.Name == name)
-        ?? throw new KeyNotFoundException($"no coefficient named '{name}' in the model ({string.Join(", ", Coefficients.Select(c => c.Name))})");
+    public ModelCoefficient Coefficient(string name) => ModelCoefficient.Find(Coefficients, name);
 
     /// <summary>Posterior mean and standard deviation of a territory's spatial effect bᵢ (log relative risk left by the features).</summary>
     public (double Mean, double StandardDeviation) SpatialEffect(string territory) =>
@@ -179,7 +177,7 @@ public sealed class Bym2RiskModel : IRiskModel
     /// <summary>Contributions βⱼ(xⱼ − x̄ⱼ) of the features, as for <see cref="PoissonRiskModel.Explain"/>; the spatial effect is apart (<see cref="SpatialEffect"/>).</summary>
     public IReadOnlyList<TerritoryExplanation> Explain(ModelDataset data)
     {
-        CheckFeatures(data);
+        data.CheckFeatures(FeatureNames);
         return [.. data.Rows.Select(row => new TerritoryExplanation(row.Territory, row.Period,
             [.. Enumerable.Range(0, FeatureNames.Count).Select(j => _beta[j + 1] * (row.Features[j] - _means[j]) / _scales[j])]))];
     }
@@ -187,7 +185,7 @@ public sealed class Bym2RiskModel : IRiskModel
     // Posterior mean m and variance v of log(μ / exposure) = zᵀβ + bᵢ for every row.
     private (double[] Mean, double[] Variance) LogRelativeRisks(ModelDataset data)
     {
-        CheckFeatures(data);
+        data.CheckFeatures(FeatureNames);
         var k = FeatureNames.Count + 1;
         var sigma = _hyperparameters[0].Mean;
         var mean = new double[data.Count];
@@ -249,9 +247,4 @@ public sealed class Bym2RiskModel : IRiskModel
         return coefficients;
     }
 
-    private void CheckFeatures(ModelDataset data)
-    {
-        if (!data.FeatureNames.SequenceEqual(FeatureNames))
-            throw new ArgumentException($"the data have features ({string.Join(", ", data.FeatureNames)}) but the model was trained on ({string.Join(", ", FeatureNames)})");
-    }
 }

@@ -8,6 +8,11 @@ public sealed record ModelCoefficient(string Name, double Estimate, double Stand
 {
     public const string InterceptName = "(intercept)";
 
+    /// <summary>The coefficient named <paramref name="name"/> (a feature, or <see cref="InterceptName"/>).</summary>
+    public static ModelCoefficient Find(IReadOnlyList<ModelCoefficient> coefficients, string name) =>
+        coefficients.FirstOrDefault(c => c.Name == name)
+        ?? throw new KeyNotFoundException($"no coefficient named '{name}' in the model ({string.Join(", ", coefficients.Select(c => c.Name))})");
+
     /// <summary>exp(β): the factor by which the rate is multiplied per unit of the feature.</summary>
     public double RateRatio => Math.Exp(Estimate);
 

@@ -20,6 +20,14 @@ public sealed class ModelDataset
 
     public int Count => Rows.Count;
 
+    /// <summary>Refuses data whose features are not the ones a model was trained on, in the same order.</summary>
+    /// <exception cref="ArgumentException">The names or their order differ.</exception>
+    public void CheckFeatures(IReadOnlyList<string> trainedOn)
+    {
+        if (!FeatureNames.SequenceEqual(trainedOn))
+            throw new ArgumentException($"the data have features ({string.Join(", ", FeatureNames)}) but the model was trained on ({string.Join(", ", trainedOn)})");
+    }
+
     /// <summary>True when the exposure is expected cases (SIR = μ / expected), false when it is population.</summary>
     public bool HasExpectedCases => Rows[0].ExpectedCases is not null;
 

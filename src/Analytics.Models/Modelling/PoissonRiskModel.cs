@@ -61,9 +61,7 @@ public sealed class PoissonRiskModel : IRiskModel
     public IReadOnlyList<ModelCoefficient> Coefficients { get; }
 
     /// <summary>The coefficient of a feature, or of <see cref="ModelCoefficient.InterceptName"/>.</summary>
-    public ModelCoefficient Coefficient(string name) =>
-        Coefficients.FirstOrDefault(c => c.Name == name)
-        ?? throw new KeyNotFoundException($"no coefficient named '{name}' in the model ({string.Join(", ", Coefficients.Select(c => c.Name))})");
+    public ModelCoefficient Coefficient(string name) => ModelCoefficient.Find(Coefficients, name);
 
     /// <summary>Trains the model on <paramref name="data"/>.</summary>
     /// <exception cref="ArgumentException">The data have no cases.</exception>
@@ -129,7 +127,7 @@ public sealed class PoissonRiskModel : IRiskModel
 
     public double[] ExpectedCases(ModelDataset data)
     {
-        CheckFeatures(data);
+        data.CheckFeatures(FeatureNames);
         var mu = new double[data.Count];
         for (var i = 0; i < mu.Length; i++)
             mu[i] = Math.Exp(_linear.LogExpected(data.Rows[i]));
@@ -164,7 +162,7 @@ public sealed class PoissonRiskModel : IRiskModel
     /// </summary>
     public IReadOnlyList<TerritoryExplanation> Explain(ModelDataset data)
     {
-        CheckFeatures(data);
+        data.CheckFeatures(FeatureNames);
         return data.Rows.Select(row => new TerritoryExplanation(
             row.Territory,
             row.Period,
@@ -228,11 +226,6 @@ public sealed class PoissonRiskModel : IRiskModel
         return coefficients;
     }
 
-    private void CheckFeatures(ModelDataset data)
-    {
-        if (!data.FeatureNames.SequenceEqual(FeatureNames))
-            throw new ArgumentException($"the data have features ({string.Join(", ", data.FeatureNames)}) but the model was trained on ({string.Join(", ", FeatureNames)})");
-    }
 
     /// <summary>ML.NET's weights and bias on the standardised features, with the standardisation and exposure scale.</summary>
     private sealed record Linear(double[] Weights, double Bias, double[] Means, double[] Scales, double RateScale)
