@@ -149,17 +149,7 @@ public sealed class Pipeline(
     // is done or held by a live worker.
     private async Task<long?> ClaimAsync(long runId, string stage, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH started AS (UPDATE ops.pipeline_run SET status = 'running' WHERE id = $1 AND status IN ('queued', 'running') RETURNING id)
-            INSERT INTO ops.pipeline_stage (run_id, stage, status, worker)
-            SELECT $1, $2, 'running', $3 FROM started
-            ON CONFLICT (run_id, stage) DO UPDATE
-                SET status = 'running', attempts = ops.pipeline_stage.attempts + 1, worker = $3, heartbeat_at = now(), started_at = now(),
-                    finished_at = NULL, detail = NULL
-                WHERE ops.pipeline_stage.status = 'failed'
-                   OR (ops.pipeline_stage.status = 'running' AND ops.pipeline_stage.heartbeat_at < now() - $4)
-            RETURNING id
-            """);
+        await using var command = dataSource.CreateCommand(Database.StageSql.Load("Scheduling/Sql/claim_pipeline_stage.sql"));
         command.Parameters.Add(new() { Value = runId });
         command.Parameters.Add(new() { Value = stage });
         command.Parameters.Add(new() { Value = Leases.Worker });
