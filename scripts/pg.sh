@@ -92,6 +92,8 @@ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics') \gexec
 SELECT 'CREATE ROLE analytics_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE'
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics_app') \gexec
 SELECT format('ALTER ROLE analytics_app PASSWORD %L', '$app_pw') \gexec
+-- The owner may end the application's sessions: DROP DATABASE … WITH (FORCE) needs it (test databases).
+GRANT analytics_app TO analytics;
 SELECT 'CREATE DATABASE analytics OWNER analytics'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'analytics') \gexec
 SELECT 'CREATE DATABASE analytics_test OWNER analytics'

@@ -21,10 +21,10 @@ namespace Analytics.Jobs.Database;
 /// changes nothing: it checks the level and refuses to start a database that is behind.</para>
 /// <para>Logs a warning when the application's role owns the audit log's tables: it could then
 /// switch their triggers off (docs/operations.md, "Database").</para>
-/// Safe to run from several processes at once (an advisory lock serialises them) and as often
+/// <para>Safe to run from several processes at once (an advisory lock serialises them) and as often
 /// as wanted (applied migrations are skipped). Each migration runs in its own transaction with
 /// the row that records it, so a failure leaves the database at the previous level.
-/// A migration edited after it was applied stops the run: migrations are history, add a new one.
+/// A migration edited after it was applied stops the run: migrations are history, add a new one.</para>
 /// </remarks>
 public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<DatabaseMigrator> logger, string? applicationRole = null)
 {
@@ -82,6 +82,8 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
     private async Task<DatabaseStatus> CheckMigratedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var status = await ReadStatusAsync(connection, cancellationToken);
+        if (status.AppliedLevel > 0)
+            CheckNoAppliedMigrationChanged(await ReadAppliedAsync(connection, cancellationToken));
         if (!status.IsReady || status.Postgis < MinimumPostgis)
             throw new DatabaseNotReadyException(
                 $"The database is at migration level {status.AppliedLevel} of {status.ExpectedLevel} (PostGIS {status.Postgis?.ToString() ?? "not enabled"}), " +

@@ -116,6 +116,13 @@ public class RoleSeparationTests(PostgisDatabase db) : IClassFixture<PostgisData
 
             var started = await new DatabaseMigrator(application, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
             Assert.True(started.IsReady);
+
+            // A database a newer build migrated is refused to the application's role as to the owner.
+            await using (var newer = owner.CreateCommand("INSERT INTO public.schema_migration VALUES (9999, 'future', 'x', now())"))
+                await newer.ExecuteNonQueryAsync();
+            var error = await Assert.ThrowsAsync<DatabaseNotReadyException>(() =>
+                new DatabaseMigrator(application, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance).MigrateAsync());
+            Assert.Contains("newer build", error.Message);
         });
     }
 
