@@ -4,7 +4,7 @@ namespace Analytics.Jobs.Accounts;
 
 /// <summary>
 /// The ASP.NET Core data-protection key ring (which protects the session cookies) as rows of
-/// <c>auth.data_protection_key</c> (migration 0032), so that every API process shares it.
+/// <c>auth.data_protection_key</c> (migration 0034), so that every API process shares it.
 /// Synchronous because the framework's key repository is.
 /// </summary>
 public sealed class DataProtectionKeys(NpgsqlDataSource dataSource, TimeProvider clock)

@@ -60,7 +60,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
             await done.ExecuteNonQueryAsync(cancellationToken);
         }
         // Fresh statistics, or the planner takes the new weights for an empty table when applying them
-        // (as the table's owner, migration 0031: the application's role may not analyse it).
+        // (as the table's owner, migration 0033: the application's role may not analyse it).
         await Execute(connection, transaction, "SELECT geo.analyze_interp_weight()", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return setId;

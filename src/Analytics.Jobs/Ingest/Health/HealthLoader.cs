@@ -24,7 +24,7 @@ internal sealed class HealthLoader : ILoader
     {
         var conditions = await ConditionCodes.LoadAsync(context, cancellationToken);
         var territories = await TerritoryIndexes.LoadAsync(context, cancellationToken);
-        // Creating and attaching the partition is DDL: functions owned by the schema's owner do it (migration 0030).
+        // Creating and attaching the partition is DDL: functions owned by the schema's owner do it (migration 0032).
         string partition;
         await using (var create = context.Command("SELECT facts.create_health_partition($1)"))
         {
