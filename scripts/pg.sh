@@ -6,13 +6,20 @@
 #                          its databases if missing, start it if stopped (idempotent)
 #   scripts/pg.sh stop     stop it if running
 #   scripts/pg.sh status   say whether it runs, where, on which port
-#   scripts/pg.sh env      print the connection settings as shell exports
+#   scripts/pg.sh env      print the connection settings as shell exports: the application's role
+#                          (Database__ConnectionString) and the owner's, for migrations
+#                          (Database__OwnerConnectionString); the same pair for the tests
 #   scripts/pg.sh psql     open psql on the product database
 #   scripts/pg.sh clean-test-databases   drop databases left by interrupted test runs
 #
 # Settings (environment): ANALYTICS_PG_PORT (default 55432), ANALYTICS_PG_DIR (default .local/pg).
 # The cluster listens on 127.0.0.1 only. PostgreSQL refuses to run as root, so the cluster belongs
 # to the 'postgres' system user; its folder must be reachable by that user (see pg_dir below).
+#
+# Two roles: 'analytics' owns the databases and every table (migrations run as it); 'analytics_app'
+# is what the API, workers and commands connect as: no DDL, and in audit.event only SELECT and
+# INSERT (granted by the migrator, docs/operations.md "Database"). Each has a generated password
+# in the cluster's folder.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,11 +79,21 @@ is_running() { as_postgres "$bin/pg_ctl" -D "$(pg_dir)/data" status >/dev/null 2
 
 psql_super() { as_postgres env PGOPTIONS="-c client_min_messages=warning" psql -h "$(pg_dir)/run" -p "$port" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+new_password() { (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$1") && chown postgres:postgres "$1"; }
+
 create_databases() {
-  local pw; pw=$(password_of analytics)
+  local dir; dir=$(pg_dir)
+  # A cluster created before the application role existed gets it on its next start.
+  [ -s "$dir/analytics_app.password" ] || new_password "$dir/analytics_app.password"
+  local pw app_pw; pw=$(password_of analytics); app_pw=$(password_of analytics_app)
   psql_super -d postgres <<SQL
 SELECT format('CREATE ROLE analytics LOGIN CREATEDB PASSWORD %L', '$pw')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics') \gexec
+SELECT 'CREATE ROLE analytics_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE'
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analytics_app') \gexec
+SELECT format('ALTER ROLE analytics_app PASSWORD %L', '$app_pw') \gexec
+-- The owner may end the application's sessions: DROP DATABASE … WITH (FORCE) needs it (test databases).
+GRANT analytics_app TO analytics;
 SELECT 'CREATE DATABASE analytics OWNER analytics'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'analytics') \gexec
 SELECT 'CREATE DATABASE analytics_test OWNER analytics'
@@ -111,7 +128,8 @@ stop() {
   fi
 }
 
-connection() { echo "Host=127.0.0.1;Port=$port;Username=analytics;Password=$(password_of analytics);Database=$1"; }
+# connection ROLE DATABASE
+connection() { echo "Host=127.0.0.1;Port=$port;Username=$1;Password=$(password_of "$1");Database=$2"; }
 
 case "${1:-}" in
   start) start ;;
@@ -119,11 +137,13 @@ case "${1:-}" in
   status)
     if [ -f "$(pg_dir)/data/PG_VERSION" ] && is_running; then echo "running: 127.0.0.1:$port, data in $(pg_dir)"; else echo "stopped"; exit 3; fi ;;
   env)
-    echo "export Database__ConnectionString='$(connection analytics)'"
-    echo "export ANALYTICS_TEST_DATABASE='$(connection analytics_test)'" ;;
+    echo "export Database__ConnectionString='$(connection analytics_app analytics)'"
+    echo "export Database__OwnerConnectionString='$(connection analytics analytics)'"
+    echo "export ANALYTICS_TEST_DATABASE='$(connection analytics analytics_test)'"
+    echo "export ANALYTICS_TEST_APP_DATABASE='$(connection analytics_app analytics_test)'" ;;
   clean-test-databases)
     psql_super -d postgres -At -c "SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database WHERE datname LIKE 'analytics\_t\_%' OR datname LIKE 'analytics\_tpl\_%\_building\_%'" \
       | psql_super -d postgres ;;
   psql) shift; PGPASSWORD=$(password_of analytics) exec psql -h 127.0.0.1 -p "$port" -U analytics -d analytics "$@" ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
 esac

@@ -6,8 +6,11 @@
 #                           and web app on http://127.0.0.1:5080
 #   scripts/run.sh stop     stop the API and the private PostGIS
 #
-# Settings (environment): ANALYTICS_API_PORT (default 5080); Database__ConnectionString to use an
-# existing PostGIS server instead of the private cluster (see scripts/pg.sh).
+# Settings (environment): ANALYTICS_API_PORT (default 5080); Database__ConnectionString (the
+# application's role) and Database__OwnerConnectionString (the owner's, for migrations only) to use an
+# existing PostGIS server instead of the private cluster (see scripts/pg.sh, docs/operations.md "Database").
+# Only 'db migrate' is given the owner's connection: the commands and the API run as the application's
+# role, which has no DDL and may only read and append to the audit log.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -41,6 +44,8 @@ if [ -z "${Database__ConnectionString:-}" ]; then
   private_cluster=yes
 fi
 export Database__ConnectionString
+owner_connection=${Database__OwnerConnectionString:-}
+unset Database__OwnerConnectionString
 # Model specifications and the cumulative index from the checkout; the audit log's checkpoints signed with a key kept beside the data.
 export Training__SpecificationFolder="$root/data/models"
 export Pipeline__IndexDefinition="$root/data/catalog/cumulative_index.json"
@@ -54,7 +59,7 @@ dotnet publish src/Analytics.Jobs -c Release -o "$app/jobs" -nologo -v quiet
 dotnet publish src/Analytics.Api -c Release -o "$app/api" -nologo -v quiet
 jobs() { dotnet "$app/jobs/analytics-jobs.dll" "$@"; }
 
-jobs db migrate
+Database__OwnerConnectionString=$owner_connection jobs db migrate
 accounts=$(jobs demo accounts --passwords-file .local/demo-accounts.txt)
 echo "run: loading the demo world (data/demo/load.json; files already loaded are skipped)"
 jobs ingest manifest data/demo/load.json --as demo-steward

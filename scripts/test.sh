@@ -4,7 +4,8 @@
 # the demo world (scripts/run.sh, scripts/notebooks.sh), and closes with one summary line.
 #
 # To test against an existing server instead, set ANALYTICS_TEST_DATABASE to a connection string
-# for a database with PostGIS, on a role allowed to create databases. One check reads real boundaries
+# for a database with PostGIS, on a role allowed to create databases (the owner), and
+# ANALYTICS_TEST_APP_DATABASE to one of the application's role, which the code under test connects as. One check reads real boundaries
 # from the shared reference data outside the repository: ANALYTICS_REFERENCE_DATA, by default
 # /work/shared/reference-data (docs/operations.md, "Tests").
 set -euo pipefail
@@ -27,7 +28,7 @@ if [ -z "${ANALYTICS_TEST_DATABASE:-}" ]; then
   eval "$(bash scripts/pg.sh env)"
   bash scripts/pg.sh clean-test-databases
 fi
-export ANALYTICS_TEST_DATABASE
+export ANALYTICS_TEST_DATABASE ANALYTICS_TEST_APP_DATABASE
 
 mkdir -p .local
 log=.local/test-output.log

@@ -38,7 +38,7 @@ public static class Stages
     /// <summary>What every stage stands on: accounts, the audit log, the database and the job system.</summary>
     public static IReadOnlyList<Stage> Platform { get; } =
     [
-        new("Accounts", "local accounts, roles, second factors, sessions, personal API tokens", ["auth.account", "auth.api_token", "auth.session"], []),
+        new("Accounts", "local accounts, roles, second factors, sessions, personal API tokens", ["auth.account", "auth.api_token", "auth.session", "auth.data_protection_key"], []),
         new("AuditTrail", "the append-only, hash-chained audit log", ["audit.event", "audit.chain_anchor"], []),
         new("Database", "the data source, the schemas and the migration runner", [], []),
         new("Scheduling", "Hangfire on PostgreSQL, leases, the heartbeat job, the pipeline's runs and stages, each run's footprint",

@@ -50,7 +50,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // As deployed by scripts/run.sh: the API connects as the application's role only, the database
+        // already migrated by the owner; an owner connection inherited from the shell would point elsewhere.
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Database:OwnerConnectionString", "");
         builder.UseSetting("Jobs:PollIntervalSeconds", "1");
         builder.UseSetting("Jobs:RunWorkerInApi", RunsJobs ? "true" : "false");
         builder.UseSetting("Accounts:SecretKeyFile", secretKeyFile);

@@ -28,6 +28,9 @@ internal static class IngestBenchmark
         try
         {
             await using var dataSource = AnalyticsDatabase.CreateDataSource(connectionString);
+            // The baseline's table and the clean-up between rounds are DDL: the owner's, not the application's.
+            var ownerConnectionString = TestDatabases.AsOwner(connectionString);
+            await using var ownerSource = AnalyticsDatabase.CreateDataSource(ownerConnectionString);
             var ingest = new IngestService(dataSource, TimeProvider.System, NullLogger<IngestService>.Instance);
             Console.WriteLine("loading the demo catalogue and territories…");
             foreach (var entry in LoadManifest.Read(RepositoryFiles.PathOf("data/demo/load.json")).Loads.Where(l => l.Kind is IngestKind.Catalog or IngestKind.Territories))
@@ -36,7 +39,7 @@ internal static class IngestBenchmark
             var csv = Path.Combine(Path.GetTempPath(), $"benchmark-health-{rows}.csv");
             var bytes = await WriteHealthCsvAsync(dataSource, csv, rows);
             Console.WriteLine($"file: {rows:N0} rows, {bytes / 1024.0 / 1024:N1} MiB ({csv})");
-            await using (var raw = dataSource.CreateCommand("""
+            await using (var raw = ownerSource.CreateCommand("""
                 CREATE TABLE public.benchmark_raw (territory_code text, level text, period text, condition_code text, sex text, age_band text, cases integer, population integer)
                 """))
                 await raw.ExecuteNonQueryAsync();
@@ -45,8 +48,8 @@ internal static class IngestBenchmark
             var ours = new List<double>();
             for (var round = 1; round <= rounds; round++)
             {
-                baseline.Add(await TimeAsync(() => PsqlCopyAsync(connectionString, csv)));
-                await ExecuteAsync(dataSource, "TRUNCATE public.benchmark_raw");
+                baseline.Add(await TimeAsync(() => PsqlCopyAsync(ownerConnectionString, csv)));
+                await ExecuteAsync(ownerSource, "TRUNCATE public.benchmark_raw");
                 long? batch = null;
                 ours.Add(await TimeAsync(async () =>
                 {
@@ -55,7 +58,7 @@ internal static class IngestBenchmark
                         throw new InvalidOperationException($"the load did not complete: {result.Describe()}");
                     batch = result.BatchId;
                 }));
-                await ExecuteAsync(dataSource, $"DROP TABLE facts.health_count_b{batch}; DELETE FROM ingest.batch WHERE id = {batch}");
+                await ExecuteAsync(ownerSource, $"DROP TABLE facts.health_count_b{batch}; DELETE FROM ingest.batch WHERE id = {batch}");
                 Console.WriteLine($"round {round}: psql \\copy {baseline[^1]:N2} s, ingest {ours[^1]:N2} s");
             }
             var baselineSeconds = Median(baseline);

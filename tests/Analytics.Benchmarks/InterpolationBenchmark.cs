@@ -69,7 +69,9 @@ internal static class InterpolationBenchmark
             Console.WriteLine($"cached weights, period {period} alone: {rows:N0} values in {onePeriodSeconds:N2} s");
 
             clock.Restart();
-            await ExecuteAsync(dataSource, $"""
+            // The naive baseline's table is DDL: the owner's, not the application's.
+            await using var ownerSource = AnalyticsDatabase.CreateDataSource(TestDatabases.AsOwner(connectionString));
+            await ExecuteAsync(ownerSource, $"""
                 CREATE TABLE public.naive AS
                 SELECT t.id AS territory_id, v.indicator_code, sum(v.value * x.area) / sum(x.area) AS value
                 FROM geo.territory t
@@ -82,7 +84,7 @@ internal static class InterpolationBenchmark
             var naiveSeconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine($"naive ST_Intersection, one period: {naiveSeconds:N2} s");
 
-            var largestGap = await ScalarAsync<double>(dataSource, $"""
+            var largestGap = await ScalarAsync<double>(ownerSource, $"""
                 SELECT coalesce(max(abs(n.value - e.value)), 0) FROM public.naive n
                 JOIN features.territory_exposure e ON e.territory_id = n.territory_id AND e.indicator_code = n.indicator_code AND e.period = '{period}' AND e.method = 'area'
                 """);

@@ -11,22 +11,30 @@ namespace Analytics.Testing;
 public sealed class PostgisDatabase : IAsyncLifetime
 {
     private NpgsqlDataSource? dataSource;
+    private NpgsqlDataSource? ownerDataSource;
 
+    /// <summary>The connection string of the application's role, which the code under test uses.</summary>
     public string ConnectionString { get; private set; } = "";
 
-    /// <summary>A data source for this database, built like the application's (NetTopologySuite enabled).</summary>
+    /// <summary>A data source for this database as the application's role, built like the application's (NetTopologySuite enabled).</summary>
     public NpgsqlDataSource DataSource => dataSource ?? throw new InvalidOperationException("The database is not created yet.");
+
+    /// <summary>A data source as the owner of the tables: for what the application may not do (DDL, disabling the audit log's triggers).</summary>
+    public NpgsqlDataSource OwnerDataSource => ownerDataSource ?? throw new InvalidOperationException("The database is not created yet.");
 
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabases.CreateAsync();
         dataSource = AnalyticsDatabase.CreateDataSource(ConnectionString);
+        ownerDataSource = AnalyticsDatabase.CreateDataSource(TestDatabases.AsOwner(ConnectionString));
     }
 
     public async Task DisposeAsync()
     {
         if (dataSource is not null)
             await dataSource.DisposeAsync();
+        if (ownerDataSource is not null)
+            await ownerDataSource.DisposeAsync();
         if (ConnectionString.Length > 0)
             await TestDatabases.DropAsync(ConnectionString);
     }

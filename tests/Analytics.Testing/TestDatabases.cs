@@ -13,11 +13,17 @@ namespace Analytics.Testing;
 /// The server comes from <c>ANALYTICS_TEST_DATABASE</c> (a connection string to a database with
 /// PostGIS, on a role allowed to create databases), which <c>scripts/test.sh</c> sets after starting
 /// the private cluster. No server means failing tests with that explanation — never skipped ones.
-/// The template's name carries a hash of the migrations, so a changed migration makes a new one.
+/// That role owns every database and table, as the owner role does in production; the code under
+/// test connects as the application's role of <c>ANALYTICS_TEST_APP_DATABASE</c> (its user name and
+/// password are used), which the migrator grants what the application needs — or, without that
+/// variable, as the owner too (a one-role deployment; the role separation tests then fail).
+/// The template's name carries a hash of the migrations and of the application's role, so a changed
+/// migration makes a new one.
 /// </remarks>
 public static class TestDatabases
 {
     public const string Variable = "ANALYTICS_TEST_DATABASE";
+    public const string ApplicationVariable = "ANALYTICS_TEST_APP_DATABASE";
     private const long TemplateLockKey = 0x7E57_7E57;
     private static readonly SemaphoreSlim TemplateGate = new(1, 1);
     private static string? templateName;
@@ -33,7 +39,14 @@ public static class TestDatabases
         return new NpgsqlConnectionStringBuilder(value) { Pooling = false };
     }
 
-    /// <summary>Creates an empty, migrated database and returns its connection string.</summary>
+    /// <summary>The application's role (user name and password) when one is configured, else null.</summary>
+    public static NpgsqlConnectionStringBuilder? ApplicationRole()
+    {
+        var value = Environment.GetEnvironmentVariable(ApplicationVariable);
+        return string.IsNullOrWhiteSpace(value) ? null : new NpgsqlConnectionStringBuilder(value);
+    }
+
+    /// <summary>Creates an empty, migrated database and returns the connection string the application uses on it.</summary>
     public static async Task<string> CreateAsync()
     {
         var template = await EnsureTemplateAsync();
@@ -41,7 +54,19 @@ public static class TestDatabases
         await using var admin = await OpenAdminAsync();
         await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         await ExecuteAsync(admin, $"CREATE DATABASE {name} TEMPLATE {template}");
-        return new NpgsqlConnectionStringBuilder(Server().ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        return AsApplication(name);
+    }
+
+    /// <summary>The same database, connected as the owner of its tables (for what the application may not do: DDL, tampering).</summary>
+    public static string AsOwner(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(Server().ConnectionString) { Database = new NpgsqlConnectionStringBuilder(connectionString).Database, Pooling = true }.ConnectionString;
+
+    private static string AsApplication(string database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Server().ConnectionString) { Database = database, Pooling = true };
+        if (ApplicationRole() is { } application)
+            (builder.Username, builder.Password) = (application.Username, application.Password);
+        return builder.ConnectionString;
     }
 
     public static async Task DropAsync(string connectionString)
@@ -76,7 +101,8 @@ public static class TestDatabases
         {
             if (templateName is not null)
                 return templateName;
-            var hash = string.Concat(DatabaseMigrator.Known.Select(m => m.Checksum[..8]));
+            var role = ApplicationRole()?.Username;
+            var hash = string.Concat(DatabaseMigrator.Known.Select(m => m.Checksum[..8])) + role;
             var name = $"analytics_tpl_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(hash)))[..12]}";
             await using var admin = await OpenAdminAsync();
             // Test projects run in parallel processes: one builds the template, the others wait.
@@ -90,7 +116,7 @@ public static class TestDatabases
                     await ExecuteAsync(admin, $"CREATE DATABASE {building} TEMPLATE {admin.Database}");
                     var connectionString = new NpgsqlConnectionStringBuilder(Server().ConnectionString) { Database = building }.ConnectionString;
                     await using (var dataSource = AnalyticsDatabase.CreateDataSource(connectionString))
-                        await new DatabaseMigrator(dataSource, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+                        await new DatabaseMigrator(dataSource, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance, role).MigrateAsync();
                     // Built under another name and renamed when complete: a crash never leaves a half-migrated template.
                     await ExecuteAsync(admin, $"ALTER DATABASE {building} RENAME TO {name}");
                 }

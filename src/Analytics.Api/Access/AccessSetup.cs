@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,8 @@ namespace Analytics.Api.Access;
 /// whose row is checked on every request, with the account behind it. Signing out deletes the row,
 /// and so do a new password, a role change, a second-factor reset and disabling the account: the
 /// old cookie then answers 401. A session lasts <see cref="SessionStore.Lifetime"/> at most.</para>
+/// <para>Cookies are protected with ASP.NET Core data-protection keys kept in the database
+/// (<see cref="DatabaseXmlRepository"/>), so any API process accepts the cookies of the others.</para>
 /// <para>Anti-forgery: an unsafe request (POST, PUT, PATCH, DELETE) authenticated by the session
 /// cookie must carry the token of <c>GET /api/auth/antiforgery</c> in the <c>X-CSRF-TOKEN</c> header.
 /// Bearer tokens are not sent by browsers on their own, so they need none.</para>
@@ -41,6 +45,9 @@ public static class AccessSetup
     public const string OidcScheme = JwtBearerDefaults.AuthenticationScheme;
 
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+
+    /// <summary>The data-protection application name every API process shares (cookies are protected for it).</summary>
+    public const string DataProtectionApplicationName = "onehealth-analytics";
 
     /// <summary>The rate-limiting policy of the sign-in endpoints (per network address).</summary>
     public const string SignInRateLimit = "sign-in";
@@ -89,6 +96,11 @@ public static class AccessSetup
                     .RequireAuthenticatedUser()
                     .RequireClaim(AccessClaims.SignInStep, AccessClaims.StepName(step)));
         });
+
+        // The keys that protect the cookies live in the database, under one application name whatever
+        // the folder the API runs from: several API processes then read each other's cookies.
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeys>((o, keys) => o.XmlRepository = new DatabaseXmlRepository(keys));
 
         services.AddAntiforgery();
         services.AddOptions<AntiforgeryOptions>().Configure(o =>

@@ -17,6 +17,7 @@ public static class AccountsSetup
         services.AddSingleton<SecondFactors>();
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<DataProtectionKeys>();
         return services;
     }
 }

@@ -10,15 +10,23 @@ namespace Analytics.Jobs.Database;
 /// <summary>
 /// Brings a database to the level this build expects: checks PostGIS, applies the numbered
 /// SQL migrations embedded in the assembly that are not yet recorded in
-/// <c>public.schema_migration</c>, and installs Hangfire's schema.
+/// <c>public.schema_migration</c>, installs Hangfire's schema, and grants the application's role
+/// what it needs (<c>Database/Sql/application_role.sql</c>).
 /// </summary>
 /// <remarks>
-/// Safe to run from several processes at once (an advisory lock serialises them) and as often
+/// <para><paramref name="dataSource"/> connects as the role that migrates: the owner of the schemas,
+/// or the application's own role when no owner is configured. <paramref name="applicationRole"/> is
+/// the role the application connects as, when it is another. Connected as a role that may not
+/// create in the database (the application's role, on a deployment whose owner migrates), it
+/// changes nothing: it checks the level and refuses to start a database that is behind.</para>
+/// <para>Logs a warning when the application's role owns the audit log's tables: it could then
+/// switch their triggers off (docs/operations.md, "Database").</para>
+/// <para>Safe to run from several processes at once (an advisory lock serialises them) and as often
 /// as wanted (applied migrations are skipped). Each migration runs in its own transaction with
 /// the row that records it, so a failure leaves the database at the previous level.
-/// A migration edited after it was applied stops the run: migrations are history, add a new one.
+/// A migration edited after it was applied stops the run: migrations are history, add a new one.</para>
 /// </remarks>
-public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<DatabaseMigrator> logger, string? applicationRole = null)
 {
     /// <summary>The oldest PostGIS this code is written for (ST_AsMVT with protobuf, ST_MakeValid options).</summary>
     public static readonly Version MinimumPostgis = new(3, 3);
@@ -40,6 +48,8 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
             await command.ExecuteNonQueryAsync(cancellationToken);
         try
         {
+            if (!await MayChangeSchemaAsync(connection, cancellationToken))
+                return await CheckMigratedAsync(connection, cancellationToken);
             var postgis = await EnsurePostgisAsync(connection, cancellationToken);
             await EnsureHistoryTableAsync(connection, cancellationToken);
             var applied = await ReadAppliedAsync(connection, cancellationToken);
@@ -50,6 +60,9 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
                 logger.LogInformation("Applied migration {Version:D4} {Name}", migration.Version, migration.Name);
             }
             PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
+            if (applicationRole is not null)
+                await GrantApplicationRoleAsync(connection, applicationRole, cancellationToken);
+            await WarnUnlessRolesSeparatedAsync(connection, cancellationToken);
             return new DatabaseStatus(postgis, LatestLevel, LatestLevel, []);
         }
         finally
@@ -57,6 +70,71 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
             await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", connection);
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    private static async Task<bool> MayChangeSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT has_database_privilege(current_database(), 'CREATE')", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The application's role at start-up: nothing to change, or a refusal that says who must migrate.</summary>
+    private async Task<DatabaseStatus> CheckMigratedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var status = await ReadStatusAsync(connection, cancellationToken);
+        if (status.AppliedLevel > 0)
+            CheckNoAppliedMigrationChanged(await ReadAppliedAsync(connection, cancellationToken));
+        if (!status.IsReady || status.Postgis < MinimumPostgis)
+            throw new DatabaseNotReadyException(
+                $"The database is at migration level {status.AppliedLevel} of {status.ExpectedLevel} (PostGIS {status.Postgis?.ToString() ?? "not enabled"}), " +
+                $"and role '{connection.UserName}' may not change its schema: it is the application's role. Migrate as the owner of the schemas: " +
+                "'analytics-jobs db migrate' with Database__OwnerConnectionString set (docs/operations.md, \"Database\").");
+        await WarnUnlessRolesSeparatedAsync(connection, cancellationToken);
+        return status;
+    }
+
+    private static async Task GrantApplicationRoleAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var name = new NpgsqlCommand("SELECT set_config('analytics.application_role', $1, true)", connection, transaction))
+        {
+            name.Parameters.Add(new() { Value = role });
+            await name.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            await using var grant = new NpgsqlCommand(StageSql.Load("Database/Sql/application_role.sql"), connection, transaction);
+            await grant.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            throw new DatabaseNotReadyException($"Granting the application's role '{role}' its rights failed: {e.MessageText}", e);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whoever owns the audit log's tables (or is a superuser) can disable their triggers; the
+    /// application's role should not. Said at every start-up, so a single-role deployment knows.
+    /// </summary>
+    private async Task WarnUnlessRolesSeparatedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT role::text, pg_has_role(role, relowner, 'USAGE') FROM pg_class, coalesce($1::name, current_user) AS role WHERE oid = 'audit.event'::regclass", connection);
+        command.Parameters.Add(new() { Value = (object?)applicationRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        string role;
+        bool owns;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (role, owns) = (reader.GetString(0), reader.GetBoolean(1));
+        }
+        if (owns)
+            logger.LogWarning(
+                "Database roles are not separated: the application's role '{Role}' owns the audit log's tables (or is a superuser), so it could switch their triggers off. " +
+                "Give the application a role without DDL and migrate as the owner with Database:OwnerConnectionString (docs/operations.md, \"Database\").", role);
+        else
+            logger.LogInformation("Database roles are separated: the application's role '{Role}' has no DDL and may only read and append to the audit log", role);
     }
 
     /// <summary>Reads the database's level without changing anything.</summary>
@@ -76,6 +154,11 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
     private async Task<DatabaseStatus> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        return await ReadStatusAsync(connection, cancellationToken);
+    }
+
+    private static async Task<DatabaseStatus> ReadStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var postgis = await ReadPostgisVersionAsync(connection, cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT to_regclass('public.schema_migration') IS NOT NULL", connection);
         var applied = (bool)(await exists.ExecuteScalarAsync(cancellationToken))!
@@ -99,7 +182,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TimeProvider c
 
     private DatabaseNotReadyException Unreachable(Exception e) => new(
         $"Cannot reach PostgreSQL at {DatabaseOptions.Redact(dataSource.ConnectionString)}: {e.Message}. " +
-        "Start the private cluster with 'scripts/pg.sh start', or point Database__ConnectionString at a running server.", e);
+        "Start the private cluster with 'scripts/pg.sh start', or point Database__ConnectionString (and Database__OwnerConnectionString) at a running server.", e);
 
     private static async Task<Version?> ReadPostgisVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -4,9 +4,15 @@ using Npgsql;
 namespace Analytics.Jobs.Database;
 
 /// <summary>
-/// Where the PostGIS database is. Bound from the <c>Database</c> configuration section
-/// (environment variable <c>Database__ConnectionString</c>).
+/// Where the PostGIS database is, and as whom to connect. Bound from the <c>Database</c>
+/// configuration section (environment variables <c>Database__ConnectionString</c>,
+/// <c>Database__OwnerConnectionString</c>).
 /// </summary>
+/// <remarks>
+/// Two roles (docs/operations.md, "Database"): the owner of the tables runs the migrations; the
+/// application connects as a role without DDL, granted by the migrator what it needs. With only
+/// <see cref="ConnectionString"/> set, one role does both — and could switch the audit log's triggers off.
+/// </remarks>
 public sealed class DatabaseOptions : IValidatableObject
 {
     public const string Section = "Database";
@@ -18,21 +24,46 @@ public sealed class DatabaseOptions : IValidatableObject
     [Required(ErrorMessage = "Database:ConnectionString is not set. Run through scripts/run.sh, or set the environment variable Database__ConnectionString to an Npgsql connection string.")]
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// Npgsql connection string of the role that owns the schemas, for migrations only; the
+    /// migrator grants the role of <see cref="ConnectionString"/> what the application needs.
+    /// Unset: migrations run on <see cref="ConnectionString"/>.
+    /// </summary>
+    public string? OwnerConnectionString { get; set; }
+
+    /// <summary>Whether migrations run as another role than the application's.</summary>
+    public bool HasOwner => !string.IsNullOrWhiteSpace(OwnerConnectionString);
+
+    /// <summary>The role the application connects as, to which the migrator grants its rights; null when no owner role is configured.</summary>
+    public string? ApplicationRole => HasOwner ? new NpgsqlConnectionStringBuilder(ConnectionString).Username : null;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
             yield break;
-        string? error = null;
+        var error = ParseError(nameof(ConnectionString), ConnectionString);
+        if (error is not null)
+            yield return new ValidationResult(error, [nameof(ConnectionString)]);
+        if (!HasOwner)
+            yield break;
+        error = ParseError(nameof(OwnerConnectionString), OwnerConnectionString!);
+        if (error is null && string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(ConnectionString).Username))
+            error = "Database:ConnectionString names no Username, so the migrator cannot tell which role to grant the application's rights to.";
+        if (error is not null)
+            yield return new ValidationResult(error, [nameof(OwnerConnectionString)]);
+    }
+
+    private static string? ParseError(string name, string connectionString)
+    {
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
         }
         catch (ArgumentException e)
         {
-            error = $"Database:ConnectionString is not a valid Npgsql connection string ({e.Message}).";
+            return $"Database:{name} is not a valid Npgsql connection string ({e.Message}).";
         }
-        if (error is not null)
-            yield return new ValidationResult(error, [nameof(ConnectionString)]);
     }
 
     /// <summary>The connection string with its password removed, for logs and error messages.</summary>

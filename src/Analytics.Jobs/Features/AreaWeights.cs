@@ -59,8 +59,9 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
             done.Parameters.Add(new() { Value = (long)pairs });
             await done.ExecuteNonQueryAsync(cancellationToken);
         }
-        // Fresh statistics, or the planner takes the new weights for an empty table when applying them.
-        await Execute(connection, transaction, "ANALYZE geo.interp_weight", cancellationToken);
+        // Fresh statistics, or the planner takes the new weights for an empty table when applying them
+        // (as the table's owner, migration 0033: the application's role may not analyse it).
+        await Execute(connection, transaction, "SELECT geo.analyze_interp_weight()", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return setId;
     }

@@ -53,7 +53,8 @@ public class AuditTamperOverHttpTests(CheckpointedApiFactory api) : IClassFixtur
 
     private async Task TamperAsync(string sql)
     {
-        await using var connection = await api.Database.DataSource.OpenConnectionAsync();
+        // As the tables' owner: the application's role may not disable the triggers.
+        await using var connection = await api.Database.OwnerDataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         foreach (var statement in new[] { "ALTER TABLE audit.event DISABLE TRIGGER USER", sql, "ALTER TABLE audit.event ENABLE TRIGGER USER" })
         {

@@ -73,7 +73,10 @@ public class StartupTests
     public void start_up_stops_with_the_fix_when_the_database_is_unreachable()
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.UseSetting("Database:ConnectionString", "Host=127.0.0.1;Port=1;Username=x;Password=hidden-secret;Database=x;Timeout=3"));
+        {
+            b.UseSetting("Database:ConnectionString", "Host=127.0.0.1;Port=1;Username=x;Password=hidden-secret;Database=x;Timeout=3");
+            b.UseSetting("Database:OwnerConnectionString", ""); // not the shell's (scripts/pg.sh env)
+        });
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         var message = Flatten(error);
         Assert.Contains("Cannot reach PostgreSQL", message);
@@ -96,6 +99,7 @@ public class StartupTests
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Database:ConnectionString", connectionString);
+            b.UseSetting("Database:OwnerConnectionString", ""); // not the shell's (scripts/pg.sh env)
             b.UseSetting("Jobs:RunWorkerInApi", "false");
         });
         var client = factory.CreateClient();

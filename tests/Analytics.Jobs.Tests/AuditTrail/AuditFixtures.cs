@@ -59,7 +59,7 @@ internal static class AuditFixtures
     /// <summary>What someone owning the table can do: switch the triggers off, change rows, switch them back on — committed.</summary>
     public static async Task TamperAsync(PostgisDatabase db, string sql, params object[] parameters)
     {
-        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var connection = await db.OwnerDataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await ExecuteAsync(connection, transaction, "ALTER TABLE audit.event DISABLE TRIGGER USER");
         await ExecuteAsync(connection, transaction, sql, parameters);

@@ -49,11 +49,12 @@ public class AuditLogTests
             "UPDATE audit.event SET seq = seq + 10",
         })
         {
-            var error = await Assert.ThrowsAsync<PostgresException>(() => db.ScalarAsync<object>(sql));
+            await using var command = db.OwnerDataSource.CreateCommand(sql);
+            var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
             Assert.Contains("append-only", error.MessageText);
         }
         // The purge switch alone opens nothing: a delete also needs an anchor that the chain accepted.
-        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        await using (var connection = await db.OwnerDataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             await ExecuteAsync(connection, transaction, "SET LOCAL audit.purge_through = '2'");

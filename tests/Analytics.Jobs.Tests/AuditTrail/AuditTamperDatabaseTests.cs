@@ -43,7 +43,8 @@ public class AuditTamperDatabaseTests(PostgisDatabase db, ITestOutputHelper outp
         var watch = Stopwatch.StartNew();
         var verifications = 0;
 
-        await using var connection = await db.DataSource.OpenConnectionAsync();
+        // As the tables' owner: the application's role may not disable the triggers (RoleSeparationTests).
+        await using var connection = await db.OwnerDataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await ExecuteAsync(connection, transaction, "ALTER TABLE audit.event DISABLE TRIGGER USER");
         var missed = new List<string>();

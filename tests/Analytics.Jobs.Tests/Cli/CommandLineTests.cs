@@ -33,6 +33,7 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "analytics-jobs.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
+        start.Environment.Remove("Database__OwnerConnectionString"); // as deployed, commands connect as the application's role only; an owner inherited from the shell would point elsewhere
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
         using var process = Process.Start(start)!;
@@ -279,6 +280,7 @@ public class CommandLineTests(PostgisDatabase db) : IClassFixture<PostgisDatabas
         start.ArgumentList.Add("worker");
         start.Environment["Database__ConnectionString"] = db.ConnectionString;
         start.Environment["Jobs__PollIntervalSeconds"] = "1";
+        start.Environment.Remove("Database__OwnerConnectionString"); // as deployed, commands connect as the application's role only; an owner inherited from the shell would point elsewhere
         using var worker = Process.Start(start)!;
         try
         {

@@ -7,8 +7,9 @@ namespace Analytics.Jobs.Tests.Database;
 
 public class DatabaseMigratorTests(PostgisDatabase db) : IClassFixture<PostgisDatabase>
 {
+    /// <summary>The migrator as deployed: as the owner, granting the application's role.</summary>
     private DatabaseMigrator Migrator(NpgsqlDataSource? dataSource = null) =>
-        new(dataSource ?? db.DataSource, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
+        new(dataSource ?? db.OwnerDataSource, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance, TestDatabases.ApplicationRole()?.Username);
 
     [Fact]
     public async Task a_test_database_starts_at_the_latest_migration_level_with_postgis()
@@ -49,7 +50,7 @@ public class DatabaseMigratorTests(PostgisDatabase db) : IClassFixture<PostgisDa
         var connectionString = await TestDatabases.CreateAsync();
         try
         {
-            await using var dataSource = AnalyticsDatabase.CreateDataSource(connectionString);
+            await using var dataSource = AnalyticsDatabase.CreateDataSource(TestDatabases.AsOwner(connectionString));
             await using (var tamper = dataSource.CreateCommand("UPDATE public.schema_migration SET checksum = 'edited' WHERE version = 1"))
                 await tamper.ExecuteNonQueryAsync();
             var error = await Assert.ThrowsAsync<DatabaseNotReadyException>(() => Migrator(dataSource).MigrateAsync());
@@ -68,7 +69,7 @@ public class DatabaseMigratorTests(PostgisDatabase db) : IClassFixture<PostgisDa
         var connectionString = await TestDatabases.CreateAsync();
         try
         {
-            await using var dataSource = AnalyticsDatabase.CreateDataSource(connectionString);
+            await using var dataSource = AnalyticsDatabase.CreateDataSource(TestDatabases.AsOwner(connectionString));
             await using (var newer = dataSource.CreateCommand("INSERT INTO public.schema_migration VALUES (9999, 'future', 'x', now())"))
                 await newer.ExecuteNonQueryAsync();
             var error = await Assert.ThrowsAsync<DatabaseNotReadyException>(() => Migrator(dataSource).MigrateAsync());

@@ -90,6 +90,7 @@ public sealed class KilledLoadTests(PostgisDatabase db) : IClassFixture<PostgisD
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["Database__ConnectionString"] = db.ConnectionString;
+        start.Environment.Remove("Database__OwnerConnectionString"); // as deployed, commands connect as the application's role only; an owner inherited from the shell would point elsewhere
         return Process.Start(start)!;
     }
 

@@ -24,16 +24,19 @@ internal sealed class HealthLoader : ILoader
     {
         var conditions = await ConditionCodes.LoadAsync(context, cancellationToken);
         var territories = await TerritoryIndexes.LoadAsync(context, cancellationToken);
-        var partition = $"facts.health_count_b{context.BatchId}";
-        await ExecuteAsync(context, $"""
-            CREATE TABLE {partition} (LIKE facts.health_count INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-            ALTER TABLE {partition} ADD CHECK (batch_id = {context.BatchId});
-            COMMENT ON TABLE {partition} IS 'Batch {context.BatchId} of facts.health_count.';
-            """, cancellationToken);
+        // Creating and attaching the partition is DDL: functions owned by the schema's owner do it (migration 0032).
+        string partition;
+        await using (var create = context.Command("SELECT facts.create_health_partition($1)"))
+        {
+            create.Parameters.Add(new() { Value = context.BatchId });
+            partition = (string)(await create.ExecuteScalarAsync(cancellationToken))!;
+        }
         var repeated = await CopyAsync(context, conditions, territories, partition, cancellationToken);
         if (repeated.Count > 0)
             await RemoveRepeatedKeysAsync(context, partition, repeated, cancellationToken);
-        await ExecuteAsync(context, $"ALTER TABLE facts.health_count ATTACH PARTITION {partition} FOR VALUES IN ({context.BatchId})", cancellationToken);
+        await using var attach = context.Command("SELECT facts.attach_health_partition($1)");
+        attach.Parameters.Add(new() { Value = context.BatchId });
+        await attach.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task RemoveRepeatedKeysAsync(LoadContext context, string partition, List<RepeatedKey> repeated, CancellationToken cancellationToken)
@@ -64,12 +67,6 @@ internal sealed class HealthLoader : ILoader
                 $"duplicate key: the same territory, period, condition, sex and age band as line {firstLine[(k.TerritoryId, k.Period, k.Condition, k.Sex, k.AgeBand)]:N0}; none of the copies is loaded")));
         foreach (var (line, reason) in rejections.OrderBy(r => r.Line))
             context.Reject(line, null, reason);
-    }
-
-    private static async Task ExecuteAsync(LoadContext context, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = context.Command(sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<List<RepeatedKey>> CopyAsync(LoadContext context, ConditionCodes conditions, TerritoryIndexes territories, string partition, CancellationToken cancellationToken)
