@@ -26,8 +26,9 @@ public class PlatformTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task health_answers_503_within_its_deadline_when_the_database_hangs()
     {
-        // Another session holds the migration table: the readiness query waits on it as on a hung server.
-        await using var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString);
+        // Another session (the owner's: the application may not lock it) holds the migration table: the readiness
+        // query waits on it as on a hung server.
+        await using var connection = new Npgsql.NpgsqlConnection(TestDatabases.AsOwner(api.Database.ConnectionString));
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE public.schema_migration IN ACCESS EXCLUSIVE MODE", connection, transaction))
