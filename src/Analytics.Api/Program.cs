@@ -11,7 +11,7 @@ using Analytics.Api.Territories;
 
 // Table of contents. Each area maps all its routes, with their roles, in one file.
 var builder = WebApplication.CreateBuilder(args);
-builder.AddPlatform();   // database, jobs, logging, problem responses, OpenAPI
+builder.AddPlatform();   // database, jobs, logging, telemetry, problem responses, OpenAPI
 builder.AddAccess();     // sign-in (cookie), API tokens, deny-by-default authorisation
 
 var app = builder.Build();

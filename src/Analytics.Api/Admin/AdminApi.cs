@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Analytics.Api.Admin;
 
-/// <summary>Account administration and job checks, for administrators (and stewards for jobs).</summary>
+/// <summary>Account administration, job checks and the metrics scrape, for administrators (and stewards for jobs).</summary>
 public static class AdminApi
 {
     public sealed record NewAccountRequest(string? UserName, string? DisplayName, string? Password, IReadOnlyList<string>? Roles);
@@ -50,6 +50,9 @@ public static class AdminApi
             Authorization = [],
             DisplayStorageConnectionString = false,
         }).WithName("JobDashboard").AllowRoles(Role.Admin);
+
+        // Prometheus text format (PlatformSetup registers what is measured); not part of the API's description.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithName("Metrics").AllowRoles(Role.Admin);
         return app;
     }
 

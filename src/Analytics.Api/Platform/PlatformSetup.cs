@@ -2,12 +2,15 @@ using Analytics.Api.Access;
 using Analytics.Jobs.Accounts;
 using Analytics.Jobs.Database;
 using Analytics.Jobs.Scheduling;
+using Analytics.Jobs.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Analytics.Api.Platform;
 
-/// <summary>What every request and every area relies on: database, jobs, errors, security headers, OpenAPI.</summary>
+/// <summary>What every request and every area relies on: database, jobs, telemetry, errors, security headers, OpenAPI.</summary>
 public static class PlatformSetup
 {
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
@@ -16,6 +19,10 @@ public static class PlatformSetup
         builder.Services.AddAccounts(builder.Configuration);
         var runWorker = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.RunWorkerInApi ?? new JobsOptions().RunWorkerInApi;
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker: runWorker);
+        // Traces and metrics (docs/operations.md, Observability); admins scrape /metrics (AdminApi).
+        builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-api")
+            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
         builder.Services.AddOptions<ContactOptions>().Bind(builder.Configuration.GetSection(ContactOptions.Section));
         builder.Services.AddOptions<Ingest.UploadOptions>().Bind(builder.Configuration.GetSection(Ingest.UploadOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 

@@ -2,6 +2,7 @@ using Analytics.Jobs.Accounts;
 using Analytics.Jobs.Database;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Scheduling;
+using Analytics.Jobs.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,9 @@ internal static class CliHost
         builder.Services.AddAnalyticsDatabase(builder.Configuration);
         builder.Services.AddAccounts(builder.Configuration);
         builder.Services.AddAnalyticsJobs(builder.Configuration, withWorker);
+        // Only the worker runs long enough to be observed; one-shot commands print their own figures.
+        if (withWorker)
+            builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-jobs");
         return builder;
     }
 

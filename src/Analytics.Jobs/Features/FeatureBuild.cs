@@ -1,4 +1,5 @@
 using Analytics.Jobs.Ingest;
+using Analytics.Jobs.Telemetry;
 using Npgsql;
 
 namespace Analytics.Jobs.Features;
@@ -7,7 +8,8 @@ namespace Analytics.Jobs.Features;
 /// The Features stage over everything loaded: published health figures for the latest health
 /// batch, every grid and polygon layer interpolated onto the latest communes, every station layer
 /// brought onto them, the cumulative index and the roll-ups onto custom zonings. Each step replaces what an earlier build wrote for the same inputs, so the
-/// build may run again (at-least-once delivery) without duplicating anything.
+/// build may run again (at-least-once delivery) without duplicating anything. Each step is measured
+/// (<see cref="StageMetrics"/>, stage <c>features.&lt;step&gt;</c>) with the rows it wrote, when it counts them.
 /// </summary>
 public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -20,8 +22,9 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
     {
         using var meter = Scheduling.FootprintMeter.Start();
         var lines = new List<string>();
-        void Say(string line)
+        void Done(StageMetrics.StageTimer step, long? rows, string line)
         {
+            step.Stop(rows);
             lines.Add(line);
             report?.Invoke(line);
         }
@@ -29,14 +32,17 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             ?? throw new InvalidOperationException("no communes are loaded: load territories first");
         if (await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long health)
         {
+            var step = StageMetrics.Start("features.expected_cases");
             var expected = await new ExpectedCases(dataSource, clock).BuildAsync(health, cancellationToken);
-            Say($"health batch {health}: {expected:N0} expected counts by indirect standardisation (territory × condition × period, and over all periods)");
+            Done(step, expected, $"health batch {health}: {expected:N0} expected counts by indirect standardisation (territory × condition × period, and over all periods)");
+            step = StageMetrics.Start("features.health_indicators");
             var summary = await new HealthIndicators(dataSource, clock).BuildAsync(health, cancellationToken: cancellationToken);
-            Say($"health batch {health}: {summary.Tables} tables (period × condition), {summary.Rows:N0} figures, {summary.SuppressedCounts:N0} counts suppressed for secrecy"
+            Done(step, summary.Rows, $"health batch {health}: {summary.Tables} tables (period × condition), {summary.Rows:N0} figures, {summary.SuppressedCounts:N0} counts suppressed for secrecy"
                 + (summary.UnprotectedTables > 0 ? $", {summary.UnprotectedTables} tables the auditor could not protect" : "")
                 + $"; communes spatially clustered (EB Moran's I, p < 0.05) in {summary.SignificantMorans} of {summary.Tables}");
+            step = StageMetrics.Start("features.scan_clusters");
             var clusters = await new ScanClusters(dataSource, clock).BuildAsync(health, cancellationToken: cancellationToken);
-            Say($"health batch {health}: {clusters} spatial scan clusters with p < 0.05 (Kulldorff, all periods, per condition)");
+            Done(step, null, $"health batch {health}: {clusters} spatial scan clusters with p < 0.05 (Kulldorff, all periods, per condition)");
         }
         var layers = new List<(long Layer, string Kind, string Name, long Batch)>();
         await using (var command = dataSource.CreateCommand("""
@@ -52,27 +58,32 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
         {
             if (kind == "stations")
             {
+                var stationStep = StageMetrics.Start("features.station_values");
                 var rows = await stations.ApplyAsync(layer, batch, Levels.Commune, vintage, "idw", cancellationToken: cancellationToken);
-                Say($"{name} (batch {batch}): {rows:N0} commune values by inverse-distance weighting");
+                Done(stationStep, rows, $"{name} (batch {batch}): {rows:N0} commune values by inverse-distance weighting");
                 continue;
             }
+            var areaStep = StageMetrics.Start("features.area_weights");
             var set = await areas.EnsureAsync(layer, Levels.Commune, vintage, cancellationToken);
             var written = await areas.ApplyAsync(set, batch, cancellationToken: cancellationToken);
-            Say($"{name} (batch {batch}): {written:N0} commune values by area-weighted interpolation");
+            Done(areaStep, written, $"{name} (batch {batch}): {written:N0} commune values by area-weighted interpolation");
         }
         // Built on the published figures and the exposures above.
         if (await ScalarAsync<long?>("SELECT max(id) FROM ingest.batch WHERE kind = 'health' AND status = 'loaded'", cancellationToken) is long healthBatch)
         {
             if (index is not null)
             {
+                var indexStep = StageMetrics.Start("features.cumulative_index");
                 var scored = await new CumulativeIndexBuild(dataSource, clock).BuildAsync(healthBatch, index, cancellationToken);
-                Say($"cumulative index: {scored:N0} communes scored ({index.Count} indicators; the others lack a component)");
+                Done(indexStep, scored, $"cumulative index: {scored:N0} communes scored ({index.Count} indicators; the others lack a component)");
             }
+            var zoneStep = StageMetrics.Start("features.custom_zonings");
             var withheld = await new CustomZonings(dataSource).RollUpAsync(healthBatch, cancellationToken: cancellationToken);
-            Say($"custom zonings: figures rolled up onto the accepted zones, {withheld:N0} zone counts withheld for secrecy");
+            Done(zoneStep, null, $"custom zonings: figures rolled up onto the accepted zones, {withheld:N0} zone counts withheld for secrecy");
         }
+        var tileStep = StageMetrics.Start("features.tiles");
         var shapes = await new TerritoryTiles(dataSource).BuildAsync(cancellationToken);
-        Say($"map tiles: {shapes:N0} boundaries simplified for zooms 5, 8 and 11");
+        Done(tileStep, shapes, $"map tiles: {shapes:N0} boundaries simplified for zooms 5, 8 and 11");
         var footprint = meter.Stop();
         await using (var stamp = dataSource.CreateCommand("INSERT INTO features.build (finished_at, footprint, input_key) VALUES ($1, $2::jsonb, $3)"))
         {
@@ -81,7 +92,8 @@ public sealed class FeatureBuild(NpgsqlDataSource dataSource, TimeProvider clock
             stamp.Parameters.Add(new() { Value = (object?)inputKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await stamp.ExecuteNonQueryAsync(cancellationToken);
         }
-        Say($"footprint: {footprint}");
+        lines.Add($"footprint: {footprint}");
+        report?.Invoke(lines[^1]);
         return lines;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Analytics.Jobs.Ingest.Catalog;
@@ -7,6 +6,7 @@ using Analytics.Jobs.Ingest.Layers;
 using Analytics.Jobs.Ingest.Territories;
 using Analytics.Jobs.Ingest.Values;
 using Analytics.Jobs.Ingest.Zonings;
+using Analytics.Jobs.Telemetry;
 using Analytics.Models.AuditTrail;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -92,7 +92,7 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
     {
         var batchId = await InsertBatchAsync(connection, transaction, request, hash, bytes, started, cancellationToken);
         var context = new LoadContext(connection, transaction, batchId, request, tracker.Report, clock) { Limits = limits ?? IngestLimits.Default };
-        var watch = Stopwatch.StartNew();
+        var stage = StageMetrics.Start($"ingest.{request.Kind.Name()}");
         try
         {
             CheckOptions(request);
@@ -115,7 +115,8 @@ public sealed class IngestService(NpgsqlDataSource dataSource, TimeProvider cloc
         var result = new IngestResult(IngestOutcome.Loaded, batchId, request.FileName, context.RowsRead, context.RowsLoaded,
             context.QuarantineCount, context.GeometriesRepaired, null, context.Quarantined.Take(20).ToList(), context.Notes);
         await tracker.FinishAsync("loaded", batchId, result.Describe());
-        logger.LogInformation("Loaded {File} as batch {Batch}: {Rows} rows in {Elapsed} ms", request.FileName, batchId, context.RowsLoaded, watch.ElapsedMilliseconds);
+        stage.Stop(context.RowsLoaded);
+        logger.LogInformation("Loaded {File} as batch {Batch}: {Rows} rows in {Elapsed} ms", request.FileName, batchId, context.RowsLoaded, (long)stage.Elapsed.TotalMilliseconds);
         return result;
     }
 

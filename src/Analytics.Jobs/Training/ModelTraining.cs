@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text;
 using Analytics.Jobs.FairnessReports;
 using Analytics.Jobs.Features;
+using Analytics.Jobs.Telemetry;
 using Analytics.Models.AuditTrail;
 using Analytics.Models.Epidemiology;
 using Analytics.Models.Fairness;
@@ -191,15 +192,24 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
     {
         var neighbours = await new Neighbours(dataSource).ReadAsync(Levels.Commune, await VintageAsync(matrix, cancellationToken), NeighbourRule.Queen, cancellationToken: cancellationToken);
         var territoryIds = TerritoryIds(matrix);
-        var analysis = Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised), step => RecordStep(runId, step));
+        // Each step lasts until the next begins (StageMetrics, stage training.<step>); all go through the matrix's rows.
+        StageMetrics.StageTimer? running = null;
+        void Step(string step)
+        {
+            running?.Stop(matrix.Rows.Count);
+            running = StageMetrics.Start($"training.{step}");
+            RecordStep(runId, step);
+        }
+        var analysis = Analyse(spec, matrix, neighbours.WeightsAmong(territoryIds, WeightStyle.RowStandardised), Step);
         var (decision, poissonCv, boostedCv, bym2Cv, _, _, _, championCv, predictions, _, outcomes, report, mitigatedReport, _, _, _) = analysis;
-        RecordStep(runId, "storing");
+        Step("storing");
         var map = ResidualMap.Of(await OutlinesAsync(territoryIds, cancellationToken), outcomes, SecrecyRule.Default);
         var published = PublishedFairness.Protect(report, outcomes, SecrecyRule.Default);
 
         var checks = Checks(predictions, poissonCv, boostedCv, bym2Cv).ToList();
         var predictionsSha = PredictionsHash(predictions);
         await StoreAsync(runId, spec, matrix, analysis, map, published, checks, predictionsSha, meter.Stop(), cancellationToken);
+        running?.Stop(matrix.Rows.Count);
         return new Outcome(runId, null, Name(decision.Champion), Verdicts.Id(report.Overall), Verdicts.Id(mitigatedReport.Overall), checks, predictionsSha);
     }
 
