@@ -3,7 +3,7 @@ using Analytics.Models.Modelling;
 using Analytics.Models.Modelling.Bym2;
 using Analytics.Models.Randomness;
 
-namespace Analytics.Models.Tests.Modelling.Bym2;
+namespace Analytics.Models.Tests.Modelling;
 
 /// <summary>The BYM2 risk model on a 20 × 20 grid of areas with a known smooth spatial effect.</summary>
 public class Bym2RiskModelTests
