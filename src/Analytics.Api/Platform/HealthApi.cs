@@ -46,7 +46,7 @@ public static class HealthApi
             return Answer(new HealthReport(workers.Live > 0 ? "ready" : "ready_without_workers", "reachable", status.Postgis?.ToString(),
                 status.AppliedLevel, status.ExpectedLevel, "reachable", workers.Live, workers.LatestBeat, workers.Live > 0 ? null : "no job worker alive"));
         }
-        catch (Exception e) when (e is DatabaseNotReadyException or Npgsql.NpgsqlException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DatabaseUnavailable.Is(e) || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // The exception text may name hosts; the public health answer stays generic.
             return Answer(new HealthReport("not_ready", "unreachable", null, 0, DatabaseMigrator.LatestLevel, null, 0, null, "database unreachable"));
