@@ -269,7 +269,7 @@ public static class LaplaceApproximation
             for (var iteration = 0; iteration < 100; iteration++)
             {
                 var (factor, rhs) = Linearise(x, prior);
-                var (w, sInverse) = Kriging(factor);
+                var (w, sInverse, _) = Kriging(factor);
                 var target = Constrain(factor.Solve(rhs), w, sInverse);
                 var step = 1.0;
                 double[] candidate;
@@ -288,8 +288,7 @@ public static class LaplaceApproximation
                 if (change < 1e-8)
                 {
                     (factor, _) = Linearise(x, prior);
-                    (w, sInverse) = Kriging(factor);
-                    var logS = LogDeterminant(w);
+                    (w, sInverse, var logS) = Kriging(factor);
                     var logPosterior = _field.LogPrior(theta) + objective + 0.5 * _field.LogDeterminant(theta)
                         - 0.5 * factor.LogDeterminant() - 0.5 * logS;
                     state = new State(x, logPosterior, factor, w, sInverse);
@@ -363,7 +362,8 @@ public static class LaplaceApproximation
             return (_cholesky.Factorize(values), rhs);
         }
 
-        private (double[][] W, double[,] SInverse) Kriging(SparseCholesky.Factor factor)
+        // W = Q⁻¹Aᵀ, S⁻¹ and log |S| with S = A W: the constraints' correction and their term of the Laplace formula.
+        private (double[][] W, double[,] SInverse, double LogS) Kriging(SparseCholesky.Factor factor)
         {
             var constraints = _field.Constraints;
             var w = new double[constraints.Count][];
@@ -379,7 +379,7 @@ public static class LaplaceApproximation
             for (var c = 0; c < k; c++)
                 for (var d = 0; d < k; d++)
                     s[c, d] = constraints[c].Sum(i => w[d][i]);
-            return (w, k == 0 ? s : Cholesky.Inverse(s, [.. Enumerable.Range(0, k).Select(c => $"constraint {c}")]));
+            return k == 0 ? (w, s, 0) : (w, Cholesky.Inverse(s, [.. Enumerable.Range(0, k).Select(c => $"constraint {c}")]), Cholesky.LogDeterminant(s));
         }
 
         private double[] Constrain(double[] x, double[][] w, double[,] sInverse)
@@ -395,20 +395,6 @@ public static class LaplaceApproximation
                     x[i] -= w[c][i] * coefficient;
             }
             return x;
-        }
-
-        // log |S|, S = A Q⁻¹ Aᵀ.
-        private double LogDeterminant(double[][] w)
-        {
-            var constraints = _field.Constraints;
-            var k = constraints.Count;
-            if (k == 0)
-                return 0;
-            var s = new double[k, k];
-            for (var c = 0; c < k; c++)
-                for (var d = 0; d < k; d++)
-                    s[c, d] = constraints[c].Sum(i => w[d][i]);
-            return Cholesky.LogDeterminant(s);
         }
 
         // Cov(xᵢ, xⱼ | A x = 0) = (Q⁻¹)ᵢⱼ − Σ Wᵢc (S⁻¹)cd Wⱼd.
