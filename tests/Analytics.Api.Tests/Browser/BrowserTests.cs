@@ -16,19 +16,31 @@ public abstract class BrowserTests : IAsyncLifetime
     /// <summary>Every URL asked for by the pages <see cref="SignInAsync"/> opened (Playwright raises the events on its own thread).</summary>
     protected readonly ConcurrentBag<string> requests = [];
 
+    /// <summary>Uncaught script errors and server errors (5xx) met by those pages: none is ever expected, and a screen that
+    /// never appears says why through them.</summary>
+    private readonly ConcurrentBag<string> pageFaults = [];
+
+    /// <summary>How long a page may take to show what a test waits for. Generous: on two cores, the other test classes'
+    /// fixtures train models while this one's pages load.</summary>
+    private const float PageTimeoutMilliseconds = 90_000;
+
     public async Task InitializeAsync() => (playwright, browser) = await Chromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
         await browser.DisposeAsync();
         playwright.Dispose();
+        Assert.True(pageFaults.IsEmpty, $"the pages met {pageFaults.Count} fault(s): {string.Join(" | ", pageFaults)}");
     }
 
     /// <summary>A new page signed in as the account (password, then its second factor when it has one), at the app's address plus <paramref name="route"/>.</summary>
     protected async Task<IPage> SignInAsync(KestrelApiFactory api, ApiFactory.TestAccount account, string route = "")
     {
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 }, AcceptDownloads = true });
+        page.SetDefaultTimeout(PageTimeoutMilliseconds);
         page.Request += (_, request) => requests.Add(request.Url);
+        page.PageError += (_, error) => pageFaults.Add($"script error: {error}");
+        page.Response += (_, response) => { if (response.Status >= 500) pageFaults.Add($"{response.Status} from {response.Url}"); };
         await page.GotoAsync(api.Address + "/" + route);
         await page.FillAsync("#user-name", account.UserName);
         await page.FillAsync("#password", account.Password);

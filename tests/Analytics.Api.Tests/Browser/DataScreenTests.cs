@@ -13,7 +13,8 @@ public sealed class WorkingKestrelApi : KestrelApiFactory
 /// <summary>
 /// The steward's path in Debian's Chromium: the data screen is the steward's first screen; a bad file is uploaded,
 /// its load is followed to its end, and the refusal names the file, the line and the field; nothing of it is written;
-/// a good file then loads and shows in the batches. An analyst has no data screen.
+/// a good file then loads and shows in the batches; a training run and a pipeline run launched from the screen are followed
+/// to their failures, which say why. An analyst has no data screen.
 /// </summary>
 public class DataScreenTests(WorkingKestrelApi api) : BrowserTests, IClassFixture<WorkingKestrelApi>
 {
@@ -56,6 +57,20 @@ public class DataScreenTests(WorkingKestrelApi api) : BrowserTests, IClassFixtur
         await page.WaitForSelectorAsync("#training-outcome.error", new PageWaitForSelectorOptions { Timeout = 120_000 });
         Assert.Equal("Échec de l'entraînement : no health batch is loaded.", await page.InnerTextAsync("#training-outcome"));
         Assert.True(await page.IsVisibleAsync("#training-progress"));
+
+        // The pipeline launched from here: no drop folder is configured, so ingest is skipped; the features stage then
+        // fails for want of health figures, and the run says so, stage by stage.
+        Assert.Contains("Aucune exécution", await page.InnerTextAsync("#pipeline-runs"));
+        await page.ClickAsync("#pipeline-launch");
+        await page.WaitForSelectorAsync("#pipeline-table li[data-status='failed']", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var run = await api.Database.ScalarAsync<long>("SELECT max(id) FROM ops.pipeline_run");
+        Assert.Equal("failed", await api.Database.ScalarAsync<string>($"SELECT status FROM ops.pipeline_run WHERE id = {run}"));
+        var stages = await page.Locator("#pipeline-table li").AllInnerTextsAsync();
+        Assert.StartsWith("dépôt : sautée (entrées inchangées)", stages[0]);
+        Assert.Contains("no drop manifest configured", stages[0]);
+        Assert.StartsWith("indicateurs : échouée", stages[1]);
+        Assert.Equal(2, stages.Count);   // the chain stopped: no training stage
+        Assert.Contains($"{run}", await page.InnerTextAsync("#pipeline-outcome"));
         await AssertAccessibleAsync(page, "data screen after loads and a training launch");
         AssertOnlyOwnOrigin(api);
     }

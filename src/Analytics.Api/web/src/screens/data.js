@@ -1,6 +1,6 @@
 // The steward's and the administrator's data screen: upload a file and follow its load (a progress bar, then the
 // outcome: a refusal names the file, the line and the field), the batches loaded or refused with their quarantined
-// rows, and training runs launched for review.
+// rows, training runs launched for review, and the pipeline's runs (ingest → features → training), stage by stage.
 import { $, element, fillSelect, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, postForm, problemText } from "../http.js";
@@ -25,6 +25,17 @@ const texts = {
     succeeded: (run, release) => release ? `Entraînement ${run} terminé : la publication ${release} attend la relecture.`
       : `Entraînement ${run} terminé, mais ses contrôles techniques ont échoué : rien n'est soumis à la relecture.`,
     failed: (error) => `Échec de l'entraînement : ${error ?? "cause inconnue"}.`,
+    pipelineTitle: "Chaîne de traitements (dépôt, indicateurs, entraînement)",
+    pipelineLaunch: "Lancer la chaîne maintenant",
+    pipelineIntro: "Chaque étape est sautée quand ses entrées n'ont pas changé ; une étape en échec arrête la chaîne sans toucher à ce qui est publié.",
+    pipelineCaption: "Dernières exécutions de la chaîne", noRuns: "Aucune exécution de la chaîne pour l'instant.",
+    pipelineColumns: ["Exécution", "Demandée par", "Début", "Statut", "Étapes"],
+    triggers: { schedule: "planification", command_line: "ligne de commande", api: "application" },
+    runStates: { running: "en cours", succeeded: "réussie", failed: "échouée" },
+    stageStates: { running: "en cours", succeeded: "réussie", skipped: "sautée (entrées inchangées)", failed: "échouée" },
+    stageNames: { ingest: "dépôt", features: "indicateurs", training: "entraînement" },
+    stage: (name, state, detail, seconds) => `${name} : ${state}${seconds === null ? "" : ` en ${seconds} s`}${detail ? ` — ${detail}` : ""}`,
+    launched: (id) => `Exécution ${id} lancée.`,
   },
   en: {
     uploadTitle: "Upload a file", kind: "Kind of file", file: "File", source: "Source", licence: "Licence",
@@ -44,6 +55,17 @@ const texts = {
     succeeded: (run, release) => release ? `Training run ${run} done: release ${release} awaits review.`
       : `Training run ${run} done, but its technical checks failed: nothing is submitted for review.`,
     failed: (error) => `Training failed: ${error ?? "unknown cause"}.`,
+    pipelineTitle: "Pipeline (drop folder, features, training)",
+    pipelineLaunch: "Run the pipeline now",
+    pipelineIntro: "A stage whose inputs did not change is skipped; a failed stage stops the run and leaves what is published untouched.",
+    pipelineCaption: "Latest pipeline runs", noRuns: "No pipeline run yet.",
+    pipelineColumns: ["Run", "Requested by", "Started", "Status", "Stages"],
+    triggers: { schedule: "schedule", command_line: "command line", api: "web app" },
+    runStates: { running: "running", succeeded: "succeeded", failed: "failed" },
+    stageStates: { running: "running", succeeded: "succeeded", skipped: "skipped (inputs unchanged)", failed: "failed" },
+    stageNames: { ingest: "ingest", features: "features", training: "training" },
+    stage: (name, state, detail, seconds) => `${name}: ${state}${seconds === null ? "" : ` in ${seconds} s`}${detail ? ` — ${detail}` : ""}`,
+    launched: (id) => `Run ${id} launched.`,
   },
 };
 const t = () => words(texts);
@@ -106,7 +128,7 @@ export async function render() {
   for (const [id, key] of [["upload-title", "uploadTitle"], ["upload-kind-label", "kind"], ["upload-file-label", "file"], ["upload-source-label", "source"],
     ["upload-licence-label", "licence"], ["upload-period-label", "period"], ["upload-submit", "upload"]]) $(id).textContent = t()[key];
   $("upload-progress").setAttribute("aria-label", t().progress);
-  await Promise.all([showBatches(), showTraining()]);
+  await Promise.all([showBatches(), showTraining(), showPipeline()]);
 }
 
 async function showBatches() {
@@ -166,4 +188,42 @@ async function followTraining(url, bar, outcome) {
       : t().launch(launch.jobId, launch.job);
     return ended;
   });
+}
+
+/** The pipeline's part: a button that launches a run on the job workers, and the latest runs with each stage's outcome. */
+async function showPipeline() {
+  const target = $("pipeline");
+  const outcome = element("p", "", { id: "pipeline-outcome", role: "status" });
+  const launch = element("button", t().pipelineLaunch, { type: "button", id: "pipeline-launch" });
+  const runs = element("div", undefined, { id: "pipeline-runs" });
+  launch.addEventListener("click", async () => {
+    const response = await post("/api/admin/jobs/pipeline");
+    if (!response.ok) { outcome.className = "error"; outcome.textContent = await problemText(response, language()); return; }
+    const run = await response.json();
+    outcome.className = "";
+    outcome.textContent = t().launched(run.id);
+    await poll(`/api/admin/jobs/pipeline/${run.id}`, 1000, (view) => {
+      showRuns(runs, [view]);
+      return view.status !== "running";
+    });
+    await showRuns(runs);
+  });
+  target.replaceChildren(element("h3", t().pipelineTitle), element("p", t().pipelineIntro), launch, outcome, runs);
+  await showRuns(runs);
+}
+
+/** The latest runs (or the given ones while one is followed), one row each, its stages listed in order. */
+async function showRuns(target, given) {
+  const runs = given ?? (await getJson("/api/admin/jobs/pipeline")) ?? [];
+  if (runs.length === 0) { target.replaceChildren(element("p", t().noRuns)); return; }
+  const seconds = (s) => (s.finishedAt ? Math.round((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000) : null);
+  const stages = (run) => {
+    const list = element("ul", undefined, { class: "stages" });
+    for (const s of run.stages)
+      list.append(element("li", t().stage(t().stageNames[s.stage] ?? s.stage, t().stageStates[s.status] ?? s.status, s.detail, seconds(s)), { "data-status": s.status }));
+    return list;
+  };
+  const rows = runs.map(r => [{ text: String(r.id), number: true }, `${r.requestedBy} (${t().triggers[r.trigger] ?? r.trigger})`, formatDate(r.createdAt),
+    r.error ? `${t().runStates[r.status] ?? r.status} — ${r.error}` : (t().runStates[r.status] ?? r.status), stages(r)]);
+  target.replaceChildren(table(t().pipelineCaption, t().pipelineColumns, rows, { id: "pipeline-table" }));
 }

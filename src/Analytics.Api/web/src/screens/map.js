@@ -200,8 +200,8 @@ function ensureMap() {
     map = new library.Map({
       container: "map",
       attributionControl: false,
-      bounds: bounds.bounds,
-      fitBoundsOptions: { padding: 10 },
+      // No geography loaded yet: no TileJSON, and the map opens on the whole world, empty.
+      ...(bounds ? { bounds: bounds.bounds, fitBoundsOptions: { padding: 10 } } : {}),
       canvasContextAttributes: { preserveDrawingBuffer: true }, // the PNG export reads the canvas
       style: {
         version: 8,
