@@ -104,6 +104,16 @@ internal static class DemoCommands
         var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed and scale give byte-identical files.", DefaultValueFactory = _ => 42 };
         var scale = new Option<string>("--scale") { Description = "region (≈1,200 communes, committed under data/demo) or national (≈35,000 communes).", DefaultValueFactory = _ => "region" };
         scale.AcceptOnlyFromAmong("region", "national");
+        var fraction = new Option<double>("--fraction")
+        {
+            Description = "Build this share of the scale's mainland, e.g. 0.25 or 0.5 of national for a scaling table: area, communes, towns, population, EPCI, départements and régions scaled together.",
+            DefaultValueFactory = _ => 1,
+        };
+        fraction.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (> 0 and <= 1))
+                result.AddError("--fraction lies in (0, 1]: 0.25 builds a quarter of the scale's mainland");
+        });
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write the files into (created if missing; files are overwritten).", Required = true };
         var catalog = new Option<FileInfo>("--catalog")
         {
@@ -111,7 +121,7 @@ internal static class DemoCommands
             DefaultValueFactory = _ => new FileInfo(Path.Combine("data", "catalog", "indicators.csv")),
         };
         var generate = new Command("generate", "Write the synthetic demo world: territories, population, environment, One Health layers, health counts, TRUTH.md, and load.json to load it all with `ingest manifest`.")
-            { seed, scale, output, catalog };
+            { seed, scale, fraction, output, catalog };
         generate.SetAction(parse =>
         {
             var catalogue = parse.GetValue(catalog)!;
@@ -122,7 +132,7 @@ internal static class DemoCommands
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var directory = parse.GetValue(output)!.FullName;
-            var files = DemoWorldGenerator.GenerateTo(parse.GetValue(seed), DemoScale.Parse(parse.GetValue(scale)!), directory);
+            var files = DemoWorldGenerator.GenerateTo(parse.GetValue(seed), DemoScale.Parse(parse.GetValue(scale)!).Fraction(parse.GetValue(fraction)), directory);
             File.WriteAllText(Path.Combine(directory, DemoManifest.FileName), DemoManifest.Text(directory, parse.GetValue(seed), catalogue.FullName));
             foreach (var file in files.Append(DemoManifest.FileName))
                 Console.WriteLine($"  {new FileInfo(Path.Combine(directory, file)).Length,12:N0}  {file}");

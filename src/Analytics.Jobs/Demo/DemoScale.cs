@@ -38,6 +38,40 @@ public sealed record DemoScale(string Name, IReadOnlyList<DemoBlock> Blocks)
         DemoOutlines.OverseasBlock("971", "01", communes: 10, epcis: 2, population: 90_000, slot: 0),
     ]);
 
+    /// <summary>
+    /// A smaller world of the same make, for scaling measurements: the mainland's area, communes, towns, population,
+    /// EPCI, départements and régions all times <paramref name="fraction"/> (rounded, at least one each), so communes
+    /// keep their size and density, départements and EPCI their number of communes, and ¼ of France looks like three of
+    /// its régions rather than the whole country cut into coarser pieces. The outline shrinks about its centroid. The
+    /// overseas blocks stay whole: a few dozen communes each, they are what every world of this scale has.
+    /// </summary>
+    public DemoScale Fraction(double fraction)
+    {
+        if (!(fraction > 0 && fraction <= 1))
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "a world's fraction lies in (0, 1]");
+        if (fraction == 1)
+            return this;
+        int Times(int count) => Math.Max(1, (int)Math.Round(count * fraction, MidpointRounding.AwayFromZero));
+        var blocks = Blocks.Select(b => b.Overseas ? b : b with
+        {
+            Outline = Shrunk(b.Outline, Math.Sqrt(fraction)),
+            Communes = Times(b.Communes),
+            Towns = Times(b.Towns),
+            Population = (long)Math.Round(b.Population * fraction),
+            RegionCodes = [.. b.RegionCodes.Take(Times(b.RegionCodes.Count))],
+            DepartementCodes = [.. b.DepartementCodes.Take(Math.Max(Times(b.DepartementCodes.Count), Times(b.RegionCodes.Count)))],
+            Epcis = Times(b.Epcis),
+        }).ToList();
+        return new DemoScale(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name} × {fraction}"), blocks);
+    }
+
+    private static Polygon Shrunk(Polygon outline, double factor)
+    {
+        var centre = outline.Centroid.Coordinate;
+        var shell = outline.Shell.Coordinates.Select(c => new Coordinate(centre.X + factor * (c.X - centre.X), centre.Y + factor * (c.Y - centre.Y))).ToArray();
+        return DemoOutlines.Factory.CreatePolygon(shell);
+    }
+
     /// <summary>The scale a user names on the command line.</summary>
     public static DemoScale Parse(string name) => name switch
     {

@@ -43,7 +43,10 @@ public sealed class ExpectedCases(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>Computes and stores the batch's expected cases, replacing an earlier build's; returns the rows written.</summary>
     public async Task<int> BuildAsync(long healthBatchId, CancellationToken cancellationToken = default)
     {
-        var rows = Compute(await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken));
+        var standardisation = new Standardisation();
+        await foreach (var table in HealthStratum.ReadTablesAsync(dataSource, healthBatchId, cancellationToken))
+            standardisation.Add(table);
+        var rows = standardisation.Complete();
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -96,21 +99,67 @@ public sealed class ExpectedCases(NpgsqlDataSource dataSource, TimeProvider cloc
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Every territory's expected cases per condition, in each period and over all periods.</summary>
-    public static List<ExpectedCount> Compute(IReadOnlyList<HealthStratum> strata)
+    /// <summary>Every territory's expected cases per condition, in each period and over all periods, from the batch's tables in condition order.</summary>
+    public static List<ExpectedCount> Compute(IEnumerable<HealthTable> tables)
     {
-        var rows = new List<ExpectedCount>();
-        foreach (var condition in strata.GroupBy(s => s.Condition).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var periods = condition.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
-            foreach (var period in periods)
-                rows.AddRange(Standardise(condition.Where(s => s.Period == period).ToList(), condition.Key, ExpectedScope.Period, period));
-            rows.AddRange(Standardise(condition.ToList(), condition.Key, ExpectedScope.AllPeriods, $"{periods[0]}/{periods[^1]}"));
-        }
-        return rows;
+        var standardisation = new Standardisation();
+        foreach (var table in tables)
+            standardisation.Add(table);
+        return standardisation.Complete();
     }
 
-    private static IEnumerable<ExpectedCount> Standardise(List<HealthStratum> strata, string condition, ExpectedScope scope, string period)
+    /// <summary>
+    /// Expected cases table by table (tables of a condition one after another, as <see cref="HealthStratum.ReadTablesAsync"/>
+    /// gives them): a period's rows from its table alone; the condition's rows over all periods from its strata summed
+    /// over the periods, which is all that is kept of the tables already seen. Counts and populations are whole numbers,
+    /// so the sums do not depend on the order the strata come in.
+    /// </summary>
+    private sealed class Standardisation
+    {
+        private readonly List<ExpectedCount> _rows = [];
+        private readonly SortedSet<string> _periods = new(StringComparer.Ordinal);
+        private readonly Dictionary<(long Territory, string Sex, string AgeBand), (long Cases, long Population)> _pooled = [];
+        private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+        private string? _condition;
+
+        public void Add(HealthTable table)
+        {
+            if (table.Condition != _condition)
+            {
+                Close();
+                if (!_done.Add(table.Condition))
+                    throw new ArgumentException($"the tables of condition {table.Condition} do not come one after another");
+                _condition = table.Condition;
+            }
+            _periods.Add(table.Period);
+            _rows.AddRange(Standardise(table.Strata, table.Condition, ExpectedScope.Period, table.Period));
+            foreach (var s in table.Strata)
+            {
+                var (cases, population) = _pooled.GetValueOrDefault((s.TerritoryId, s.Sex, s.AgeBand));
+                _pooled[(s.TerritoryId, s.Sex, s.AgeBand)] = (cases + s.Cases, population + s.Population);
+            }
+        }
+
+        public List<ExpectedCount> Complete()
+        {
+            Close();
+            return _rows;
+        }
+
+        private void Close()
+        {
+            if (_condition is null)
+                return;
+            var label = $"{_periods.Min}/{_periods.Max}";
+            var pooled = _pooled.Select(p => new HealthStratum(p.Key.Territory, label, _condition, p.Key.Sex, p.Key.AgeBand, p.Value.Cases, p.Value.Population)).ToList();
+            _rows.AddRange(Standardise(pooled, _condition, ExpectedScope.AllPeriods, label));
+            _periods.Clear();
+            _pooled.Clear();
+            _condition = null;
+        }
+    }
+
+    private static IEnumerable<ExpectedCount> Standardise(IReadOnlyList<HealthStratum> strata, string condition, ExpectedScope scope, string period)
     {
         var keys = strata.Select(s => (s.Sex, s.AgeBand)).Distinct().Order().ToList();
         var at = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);

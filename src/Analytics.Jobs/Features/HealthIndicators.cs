@@ -38,24 +38,27 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
     {
         var secrecy = rule ?? SecrecyRule.Default;
         var tree = await ReadHierarchyAsync(healthBatchId, cancellationToken);
-        var strata = await HealthStratum.ReadAsync(dataSource, healthBatchId, cancellationToken);
-        var expected = (await new ExpectedCases(dataSource, clock).ReadAsync(healthBatchId, ExpectedScope.Period, cancellationToken: cancellationToken))
-            .ToLookup(e => (e.Period, e.Condition));
+        var expectedCases = new ExpectedCases(dataSource, clock);
         var territories = Dimension.Tree("territory", tree.Links.Select(l => (Key(l.Child), Key(l.Parent))));
         var communes = await new Neighbours(dataSource).ReadAsync(Levels.Commune, tree.CommuneVintage, NeighbourRule.Queen, cancellationToken: cancellationToken);
         var output = new Output(healthBatchId, clock.GetUtcNow(), communes, SpatialWeights.FromNeighbours(communes.Neighbours, WeightStyle.RowStandardised));
-        // One transaction for the whole batch, written table by table: memory holds one period × condition's figures,
-        // not the 7.3 million of the national world.
+        // One transaction for the whole batch, read and written table by table: memory holds one period × condition's
+        // strata and figures, not the 8.8 million strata and 7.3 million figures of the national world.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ClearAsync(connection, transaction, healthBatchId, cancellationToken);
-        foreach (var table in strata.GroupBy(s => (s.Period, s.Condition)))
+        (string Condition, ILookup<string, ExpectedCount> ByPeriod)? expected = null;
+        await foreach (var table in HealthStratum.ReadTablesAsync(dataSource, healthBatchId, cancellationToken))
         {
+            var key = (table.Period, table.Condition);
+            // The tables come condition by condition: a condition's expected counts are read once for all its periods.
+            if (expected?.Condition != table.Condition)
+                expected = (table.Condition, (await expectedCases.ReadAsync(healthBatchId, ExpectedScope.Period, table.Condition, cancellationToken)).ToLookup(e => e.Period));
             output.Tables++;
-            var published = Suppress(table, territories, secrecy);
+            var published = Suppress(table.Strata, territories, secrecy);
             if (!published.Outcome.IsProtected)
                 output.UnprotectedTables++;
-            var sums = TerritorySums.Of(table, expected[table.Key], tree);
+            var sums = TerritorySums.Of(table.Strata, expected.Value.ByPeriod[table.Period], tree);
             foreach (var level in sums.Territories.GroupBy(tree.LevelOf))
             {
                 var nodes = level.ToList();
@@ -64,13 +67,13 @@ public sealed class HealthIndicators(NpgsqlDataSource dataSource, TimeProvider c
                 // The whole is one territory: nothing to smooth it towards.
                 var model = level.Key == Levels.Whole ? null : PoissonGammaModel.Fit(observed, expectedCounts);
                 if (level.Key == Levels.Commune)
-                    AddSpatialPatterns(output, table.Key, nodes, observed, expectedCounts, sums, model!, published);
+                    AddSpatialPatterns(output, key, nodes, observed, expectedCounts, sums, model!, published);
                 for (var i = 0; i < nodes.Count; i++)
-                    AddFigures(output, table.Key, level.Key, nodes[i], observed[i], sums, model, published);
+                    AddFigures(output, key, level.Key, nodes[i], observed[i], sums, model, published);
             }
             // A commune of the zoning with no count in the batch is missing, not zero.
             foreach (var commune in communes.TerritoryIds.Where(c => !sums.Cases.ContainsKey(c)))
-                output.Figures.Add(new HealthFigure(healthBatchId, commune, Levels.Commune, table.Key.Period, table.Key.Condition, HealthStatistics.Cases.Id, null, null, null,
+                output.Figures.Add(new HealthFigure(healthBatchId, commune, Levels.Commune, table.Period, table.Condition, HealthStatistics.Cases.Id, null, null, null,
                     "missing", "no count for this commune in the batch", output.ComputedAt));
             await output.FlushAsync(connection, cancellationToken);
         }

@@ -341,12 +341,13 @@ public class HealthIndicatorsTests(HealthIndicatorsTests.DemoHealth world, ITest
         var whole = await WholeFiguresAsync("cases");
         var parent = cases.GroupBy(c => c.Territory).ToDictionary(g => g.Key, g => g.First().Parent ?? Whole);
         var truth = new Dictionary<(long, string, string), (long Cases, long Population)>();
-        foreach (var s in await HealthStratum.ReadAsync(world.Database.DataSource, world.HealthBatch, default))
-            for (long? t = s.TerritoryId; t is { } id; t = id == Whole ? null : parent[id])
-            {
-                var (n, p) = truth.GetValueOrDefault((id, s.Period, s.Condition));
-                truth[(id, s.Period, s.Condition)] = (n + s.Cases, p + s.Population);
-            }
+        await foreach (var stratified in HealthStratum.ReadTablesAsync(world.Database.DataSource, world.HealthBatch, default))
+            foreach (var s in stratified.Strata)
+                for (long? t = s.TerritoryId; t is { } id; t = id == Whole ? null : parent[id])
+                {
+                    var (n, p) = truth.GetValueOrDefault((id, s.Period, s.Condition));
+                    truth[(id, s.Period, s.Condition)] = (n + s.Cases, p + s.Population);
+                }
         var tables = new List<CountsTable>();
         foreach (var table in cases.GroupBy(c => (c.Period, c.Condition)).OrderBy(g => g.Key))
         {
