@@ -68,7 +68,8 @@ public sealed record ScanResult(ScanCluster? MostLikely, IReadOnlyList<ScanClust
 /// (a few hundred) or the run is refused rather than exhausting memory: with K = 100 (3.5 million
 /// windows) one replica takes about 11 ms and 999 replicas well under a minute on two shared cores
 /// (Release build). Replicas run in parallel, each from its own seeded stream, so the result depends
-/// on the seed alone.</para>
+/// on the seed alone; they go through the windows in blocks of <see cref="System.Numerics.Vector{T}.Count"/>, their
+/// counts side by side, so a window's areas and terms are read once per block rather than once per replica.</para>
 /// </remarks>
 public static class ScanStatistic
 {
