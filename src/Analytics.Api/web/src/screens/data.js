@@ -220,7 +220,7 @@ async function showRuns(target, given) {
   const stages = (run) => {
     const list = element("ul", undefined, { class: "stages" });
     for (const s of run.stages)
-      list.append(element("li", t().stage(t().stageNames[s.stage] ?? s.stage, t().stageStates[s.status] ?? s.status, s.detail, seconds(s)), { "data-status": s.status }));
+      list.append(element("li", t().stage(`${t().stageNames[s.stage] ?? s.stage}${s.unit ? ` « ${s.unit} »` : ""}`, t().stageStates[s.status] ?? s.status, s.detail, seconds(s)), { "data-status": s.status }));
     return list;
   };
   const rows = runs.map(r => [{ text: String(r.id), number: true }, `${r.requestedBy} (${t().triggers[r.trigger] ?? r.trigger})`, formatDate(r.createdAt),
