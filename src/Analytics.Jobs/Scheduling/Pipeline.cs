@@ -106,6 +106,16 @@ public sealed class Pipeline(
             if (unit is not null && !run.TrainingUnits.Contains(unit))
                 throw new ArgumentException($"pipeline run {runId} plans no training unit '{unit}' (units: {string.Join(", ", run.TrainingUnits)})");
             var claimed = await ClaimAsync(runId, stage, unit, cancellationToken);
+            if (claimed is null && await SilentForAsync(runId, stage, unit, cancellationToken) is TimeSpan silent && silent > 2 * Leases.HeartbeatInterval)
+            {
+                // The holder has missed beats: most likely it died, and this is Hangfire handing its job out again,
+                // which happens about when the lease expires. Waiting out the lease spares a retry: a worker killed
+                // again and again would otherwise exhaust the job's retries and leave its run without a job.
+                var lease = TimeSpan.FromSeconds(jobs.Value.LeaseTimeoutSeconds);
+                if (silent < lease)
+                    await Task.Delay(lease - silent + TimeSpan.FromSeconds(1), clock, cancellationToken);
+                claimed = await ClaimAsync(runId, stage, unit, cancellationToken);
+            }
             if (claimed is null)
             {
                 run = (await RunAsync(runId, cancellationToken))!;
@@ -230,6 +240,17 @@ public sealed class Pipeline(
         command.Parameters.Add(new() { Value = TimeSpan.FromSeconds(jobs.Value.LeaseTimeoutSeconds) });
         command.Parameters.Add(new() { Value = (object?)unit ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return await command.ExecuteScalarAsync(cancellationToken) as long?;
+    }
+
+    // How long the worker running the stage has not beaten, by the database's clock; null when it is not running.
+    private async Task<TimeSpan?> SilentForAsync(long runId, string stage, string? unit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT now() - heartbeat_at FROM ops.pipeline_stage WHERE run_id = $1 AND stage = $2 AND unit IS NOT DISTINCT FROM $3 AND status = 'running'");
+        command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = stage });
+        command.Parameters.Add(new() { Value = (object?)unit ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return await command.ExecuteScalarAsync(cancellationToken) as TimeSpan?;
     }
 
     // Ends the stage if this worker still holds it; a failure (error not null) fails the run, and the run succeeds

@@ -34,6 +34,8 @@ public sealed class PipelineTests : IAsyncLifetime
     private void AddSpecification(string code) =>
         File.Copy(RepositoryFiles.PathOf($"data/models/{code}.json"), Path.Combine(specifications, $"{code}.json"));
 
+    private const int LeaseTimeoutSeconds = 15;
+
     private Pipeline Pipeline(string? manifest = null, NpgsqlDataSource? dataSource = null)
     {
         var data = dataSource ?? database.DataSource;
@@ -42,7 +44,7 @@ public sealed class PipelineTests : IAsyncLifetime
         return new Pipeline(data, TimeProvider.System, new IngestService(data, TimeProvider.System, NullLogger<IngestService>.Instance),
             new ModelSpecifications(Options.Create(new TrainingOptions { SpecificationFolder = specifications })), training,
             Options.Create(new PipelineOptions { DropManifest = manifest, IndexDefinition = RepositoryFiles.PathOf("data/catalog/cumulative_index.json") }),
-            Options.Create(new JobsOptions()));
+            Options.Create(new JobsOptions { LeaseTimeoutSeconds = LeaseTimeoutSeconds }));
     }
 
     [Fact]
@@ -197,5 +199,13 @@ public sealed class PipelineTests : IAsyncLifetime
         var taken = (await pipeline.RunAsync(other))!.Stages.Single();
         Assert.Equal(("skipped", 2), (taken.Status, taken.Attempts));
         Assert.Equal(Leases.Worker, taken.Worker);
+
+        // A holder that has missed beats but whose lease has not yet expired (a killed worker's job handed out
+        // again): the delivery waits the lease out and takes the stage over, spending no retry.
+        var third = await pipeline.CreateRunAsync("command_line", "test", cancellationToken: default);
+        await database.ScalarAsync<int>($"INSERT INTO ops.pipeline_stage (run_id, stage, status, worker, heartbeat_at) VALUES ({third}, 'ingest', 'running', 'killed:2', now() - interval '{LeaseTimeoutSeconds - 3} seconds') RETURNING 1");
+        await pipeline.RunStageAsync(third, "ingest", retried: true);
+        var waited = (await pipeline.RunAsync(third))!.Stages.Single();
+        Assert.Equal(("skipped", 2, Leases.Worker), (waited.Status, waited.Attempts, waited.Worker));
     }
 }
