@@ -102,8 +102,9 @@ public static class AdminApi
     private static async Task<Accepted<Pipeline.RunView>> LaunchPipelineAsync(HttpContext context, Pipeline pipeline, IBackgroundJobClient jobs, CancellationToken ct)
     {
         var id = await pipeline.CreateRunAsync("api", AccessClaims.UserName(context.User), cancellationToken: ct);
-        PipelineJob.Enqueue(jobs, id);
-        return TypedResults.Accepted($"/api/admin/jobs/pipeline/{id}", await pipeline.RunAsync(id, ct));
+        var run = (await pipeline.RunAsync(id, ct))!;
+        PipelineJob.Enqueue(jobs, run);
+        return TypedResults.Accepted($"/api/admin/jobs/pipeline/{id}", run);
     }
 
     private static async Task<Ok<IReadOnlyList<Pipeline.RunView>>> ListPipelineRunsAsync(Pipeline pipeline, CancellationToken ct) =>

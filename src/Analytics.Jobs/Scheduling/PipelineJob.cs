@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Server;
 using Hangfire.States;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -6,33 +7,49 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Jobs.Scheduling;
 
 /// <summary>
-/// One Hangfire job per stage of a <see cref="Pipeline"/> run, chained by continuations: a stage is
-/// enqueued when the one before it succeeded, never per territory. Transient failures only (database
-/// unreachable, a stage held by a live worker) are retried, after 30 s, 2 min and 10 min; anything else
-/// fails the stage, its run, and the chain.
+/// One Hangfire job per stage of a <see cref="Pipeline"/> run, and one per training unit (model specification),
+/// chained by continuations: the features build is enqueued when the ingest succeeded, and every training unit when
+/// the features build succeeded, all at once so that several workers train them in parallel; never a job per
+/// territory. Transient failures only (database unreachable, a stage held by a live worker) are retried, after
+/// 30 s, 2 min and 10 min; anything else, or a transient failure on the last attempt, fails the stage, its run,
+/// and the chain.
 /// </summary>
-[AutomaticRetry(Attempts = 3, DelaysInSeconds = [30, 120, 600], OnlyOn = [typeof(TransientStageException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+[AutomaticRetry(Attempts = Retries, DelaysInSeconds = [30, 120, 600], OnlyOn = [typeof(TransientStageException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
 public sealed class PipelineJob(Pipeline pipeline, IBackgroundJobClient jobs, IOptions<PipelineOptions> options)
 {
     public const string RecurringJobId = "pipeline";
 
-    /// <summary>Enqueues the stages of run <paramref name="runId"/>, each after the previous succeeded; returns the first job's id.</summary>
-    public static string Enqueue(IBackgroundJobClient jobs, long runId)
+    /// <summary>How many times a transient failure is retried.</summary>
+    public const int Retries = 3;
+
+    /// <summary>
+    /// Enqueues the stages of <paramref name="run"/>: ingest, the features build after it succeeded, then each of the
+    /// run's training units after the features build succeeded; returns the first job's id.
+    /// </summary>
+    public static string Enqueue(IBackgroundJobClient jobs, Pipeline.RunView run)
     {
-        var first = jobs.Enqueue<PipelineJob>(job => job.StageAsync(runId, Pipeline.Stages[0], CancellationToken.None));
-        var previous = first;
-        foreach (var stage in Pipeline.Stages.Skip(1))
-            previous = jobs.ContinueJobWith<PipelineJob>(previous, job => job.StageAsync(runId, stage, CancellationToken.None), JobContinuationOptions.OnlyOnSucceededState);
-        return first;
+        var runId = run.Id;
+        var ingest = jobs.Enqueue<PipelineJob>(job => job.StageAsync(runId, "ingest", null, null, CancellationToken.None));
+        var features = jobs.ContinueJobWith<PipelineJob>(ingest, job => job.StageAsync(runId, "features", null, null, CancellationToken.None),
+            JobContinuationOptions.OnlyOnSucceededState);
+        foreach (var unit in run.TrainingUnits)
+            jobs.ContinueJobWith<PipelineJob>(features, job => job.StageAsync(runId, "training", unit, null, CancellationToken.None), JobContinuationOptions.OnlyOnSucceededState);
+        return ingest;
     }
 
-    public Task StageAsync(long runId, string stage, CancellationToken cancellationToken) => pipeline.RunStageAsync(runId, stage, cancellationToken);
+    /// <param name="runId">The pipeline run.</param>
+    /// <param name="stage">One of <see cref="Pipeline.Stages"/>.</param>
+    /// <param name="unit">For training, the model specification's code; null otherwise.</param>
+    /// <param name="context">Given by Hangfire (null when enqueued): how many retries were made.</param>
+    /// <param name="cancellationToken">Given by Hangfire: the server is stopping.</param>
+    public Task StageAsync(long runId, string stage, string? unit, PerformContext? context, CancellationToken cancellationToken) =>
+        pipeline.RunStageAsync(runId, stage, unit, retried: context is not null && context.GetJobParameter<int>("RetryCount") < Retries, cancellationToken);
 
     /// <summary>The recurring job (<see cref="PipelineOptions.Schedule"/>): a new run, its stages enqueued.</summary>
     public async Task ScheduledAsync(CancellationToken cancellationToken)
     {
         var run = await pipeline.CreateRunAsync("schedule", $"schedule:{options.Value.Schedule}", cancellationToken: cancellationToken);
-        Enqueue(jobs, run);
+        Enqueue(jobs, (await pipeline.RunAsync(run, cancellationToken))!);
     }
 
     /// <summary>Declares (or removes) the recurring run when a host starts, from the configuration.</summary>
