@@ -206,8 +206,9 @@ while [ "$kills" -lt 10 ]; do
     sleep 0.2
   done
   [ -n "$stage" ] || break
-  # A random point of the stage: the region's ingest takes about 10 s, its features build about 40 s.
-  if [ "$stage" = ingest ]; then delay=$((RANDOM % 60 + 5)); else delay=$((RANDOM % 350 + 10)); fi
+  # A random point of the stage: the region's ingest takes about 6 s (less once files are loaded), its features
+  # build about 20 s (each takeover starts it again); a later point would often find the stage over.
+  if [ "$stage" = ingest ]; then delay=$((RANDOM % 50 + 5)); else delay=$((RANDOM % 150 + 10)); fi
   sleep "$((delay / 10)).$((delay % 10))"
   if [ -n "$(q "SELECT 1 FROM ops.pipeline_stage WHERE run_id = $run AND stage = '$stage' AND status = 'running' AND worker LIKE '%:$worker'")" ]; then
     kill -9 "$worker"
@@ -222,7 +223,9 @@ attempts=$(q "SELECT string_agg(coalesce(stage || ' ' || unit, stage) || ' ' || 
 note "run $run: $status after $(elapsed "$start") s; attempts: $attempts"
 interrupted=$(q "SELECT count(*) FROM ingest.progress WHERE state = 'failed' AND message LIKE '%interrupted%'")
 note "loads cut by a kill and marked interrupted by the reaper: $interrupted"
-if [ "$kills" -eq 10 ] && [ "$status" = succeeded ] && same_as_reference kill; then
+# Compared whatever the number of kills, so that a shortfall of kills still says whether the data held.
+same=no; same_as_reference kill && same=yes
+if [ "$kills" -eq 10 ] && [ "$status" = succeeded ] && [ "$same" = yes ]; then
   pass "b. 10 kill -9 of the worker during ingest and features: the run completed, 0 rows lost or duplicated"
 else
   fail "b. kill -9: $kills kills, run $status, or data differing from the reference (see above)"
