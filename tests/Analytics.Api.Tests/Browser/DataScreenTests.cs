@@ -62,9 +62,7 @@ public class DataScreenTests(WorkingKestrelApi api) : BrowserTests, IClassFixtur
         // fails for want of health figures, and the run says so, stage by stage.
         Assert.Contains("Aucune exécution", await page.InnerTextAsync("#pipeline-runs"));
         await page.ClickAsync("#pipeline-launch");
-        // Two chained jobs on the in-process worker; under the whole suite's load a stage may meet a passing failure,
-        // which Hangfire retries after 30 s, then 2 min: the wait covers both retries.
-        await page.WaitForSelectorAsync("#pipeline-table li[data-status='failed']", new PageWaitForSelectorOptions { Timeout = 300_000 });
+        await page.WaitForSelectorAsync("#pipeline-table li[data-status='failed']", new PageWaitForSelectorOptions { Timeout = 120_000 });
         var run = await api.Database.ScalarAsync<long>("SELECT max(id) FROM ops.pipeline_run");
         Assert.Equal("failed", await api.Database.ScalarAsync<string>($"SELECT status FROM ops.pipeline_run WHERE id = {run}"));
         var stages = await page.Locator("#pipeline-table li").AllInnerTextsAsync();

@@ -31,7 +31,7 @@ const texts = {
     pipelineCaption: "Dernières exécutions de la chaîne", noRuns: "Aucune exécution de la chaîne pour l'instant.",
     pipelineColumns: ["Exécution", "Demandée par", "Début", "Statut", "Étapes"],
     triggers: { schedule: "planification", command_line: "ligne de commande", api: "application" },
-    runStates: { running: "en cours", succeeded: "réussie", failed: "échouée" },
+    runStates: { queued: "en attente", running: "en cours", succeeded: "réussie", failed: "échouée" },
     stageStates: { running: "en cours", succeeded: "réussie", skipped: "sautée (entrées inchangées)", failed: "échouée" },
     stageNames: { ingest: "dépôt", features: "indicateurs", training: "entraînement" },
     stage: (name, state, detail, seconds) => `${name} : ${state}${seconds === null ? "" : ` en ${seconds} s`}${detail ? ` — ${detail}` : ""}`,
@@ -61,7 +61,7 @@ const texts = {
     pipelineCaption: "Latest pipeline runs", noRuns: "No pipeline run yet.",
     pipelineColumns: ["Run", "Requested by", "Started", "Status", "Stages"],
     triggers: { schedule: "schedule", command_line: "command line", api: "web app" },
-    runStates: { running: "running", succeeded: "succeeded", failed: "failed" },
+    runStates: { queued: "queued", running: "running", succeeded: "succeeded", failed: "failed" },
     stageStates: { running: "running", succeeded: "succeeded", skipped: "skipped (inputs unchanged)", failed: "failed" },
     stageNames: { ingest: "ingest", features: "features", training: "training" },
     stage: (name, state, detail, seconds) => `${name}: ${state}${seconds === null ? "" : ` in ${seconds} s`}${detail ? ` — ${detail}` : ""}`,
@@ -204,7 +204,7 @@ async function showPipeline() {
     outcome.textContent = t().launched(run.id);
     await poll(`/api/admin/jobs/pipeline/${run.id}`, 1000, (view) => {
       showRuns(runs, [view]);
-      return view.status !== "running";
+      return view.status === "succeeded" || view.status === "failed";   // a run is "queued" until a worker takes its first stage
     });
     await showRuns(runs);
   });
