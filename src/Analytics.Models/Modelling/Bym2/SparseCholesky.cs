@@ -206,30 +206,42 @@ public sealed class SparseCholesky
         }
 
         // Z = A⁻¹ on the pattern of L, from the last column back: for i ≥ j in column j,
-        // Zᵢⱼ = (δᵢⱼ/Lⱼⱼ − Σₖ Zᵢₖ Lₖⱼ) / Lⱼⱼ over the rows k > j of column j.
+        // Zᵢⱼ = (δᵢⱼ/Lⱼⱼ − Σₖ Zᵢₖ Lₖⱼ) / Lⱼⱼ over the rows k > j of column j. For each such k, the rows
+        // i ≥ k of column j all lie in column k (the pattern is closed), so one forward walk down column k
+        // finds every Zᵢₖ, each giving Lₖⱼ Zᵢₖ to row i's sum and, by symmetry, Lᵢⱼ Zᵢₖ to row k's.
         private double[] SelectedInverse()
         {
             var start = _symbolic._columnStart;
             var n = start.Length - 1;
             var z = new double[_entries.Length];
+            var sums = new double[n];
             for (var j = n - 1; j >= 0; j--)
             {
                 var (first, end) = (start[j], start[j + 1]);
-                var diagonal = _entries[first];
-                for (var r = end - 1; r > first; r--)
+                var m = end - first - 1;
+                Array.Clear(sums, 0, m);
+                for (var a = 0; a < m; a++)
                 {
-                    var i = _rows[r];
-                    var sum = 0.0;
-                    for (var q = first + 1; q < end; q++)
+                    var lkj = _entries[first + 1 + a];
+                    var p = start[_rows[first + 1 + a]];
+                    for (var b = a; b < m; b++)
                     {
-                        var k = _rows[q];
-                        sum += _entries[q] * z[k >= i ? Locate(k, i) : Locate(i, k)];
+                        var i = _rows[first + 1 + b];
+                        while (_rows[p] != i)
+                            p++;
+                        var zik = z[p];
+                        sums[b] += lkj * zik;
+                        if (b != a)
+                            sums[a] += _entries[first + 1 + b] * zik;
                     }
-                    z[r] = -sum / diagonal;
                 }
+                var diagonal = _entries[first];
                 var own = 0.0;
-                for (var q = first + 1; q < end; q++)
-                    own += _entries[q] * z[q];
+                for (var b = 0; b < m; b++)
+                {
+                    z[first + 1 + b] = -sums[b] / diagonal;
+                    own += _entries[first + 1 + b] * z[first + 1 + b];
+                }
                 z[first] = (1 / diagonal - own) / diagonal;
             }
             return z;
