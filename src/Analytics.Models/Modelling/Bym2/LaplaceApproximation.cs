@@ -311,30 +311,27 @@ public static class LaplaceApproximation
             for (var iteration = 0; iteration < 100; iteration++)
             {
                 var (factor, rhs) = Linearise(x, prior);
-                var (w, sInverse, _) = Kriging(factor);
+                var (w, sInverse, logS) = Kriging(factor);
                 var target = Constrain(factor.Solve(rhs), w, sInverse);
-                var step = 1.0;
-                double[] candidate;
-                double candidateObjective;
-                while (true)
+                // A Newton step this small puts x at the mode: the factor at x is then the one the Laplace formula needs.
+                if (x.Select((v, i) => Math.Abs(target[i] - v)).Max() < 1e-8)
                 {
-                    candidate = [.. x.Select((v, i) => v + step * (target[i] - v))];
-                    candidateObjective = Objective(candidate, prior);
-                    if (candidateObjective >= objective - 1e-9 * Math.Abs(objective) || step < 1e-6)
-                        break;
-                    step /= 2;
-                }
-                var change = x.Select((v, i) => Math.Abs(candidate[i] - v)).Max();
-                x = candidate;
-                objective = candidateObjective;
-                if (change < 1e-8)
-                {
-                    (factor, _) = Linearise(x, prior);
-                    (w, sInverse, var logS) = Kriging(factor);
                     var logPosterior = _field.LogPrior(theta) + objective + 0.5 * _field.LogDeterminant(theta)
                         - 0.5 * factor.LogDeterminant() - 0.5 * logS;
                     state = new State(theta, x, logPosterior, factor, w, sInverse);
                     break;
+                }
+                var step = 1.0;
+                while (true)
+                {
+                    var candidate = x.Select((v, i) => v + step * (target[i] - v)).ToArray();
+                    var candidateObjective = Objective(candidate, prior);
+                    if (candidateObjective >= objective - 1e-9 * Math.Abs(objective) || step < 1e-6)
+                    {
+                        (x, objective) = (candidate, candidateObjective);
+                        break;
+                    }
+                    step /= 2;
                 }
             }
             return state ?? throw new InvalidOperationException($"the latent field's mode was not found in 100 Newton steps at θ = ({string.Join(", ", theta)})");

@@ -2,7 +2,8 @@ namespace Analytics.Models.Modelling.Bym2;
 
 /// <summary>
 /// Cholesky factorisation A = L Lᵀ of symmetric positive definite matrices sharing one
-/// <see cref="SparsePattern"/>: the symbolic analysis (elimination tree, column counts) is done once,
+/// <see cref="SparsePattern"/>: the symbolic analysis (elimination tree, the pattern of L by rows and by
+/// columns) is done once,
 /// each <see cref="Factorize"/> only computes numbers. Solves, the log-determinant and the selected
 /// inverse (the entries of A⁻¹ on the pattern of L, marginal variances among them) follow from L.
 /// </summary>
@@ -17,6 +18,9 @@ public sealed class SparseCholesky
     private readonly SparsePattern _pattern;
     private readonly int[] _parent;
     private readonly int[] _columnStart; // of L; column j holds its diagonal first, then rows ascending
+    private readonly int[] _rows; // of L, by column
+    private readonly int[] _rowStart; // row k of L, diagonal excluded: _rowColumns[_rowStart[k].._rowStart[k + 1]), in topological order
+    private readonly int[] _rowColumns;
 
     public SparseCholesky(SparsePattern pattern)
     {
@@ -27,15 +31,31 @@ public sealed class SparseCholesky
         var stack = new int[n];
         var mark = new int[n];
         Array.Fill(mark, -1);
+        _rowStart = new int[n + 1];
+        var rowColumns = new List<int>();
         for (var k = 0; k < n; k++)
         {
             counts[k]++;
             for (var top = Reach(k, stack, mark); top < n; top++)
+            {
                 counts[stack[top]]++;
+                rowColumns.Add(stack[top]);
+            }
+            _rowStart[k + 1] = rowColumns.Count;
         }
+        _rowColumns = [.. rowColumns];
         _columnStart = new int[n + 1];
         for (var j = 0; j < n; j++)
             _columnStart[j + 1] = _columnStart[j] + counts[j];
+        // Column j: its diagonal, then the rows k whose row pattern names j, ascending.
+        _rows = new int[FactorSize];
+        var next = _columnStart[..n];
+        for (var k = 0; k < n; k++)
+        {
+            for (var t = _rowStart[k]; t < _rowStart[k + 1]; t++)
+                _rows[++next[_rowColumns[t]]] = k;
+            _rows[_columnStart[k]] = k;
+        }
     }
 
     public SparsePattern Pattern => _pattern;
@@ -51,39 +71,32 @@ public sealed class SparseCholesky
             throw new ArgumentException($"{values.Length} values for a pattern of {_pattern.SlotCount} slots");
         var n = _pattern.Size;
         var (cp, ci) = (_pattern.ColumnStart, _pattern.Rows);
-        var rows = new int[FactorSize];
         var entries = new double[FactorSize];
-        var next = (int[])_columnStart[..n].Clone();
+        var next = new int[n];
+        for (var j = 0; j < n; j++)
+            next[j] = _columnStart[j] + 1;
         var x = new double[n];
-        var stack = new int[n];
-        var mark = new int[n];
-        Array.Fill(mark, -1);
         for (var k = 0; k < n; k++)
         {
-            var top = Reach(k, stack, mark);
             for (var p = cp[k]; p < cp[k + 1]; p++)
                 x[ci[p]] = values[p];
             var d = x[k];
             x[k] = 0;
-            for (; top < n; top++)
+            for (var t = _rowStart[k]; t < _rowStart[k + 1]; t++)
             {
-                var i = stack[top];
+                var i = _rowColumns[t];
                 var lki = x[i] / entries[_columnStart[i]];
                 x[i] = 0;
                 for (var p = _columnStart[i] + 1; p < next[i]; p++)
-                    x[rows[p]] -= entries[p] * lki;
+                    x[_rows[p]] -= entries[p] * lki;
                 d -= lki * lki;
-                var q = next[i]++;
-                rows[q] = k;
-                entries[q] = lki;
+                entries[next[i]++] = lki;
             }
             if (!(d > 0))
                 throw new ArgumentException($"the matrix is not positive definite (pivot {d} at index {_pattern.Order[k]})");
-            var s = next[k]++;
-            rows[s] = k;
-            entries[s] = Math.Sqrt(d);
+            entries[_columnStart[k]] = Math.Sqrt(d);
         }
-        return new Factor(this, rows, entries);
+        return new Factor(this, entries);
     }
 
     // Parent of each column in the elimination tree of the permuted matrix (upper storage).
@@ -142,10 +155,10 @@ public sealed class SparseCholesky
         private readonly double[] _entries;
         private double[]? _inverse;
 
-        internal Factor(SparseCholesky symbolic, int[] rows, double[] entries)
+        internal Factor(SparseCholesky symbolic, double[] entries)
         {
             _symbolic = symbolic;
-            _rows = rows;
+            _rows = symbolic._rows;
             _entries = entries;
         }
 
