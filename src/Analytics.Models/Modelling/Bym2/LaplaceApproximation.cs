@@ -308,9 +308,11 @@ public static class LaplaceApproximation
             var x = (double[])start.Clone();
             var objective = Objective(x, prior);
             State? state = null;
+            SparseCholesky.Factor? factor = null;
+            var values = new double[prior.Length];
             for (var iteration = 0; iteration < 100; iteration++)
             {
-                var (factor, rhs) = Linearise(x, prior);
+                (factor, var rhs) = Linearise(x, prior, values, factor);
                 var (w, sInverse, logS) = Kriging(factor);
                 var target = Constrain(factor.Solve(rhs), w, sInverse);
                 // A Newton step this small puts x at the mode: the factor at x is then the one the Laplace formula needs.
@@ -367,10 +369,11 @@ public static class LaplaceApproximation
         }
 
         // Q + H(x) factorised, with H the likelihood's negative Hessian Σ w μ a aᵀ, and the Newton
-        // right-hand side H x + Σ w (y − μ) a, a = the row's design over the latent vector.
-        private (SparseCholesky.Factor, double[]) Linearise(double[] x, double[] prior)
+        // right-hand side H x + Σ w (y − μ) a, a = the row's design over the latent vector; values and
+        // the previous iteration's factor are storage to reuse.
+        private (SparseCholesky.Factor, double[]) Linearise(double[] x, double[] prior, double[] values, SparseCholesky.Factor? previous)
         {
-            var values = (double[])prior.Clone();
+            Array.Copy(prior, values, prior.Length);
             foreach (var slot in _latentDiagonal)
                 values[slot] += Ridge * prior[slot];
             var rhs = new double[_size];
@@ -398,7 +401,7 @@ public static class LaplaceApproximation
                         values[_betaBeta[j][k]] += curvature * zj * row.Covariates[k];
                 }
             }
-            return (_cholesky.Factorize(values), rhs);
+            return (_cholesky.Factorize(values, previous), rhs);
         }
 
         // W = Q⁻¹Aᵀ, S⁻¹ and log |S| with S = A W: the constraints' correction and their term of the Laplace formula.

@@ -64,14 +64,20 @@ public sealed class SparseCholesky
     public int FactorSize => _columnStart[^1];
 
     /// <summary>Factorises the matrix whose values are given per slot of the pattern.</summary>
+    /// <param name="values">The matrix, per slot of the pattern.</param>
+    /// <param name="discarded">
+    /// A factor of this pattern that will not be used again, whose storage is taken over (iterations that
+    /// refactorise produce less garbage): it must not be read afterwards.
+    /// </param>
     /// <exception cref="ArgumentException">The matrix is not positive definite (a pivot ≤ 0), with the original index at fault.</exception>
-    public Factor Factorize(double[] values)
+    public Factor Factorize(double[] values, Factor? discarded = null)
     {
         if (values.Length != _pattern.SlotCount)
             throw new ArgumentException($"{values.Length} values for a pattern of {_pattern.SlotCount} slots");
         var n = _pattern.Size;
         var (cp, ci) = (_pattern.ColumnStart, _pattern.Rows);
-        var entries = new double[FactorSize];
+        // Every entry is written before it is read: the discarded numbers need no clearing.
+        var entries = discarded?.Storage(this) ?? new double[FactorSize];
         var next = new int[n];
         for (var j = 0; j < n; j++)
             next[j] = _columnStart[j] + 1;
@@ -161,6 +167,9 @@ public sealed class SparseCholesky
             _rows = symbolic._rows;
             _entries = entries;
         }
+
+        internal double[] Storage(SparseCholesky symbolic) =>
+            symbolic == _symbolic ? _entries : throw new ArgumentException("the discarded factor belongs to another pattern");
 
         /// <summary>log |A| = 2 Σ log Lⱼⱼ.</summary>
         public double LogDeterminant()
