@@ -79,7 +79,9 @@ public static class LaplaceApproximation
     // stretched by the posterior's own spread on that side, measured at z = ±√2 (where a Gaussian's log
     // density has dropped by 1). Weights (before the density at the point): the centre 1 − (n−1)w and
     // every other point w = 1 / ((n−1)(1 + e^(−f²/2)(f²/d − 1))), f = f₀√d, which make the design exact
-    // for E[zᵀz] = d when the posterior is Gaussian (GMRFLib's formula).
+    // for E[zᵀz] = d when the posterior is Gaussian (GMRFLib's formula); unlike R-INLA, a point's weight
+    // is also multiplied by the stretches of its half-axes, the volume it stands for
+    // (measured on a 145-area world like LaplaceApproximationTests': latent means 0.05 sd from a fine grid's with it, 0.09 without).
     private static List<(double[] Theta, double Weight)> Design(Problem problem, State centre, double[][] hessian)
     {
         var d = centre.Theta.Length;
@@ -118,9 +120,10 @@ public static class LaplaceApproximation
                 points.Add([.. Enumerable.Range(0, d).Select(b => (corner >> b & 1) == 0 ? DesignRadius : -DesignRadius)]);
         var n = points.Count;
         var w = 1 / ((n - 1) * (1 + Math.Exp(-f * f / 2) * (f * f / d - 1)));
+        double Stretch(double v, int b) => v == 0 ? 1 : stretch[2 * b + (v > 0 ? 0 : 1)];
         return [.. points.Select((z, k) => (
-            ToTheta([.. z.Select((v, b) => v * stretch[2 * b + (v >= 0 ? 0 : 1)])]),
-            k == 0 ? 1 - (n - 1) * w : w))];
+            ToTheta([.. z.Select((v, b) => v * Stretch(v, b))]),
+            (k == 0 ? 1 - (n - 1) * w : w) * z.Select(Stretch).Aggregate(1.0, (product, s) => product * s)))];
     }
 
     // Newton's method on θ (dimension 1 or 2) with central finite differences, evaluated in parallel from
@@ -304,6 +307,10 @@ public static class LaplaceApproximation
             _field.AddPrecision(theta, _pattern, prior);
             for (var j = 0; j < _p; j++)
                 prior[_betaBeta[j][j]] += _betaPrecision[j];
+            // The ridge is part of the objective as of its Hessian: where they differed (φ near 1, where
+            // Q's diagonal is large) Newton's fixed point was not the objective's maximum and never converged.
+            foreach (var slot in _latentDiagonal)
+                prior[slot] *= 1 + Ridge;
 
             var x = (double[])start.Clone();
             var objective = Objective(x, prior);
@@ -374,8 +381,6 @@ public static class LaplaceApproximation
         private (SparseCholesky.Factor, double[]) Linearise(double[] x, double[] prior, double[] values, SparseCholesky.Factor? previous)
         {
             Array.Copy(prior, values, prior.Length);
-            foreach (var slot in _latentDiagonal)
-                values[slot] += Ridge * prior[slot];
             var rhs = new double[_size];
             for (var r = 0; r < _rows.Count; r++)
             {
