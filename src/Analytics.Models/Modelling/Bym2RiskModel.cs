@@ -75,7 +75,7 @@ public sealed class Bym2RiskModel : IRiskModel
     /// <param name="theta">
     /// Hyperparameters to hold fixed (<see cref="Theta"/> of a model fitted on all rows), as cross-validation
     /// folds do: σ and φ describe the whole map, and integrating them again per fold would repeat the
-    /// most expensive step five times for little change. Null: θ's posterior is integrated on a grid.
+    /// most expensive step five times for little change. Null: θ's posterior is integrated (R-INLA's central composite design).
     /// </param>
     /// <exception cref="ArgumentException">A row's territory is not in the graph.</exception>
     public static Bym2RiskModel Train(ModelDataset data, Bym2Field field, IReadOnlyList<double>? theta = null)
@@ -95,7 +95,7 @@ public sealed class Bym2RiskModel : IRiskModel
             rows[r] = new LatentRow(area, row.Cases, Math.Log(row.Exposure), z, row.Weight);
         }
         var posterior = LaplaceApproximation.Fit(field, rows,
-            new LaplaceSettings([0, .. Enumerable.Repeat(FeaturePrecision, p)], GridStep: 1, GridRadius: 2.5, Theta: theta));
+            new LaplaceSettings([0, .. Enumerable.Repeat(FeaturePrecision, p)], Theta: theta));
 
         var k = p + 1;
         var betaCovariance = new double[k * k];

@@ -2,7 +2,8 @@ namespace Analytics.Models.Modelling.Bym2;
 
 /// <summary>
 /// Cholesky factorisation A = L Lᵀ of symmetric positive definite matrices sharing one
-/// <see cref="SparsePattern"/>: the symbolic analysis (elimination tree, column counts) is done once,
+/// <see cref="SparsePattern"/>: the symbolic analysis (elimination tree, the pattern of L by rows and by
+/// columns) is done once,
 /// each <see cref="Factorize"/> only computes numbers. Solves, the log-determinant and the selected
 /// inverse (the entries of A⁻¹ on the pattern of L, marginal variances among them) follow from L.
 /// </summary>
@@ -17,6 +18,9 @@ public sealed class SparseCholesky
     private readonly SparsePattern _pattern;
     private readonly int[] _parent;
     private readonly int[] _columnStart; // of L; column j holds its diagonal first, then rows ascending
+    private readonly int[] _rows; // of L, by column
+    private readonly int[] _rowStart; // row k of L, diagonal excluded: _rowColumns[_rowStart[k].._rowStart[k + 1]), in topological order
+    private readonly int[] _rowColumns;
 
     public SparseCholesky(SparsePattern pattern)
     {
@@ -27,15 +31,31 @@ public sealed class SparseCholesky
         var stack = new int[n];
         var mark = new int[n];
         Array.Fill(mark, -1);
+        _rowStart = new int[n + 1];
+        var rowColumns = new List<int>();
         for (var k = 0; k < n; k++)
         {
             counts[k]++;
             for (var top = Reach(k, stack, mark); top < n; top++)
+            {
                 counts[stack[top]]++;
+                rowColumns.Add(stack[top]);
+            }
+            _rowStart[k + 1] = rowColumns.Count;
         }
+        _rowColumns = [.. rowColumns];
         _columnStart = new int[n + 1];
         for (var j = 0; j < n; j++)
             _columnStart[j + 1] = _columnStart[j] + counts[j];
+        // Column j: its diagonal, then the rows k whose row pattern names j, ascending.
+        _rows = new int[FactorSize];
+        var next = _columnStart[..n];
+        for (var k = 0; k < n; k++)
+        {
+            for (var t = _rowStart[k]; t < _rowStart[k + 1]; t++)
+                _rows[++next[_rowColumns[t]]] = k;
+            _rows[_columnStart[k]] = k;
+        }
     }
 
     public SparsePattern Pattern => _pattern;
@@ -44,46 +64,45 @@ public sealed class SparseCholesky
     public int FactorSize => _columnStart[^1];
 
     /// <summary>Factorises the matrix whose values are given per slot of the pattern.</summary>
+    /// <param name="values">The matrix, per slot of the pattern.</param>
+    /// <param name="discarded">
+    /// A factor of this pattern that will not be used again, whose storage is taken over (iterations that
+    /// refactorise produce less garbage): it must not be read afterwards.
+    /// </param>
     /// <exception cref="ArgumentException">The matrix is not positive definite (a pivot ≤ 0), with the original index at fault.</exception>
-    public Factor Factorize(double[] values)
+    public Factor Factorize(double[] values, Factor? discarded = null)
     {
         if (values.Length != _pattern.SlotCount)
             throw new ArgumentException($"{values.Length} values for a pattern of {_pattern.SlotCount} slots");
         var n = _pattern.Size;
         var (cp, ci) = (_pattern.ColumnStart, _pattern.Rows);
-        var rows = new int[FactorSize];
-        var entries = new double[FactorSize];
-        var next = (int[])_columnStart[..n].Clone();
+        // Every entry is written before it is read: the discarded numbers need no clearing.
+        var entries = discarded?.Storage(this) ?? new double[FactorSize];
+        var next = new int[n];
+        for (var j = 0; j < n; j++)
+            next[j] = _columnStart[j] + 1;
         var x = new double[n];
-        var stack = new int[n];
-        var mark = new int[n];
-        Array.Fill(mark, -1);
         for (var k = 0; k < n; k++)
         {
-            var top = Reach(k, stack, mark);
             for (var p = cp[k]; p < cp[k + 1]; p++)
                 x[ci[p]] = values[p];
             var d = x[k];
             x[k] = 0;
-            for (; top < n; top++)
+            for (var t = _rowStart[k]; t < _rowStart[k + 1]; t++)
             {
-                var i = stack[top];
+                var i = _rowColumns[t];
                 var lki = x[i] / entries[_columnStart[i]];
                 x[i] = 0;
                 for (var p = _columnStart[i] + 1; p < next[i]; p++)
-                    x[rows[p]] -= entries[p] * lki;
+                    x[_rows[p]] -= entries[p] * lki;
                 d -= lki * lki;
-                var q = next[i]++;
-                rows[q] = k;
-                entries[q] = lki;
+                entries[next[i]++] = lki;
             }
             if (!(d > 0))
                 throw new ArgumentException($"the matrix is not positive definite (pivot {d} at index {_pattern.Order[k]})");
-            var s = next[k]++;
-            rows[s] = k;
-            entries[s] = Math.Sqrt(d);
+            entries[_columnStart[k]] = Math.Sqrt(d);
         }
-        return new Factor(this, rows, entries);
+        return new Factor(this, entries);
     }
 
     // Parent of each column in the elimination tree of the permuted matrix (upper storage).
@@ -142,12 +161,15 @@ public sealed class SparseCholesky
         private readonly double[] _entries;
         private double[]? _inverse;
 
-        internal Factor(SparseCholesky symbolic, int[] rows, double[] entries)
+        internal Factor(SparseCholesky symbolic, double[] entries)
         {
             _symbolic = symbolic;
-            _rows = rows;
+            _rows = symbolic._rows;
             _entries = entries;
         }
+
+        internal double[] Storage(SparseCholesky symbolic) =>
+            symbolic == _symbolic ? _entries : throw new ArgumentException("the discarded factor belongs to another pattern");
 
         /// <summary>log |A| = 2 Σ log Lⱼⱼ.</summary>
         public double LogDeterminant()
@@ -206,30 +228,42 @@ public sealed class SparseCholesky
         }
 
         // Z = A⁻¹ on the pattern of L, from the last column back: for i ≥ j in column j,
-        // Zᵢⱼ = (δᵢⱼ/Lⱼⱼ − Σₖ Zᵢₖ Lₖⱼ) / Lⱼⱼ over the rows k > j of column j.
+        // Zᵢⱼ = (δᵢⱼ/Lⱼⱼ − Σₖ Zᵢₖ Lₖⱼ) / Lⱼⱼ over the rows k > j of column j. For each such k, the rows
+        // i ≥ k of column j all lie in column k (the pattern is closed), so one forward walk down column k
+        // finds every Zᵢₖ, each giving Lₖⱼ Zᵢₖ to row i's sum and, by symmetry, Lᵢⱼ Zᵢₖ to row k's.
         private double[] SelectedInverse()
         {
             var start = _symbolic._columnStart;
             var n = start.Length - 1;
             var z = new double[_entries.Length];
+            var sums = new double[n];
             for (var j = n - 1; j >= 0; j--)
             {
                 var (first, end) = (start[j], start[j + 1]);
-                var diagonal = _entries[first];
-                for (var r = end - 1; r > first; r--)
+                var m = end - first - 1;
+                Array.Clear(sums, 0, m);
+                for (var a = 0; a < m; a++)
                 {
-                    var i = _rows[r];
-                    var sum = 0.0;
-                    for (var q = first + 1; q < end; q++)
+                    var lkj = _entries[first + 1 + a];
+                    var p = start[_rows[first + 1 + a]];
+                    for (var b = a; b < m; b++)
                     {
-                        var k = _rows[q];
-                        sum += _entries[q] * z[k >= i ? Locate(k, i) : Locate(i, k)];
+                        var i = _rows[first + 1 + b];
+                        while (_rows[p] != i)
+                            p++;
+                        var zik = z[p];
+                        sums[b] += lkj * zik;
+                        if (b != a)
+                            sums[a] += _entries[first + 1 + b] * zik;
                     }
-                    z[r] = -sum / diagonal;
                 }
+                var diagonal = _entries[first];
                 var own = 0.0;
-                for (var q = first + 1; q < end; q++)
-                    own += _entries[q] * z[q];
+                for (var b = 0; b < m; b++)
+                {
+                    z[first + 1 + b] = -sums[b] / diagonal;
+                    own += _entries[first + 1 + b] * z[first + 1 + b];
+                }
                 z[first] = (1 / diagonal - own) / diagonal;
             }
             return z;

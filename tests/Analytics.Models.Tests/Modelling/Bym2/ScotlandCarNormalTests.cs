@@ -29,14 +29,14 @@ public class ScotlandCarNormalTests(ITestOutputHelper output)
         var rows = Enumerable.Range(0, 56).Select(i => new LatentRow(i, observed[i], Math.Log(expected[i]), [1, aff[i] / 10])).ToArray();
 
         var posterior = LaplaceApproximation.Fit(new IcarField(graph, shape: 0.5, rate: 0.0005), rows,
-            new LaplaceSettings([0, 1e-5], GridStep: 0.25, GridRadius: 4));
+            new LaplaceSettings([0, 1e-5]));
 
         var alpha0 = (Mean: posterior.FixedMean[0], Sd: Math.Sqrt(posterior.FixedCovariance[0, 0]));
         var alpha1 = (Mean: posterior.FixedMean[1], Sd: Math.Sqrt(posterior.FixedCovariance[1, 1]));
         var sigma = posterior.Hyperparameter("sigma");
         output.WriteLine($"alpha0 {alpha0.Mean:F4} ({alpha0.Sd:F4})  published -0.3006 (0.1155)");
         output.WriteLine($"alpha1 {alpha1.Mean:F4} ({alpha1.Sd:F4})  published 0.4474 (0.1204)");
-        output.WriteLine($"sigma  {sigma.Mean:F4} ({sigma.StandardDeviation:F4})  published 0.6664 (0.1198); grid points {posterior.GridPoints}");
+        output.WriteLine($"sigma  {sigma.Mean:F4} ({sigma.StandardDeviation:F4})  published 0.6664 (0.1198); integration points {posterior.IntegrationPoints}");
 
         Assert.InRange(alpha0.Mean, -0.3006 - 2 * 0.1155, -0.3006 + 2 * 0.1155);
         Assert.InRange(alpha1.Mean, 0.4474 - 2 * 0.1204, 0.4474 + 2 * 0.1204);
