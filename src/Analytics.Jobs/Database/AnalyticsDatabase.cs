@@ -20,7 +20,11 @@ public static class AnalyticsDatabase
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return CreateDataSource(options.ConnectionString, TimeSpan.FromSeconds(options.StatementTimeoutSeconds));
+        });
         // Resolved only when an owner is configured; the container disposes it with the process.
         services.AddKeyedSingleton(OwnerKey, (sp, _) => CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.OwnerConnectionString!));
         services.AddSingleton(sp =>
@@ -33,9 +37,13 @@ public static class AnalyticsDatabase
         return services;
     }
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    /// <param name="connectionString">Npgsql connection string.</param>
+    /// <param name="statementTimeout">The server's bound on every statement (<see cref="DatabaseOptions.StatementTimeoutSeconds"/>); none: the server's own setting.</param>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, TimeSpan? statementTimeout = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (statementTimeout is { } timeout)
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c statement_timeout={(long)timeout.TotalMilliseconds}".Trim();
         builder.UseNetTopologySuite();
         builder.Name = "analytics";
         return builder.Build();

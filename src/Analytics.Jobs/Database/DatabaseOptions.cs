@@ -31,6 +31,16 @@ public sealed class DatabaseOptions : IValidatableObject
     /// </summary>
     public string? OwnerConnectionString { get; set; }
 
+    /// <summary>
+    /// Longest a statement of the application may run on the server (PostgreSQL's <c>statement_timeout</c>, set on
+    /// every connection of the application's data source), default 30 minutes. Ordinary statements end sooner, at
+    /// the driver's command timeout (30 s); the few that may run for minutes at national size (the health strata's
+    /// sorted read, the area weights, the neighbour graph, the tiles' geometries) lift the driver's timeout and are
+    /// bounded by this one.
+    /// </summary>
+    [Range(1, 86_400, ErrorMessage = "Database:StatementTimeoutSeconds must be between 1 and 86400.")]
+    public int StatementTimeoutSeconds { get; set; } = 1_800;
+
     /// <summary>Whether migrations run as another role than the application's.</summary>
     public bool HasOwner => !string.IsNullOrWhiteSpace(OwnerConnectionString);
 

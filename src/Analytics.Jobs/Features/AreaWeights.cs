@@ -47,7 +47,7 @@ public sealed class AreaWeights(NpgsqlDataSource dataSource, TimeProvider clock)
         await Execute(connection, transaction, "SET LOCAL work_mem = '256MB'", cancellationToken);
         await using (var compute = new NpgsqlCommand(StageSql.Load("Features/Sql/area_weights.sql"), connection, transaction))
         {
-            compute.CommandTimeout = 0;
+            compute.CommandTimeout = 0; // minutes nationally: bounded by Database:StatementTimeoutSeconds on the server
             compute.Parameters.Add(new() { Value = layerId });
             compute.Parameters.Add(new() { Value = level });
             compute.Parameters.Add(new() { Value = vintage });

@@ -23,7 +23,8 @@ public sealed record HealthStratum(long TerritoryId, string Period, string Condi
             WHERE batch_id = $1 AND sex <> 'T' AND age_band <> 'all' AND NOT suppressed_at_source AND population IS NOT NULL
             ORDER BY condition_code COLLATE "C", period COLLATE "C", source_line
             """);
-        // Sorting the national batch's 8.8 million strata takes PostgreSQL longer than the driver's default 30 s on a busy machine.
+        // Sorting the national batch's 8.8 million strata takes PostgreSQL longer than the driver's default 30 s on a busy
+        // machine: no driver timeout, the server's (Database:StatementTimeoutSeconds) bounds it.
         command.CommandTimeout = 0;
         command.Parameters.Add(new() { Value = healthBatchId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -95,7 +95,7 @@ public sealed class Neighbours(NpgsqlDataSource dataSource)
         };
         await using (var command = dataSource.CreateCommand(pairs))
         {
-            command.CommandTimeout = 0;
+            command.CommandTimeout = 0; // minutes nationally: bounded by Database:StatementTimeoutSeconds on the server
             command.Parameters.Add(new() { Value = level });
             command.Parameters.Add(new() { Value = vintage });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -31,6 +31,7 @@ public sealed class TerritoryTiles(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Minutes nationally: no driver timeout, the server's (Database:StatementTimeoutSeconds) bounds it.
         await using (var rebuild = new NpgsqlCommand(StageSql.Load("Features/Sql/tile_geometries.sql"), connection, transaction) { CommandTimeout = 0 })
             await rebuild.ExecuteNonQueryAsync(cancellationToken);
         long rows;
