@@ -42,16 +42,7 @@ elapsed() { echo $(($(date +%s) - $1)); }
 
 # --- what the checks need ------------------------------------------------------------------------------------
 if ! command -v curl >/dev/null; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; fi
-bash scripts/pg.sh start
-eval "$(bash scripts/pg.sh env)"
-pg_dir=$(bash scripts/pg.sh status | sed -n 's/.*data in //p')
-pg_port=${ANALYTICS_PG_PORT:-55432}
-app_connection=$Database__ConnectionString
-owner_connection=$Database__OwnerConnectionString
-unset Database__OwnerConnectionString
-as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
-super() { as_postgres env PGOPTIONS="-c client_min_messages=warning" psql -h "$pg_dir/run" -p "$pg_port" -U postgres -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-q() { super -d "$db" -c "$1"; }
+source scripts/cluster.sh
 
 echo "faults: building (Release) into $app"
 bash scripts/web.sh >/dev/null
@@ -75,15 +66,6 @@ cleanup() {
   bash scripts/pg.sh start >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-
-# fresh_database NAME: dropped if it exists, created with PostGIS, migrated by the owner; the commands below use it.
-fresh_database() {
-  db=$1
-  super -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER analytics"
-  super -d "$db" -c "CREATE EXTENSION postgis"
-  export Database__ConnectionString=${app_connection/Database=analytics/Database=$db}
-  Database__OwnerConnectionString=${owner_connection/Database=analytics/Database=$db} jobs db migrate >>"$logs/migrate.log" 2>&1
-}
 
 # start_worker: one more worker process (analytics-jobs worker); its pid in $worker.
 start_worker() {

@@ -23,32 +23,21 @@ work=$root/.local/national
 app=$work/app
 world=${NATIONAL_WORLD:-$work/world}
 logs=$work/logs
-db=analytics_national
 mkdir -p "$logs"
 rm -f "$logs"/*
 
 command -v /usr/bin/time >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-bash scripts/pg.sh start
-eval "$(bash scripts/pg.sh env)"
-pg_dir=$(bash scripts/pg.sh status | sed -n 's/.*data in //p')
-pg_port=${ANALYTICS_PG_PORT:-55432}
-app_connection=$Database__ConnectionString
-owner_connection=$Database__OwnerConnectionString
-unset Database__OwnerConnectionString
-as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
-super() { as_postgres env PGOPTIONS="-c client_min_messages=warning" psql -h "$pg_dir/run" -p "$pg_port" -U postgres -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-q() { super -d "$db" -c "$1"; }
+source scripts/cluster.sh
 
 echo "national: building (Release) into $app"
 dotnet publish src/Analytics.Jobs -c Release -o "$app" -nologo -v quiet >/dev/null
 jobs() { dotnet "$app/analytics-jobs.dll" "$@"; }
 [ -s "$world/load.json" ] || jobs demo generate --seed 42 --scale national --out "$world" >/dev/null
 
-echo "national: fresh database $db"
-super -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER analytics"
-super -d "$db" -c "CREATE EXTENSION postgis"
-export Database__ConnectionString=${app_connection/Database=analytics/Database=$db}
-Database__OwnerConnectionString=${owner_connection/Database=analytics/Database=$db} jobs db migrate >"$logs/migrate.log" 2>&1
+# Workers left by an interrupted earlier run would take this run's jobs (with a stale view of the recreated database).
+pkill -f "$app/analytics-jobs.dll worker" 2>/dev/null && sleep 2 || true
+echo "national: fresh database analytics_national"
+fresh_database analytics_national
 
 # As scripts/run.sh sets them, plus the schedule: the minute after the workers have started.
 export Training__SpecificationFolder="$root/data/models" Pipeline__IndexDefinition="$root/data/catalog/cumulative_index.json"
