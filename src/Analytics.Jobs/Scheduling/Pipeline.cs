@@ -189,44 +189,41 @@ public sealed class Pipeline(
     }
 
     /// <summary>The latest runs, newest first, with their stages.</summary>
-    public async Task<IReadOnlyList<RunView>> LatestAsync(int count, CancellationToken cancellationToken = default)
-    {
-        var ids = new List<long>();
-        await using (var command = dataSource.CreateCommand("SELECT id FROM ops.pipeline_run ORDER BY id DESC LIMIT $1"))
-        {
-            command.Parameters.Add(new() { Value = count });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                ids.Add(reader.GetInt64(0));
-        }
-        var runs = new List<RunView>();
-        foreach (var id in ids)
-            runs.Add((await RunAsync(id, cancellationToken))!);
-        return runs;
-    }
+    public Task<IReadOnlyList<RunView>> LatestAsync(int count, CancellationToken cancellationToken = default) =>
+        ReadRunsAsync("ORDER BY id DESC LIMIT $1", count, cancellationToken);
 
-    public async Task<RunView?> RunAsync(long runId, CancellationToken cancellationToken = default)
+    public async Task<RunView?> RunAsync(long runId, CancellationToken cancellationToken = default) =>
+        (await ReadRunsAsync("WHERE id = $1", runId, cancellationToken)).SingleOrDefault();
+
+    // The runs the clause selects, in its order, with their stages: two statements however many runs (the data screen
+    // reads the latest runs each time it opens and while it follows one).
+    private async Task<IReadOnlyList<RunView>> ReadRunsAsync(string selection, object argument, CancellationToken cancellationToken)
     {
-        var stages = new List<StageView>();
+        var runs = new List<RunView>();
         await using (var command = dataSource.CreateCommand(
-            "SELECT stage, unit, status, detail, attempts, started_at, finished_at, worker FROM ops.pipeline_stage WHERE run_id = $1 ORDER BY id"))
+            "SELECT id, trigger, requested_by, manifest, status, created_at, finished_at, error, training_units FROM ops.pipeline_run " + selection))
         {
-            command.Parameters.Add(new() { Value = runId });
+            command.Parameters.Add(new() { Value = argument });
+            await using var row = await command.ExecuteReaderAsync(cancellationToken);
+            while (await row.ReadAsync(cancellationToken))
+                runs.Add(new RunView(row.GetInt64(0), row.GetString(1), row.GetString(2), row.IsDBNull(3) ? null : row.GetString(3), row.GetString(4),
+                    row.GetFieldValue<DateTimeOffset>(5), row.IsDBNull(6) ? null : row.GetFieldValue<DateTimeOffset>(6), row.IsDBNull(7) ? null : row.GetString(7),
+                    row.GetFieldValue<string[]>(8), []));
+        }
+        if (runs.Count == 0)
+            return runs;
+        var stages = runs.ToDictionary(run => run.Id, _ => new List<StageView>());
+        await using (var command = dataSource.CreateCommand(
+            "SELECT run_id, stage, unit, status, detail, attempts, started_at, finished_at, worker FROM ops.pipeline_stage WHERE run_id = ANY($1) ORDER BY id"))
+        {
+            command.Parameters.Add(new() { Value = stages.Keys.ToArray() });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                stages.Add(new StageView(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5),
-                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7)));
+                stages[reader.GetInt64(0)].Add(new StageView(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6),
+                    reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8)));
         }
-        await using var run = dataSource.CreateCommand(
-            "SELECT trigger, requested_by, manifest, status, created_at, finished_at, error, training_units FROM ops.pipeline_run WHERE id = $1");
-        run.Parameters.Add(new() { Value = runId });
-        await using var row = await run.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken))
-            return null;
-        return new RunView(runId, row.GetString(0), row.GetString(1), row.IsDBNull(2) ? null : row.GetString(2), row.GetString(3),
-            row.GetFieldValue<DateTimeOffset>(4), row.IsDBNull(5) ? null : row.GetFieldValue<DateTimeOffset>(5), row.IsDBNull(6) ? null : row.GetString(6),
-            row.GetFieldValue<string[]>(7), stages);
+        return runs.Select(run => run with { Stages = stages[run.Id] }).ToList();
     }
 
     // Inserts the stage's row, or takes over one that failed or whose worker stopped beating; null when it

@@ -71,6 +71,13 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal("training asthma_commune: skipped — " + two.Stages[2].Detail, lines[^1]);
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM features.build"));
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.model_run"));
+        // The data screen's list: newest first, each run with its own stages.
+        var latest = await pipeline.LatestAsync(5);
+        Assert.Equal([second, first], latest.Select(run => run.Id));
+        Assert.Equal(["skipped", "skipped", "skipped"], latest[0].Stages.Select(s => s.Status));
+        Assert.Equal(["succeeded", "succeeded", "succeeded"], latest[1].Stages.Select(s => s.Status));
+        Assert.Equal([second], (await pipeline.LatestAsync(1)).Select(run => run.Id));
+        Assert.Null(await pipeline.RunAsync(second + 1));
 
         // A second delivery of a stage that succeeded does nothing.
         await pipeline.RunStageAsync(first, "features");
