@@ -43,10 +43,7 @@ public sealed class ExpectedCases(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>Computes and stores the batch's expected cases, replacing an earlier build's; returns the rows written.</summary>
     public async Task<int> BuildAsync(long healthBatchId, CancellationToken cancellationToken = default)
     {
-        var standardisation = new Standardisation();
-        await foreach (var table in HealthStratum.ReadTablesAsync(dataSource, healthBatchId, cancellationToken))
-            standardisation.Add(table);
-        var rows = standardisation.Complete();
+        var rows = await ComputeAsync(HealthStratum.ReadTablesAsync(dataSource, healthBatchId, cancellationToken));
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -100,10 +97,10 @@ public sealed class ExpectedCases(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     /// <summary>Every territory's expected cases per condition, in each period and over all periods, from the batch's tables in condition order.</summary>
-    public static List<ExpectedCount> Compute(IEnumerable<HealthTable> tables)
+    public static async Task<List<ExpectedCount>> ComputeAsync(IAsyncEnumerable<HealthTable> tables)
     {
         var standardisation = new Standardisation();
-        foreach (var table in tables)
+        await foreach (var table in tables)
             standardisation.Add(table);
         return standardisation.Complete();
     }

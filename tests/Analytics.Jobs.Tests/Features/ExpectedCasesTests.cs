@@ -7,7 +7,7 @@ namespace Analytics.Jobs.Tests.Features;
 public class ExpectedCasesTests(DemoPipeline pipeline)
 {
     [Fact]
-    public void expected_cases_by_hand_per_period_and_over_all_periods()
+    public async Task expected_cases_by_hand_per_period_and_over_all_periods()
     {
         // 2019: reference F 2/400 = 0.005, M 4/200 = 0.02 → commune 1: 100·0.005 + 100·0.02 = 2.5, commune 2: 300·0.005 + 100·0.02 = 3.5.
         // 2020: only F, 4/200 = 0.02 → 2 and 2. Over both years: F 6/600 = 0.01, M 0.02 → commune 1: 200·0.01 + 100·0.02 = 4, commune 2: 400·0.01 + 100·0.02 = 6.
@@ -18,7 +18,7 @@ public class ExpectedCasesTests(DemoPipeline pipeline)
             new("2020", "X", [new(1, "2020", "X", "F", "0-14", 4, 100), new(2, "2020", "X", "F", "0-14", 0, 100)]),
         ];
 
-        var rows = ExpectedCases.Compute(tables).ToDictionary(r => (r.TerritoryId, r.Scope, r.Period), r => (r.Cases, r.Population, r.Expected));
+        var rows = (await ExpectedCases.ComputeAsync(tables.ToAsyncEnumerable())).ToDictionary(r => (r.TerritoryId, r.Scope, r.Period), r => (r.Cases, r.Population, r.Expected));
 
         Assert.Equal(6, rows.Count);
         Assert.Equal((3L, 200.0, 2.5), rows[(1, ExpectedScope.Period, "2019")]);
