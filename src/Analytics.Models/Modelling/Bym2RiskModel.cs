@@ -42,7 +42,7 @@ public sealed class Bym2RiskModel : IRiskModel
         (_areas, _effectMean, _effectVariance, _effectBeta, _hyperparameters) = (areas, effectMean, effectVariance, effectBeta, hyperparameters);
         _areaIndex = areas.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i, StringComparer.Ordinal);
         Dispersion = dispersion;
-        Coefficients = OriginalUnits();
+        Coefficients = ModelCoefficient.FromStandardised(featureNames, means, scales, beta, (r, c) => betaCovariance[r * beta.Length + c]);
     }
 
     public RiskModelKind Kind => RiskModelKind.Bym2;
@@ -50,7 +50,7 @@ public sealed class Bym2RiskModel : IRiskModel
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>Pearson χ² / (n − p − 1) of the training rows around their posterior means.</summary>
-    public double Dispersion { get; }
+    public double Dispersion { get; private set; }
 
     /// <summary>Posterior mean and standard deviation of the intercept, then of each feature's coefficient, in the features' units.</summary>
     public IReadOnlyList<ModelCoefficient> Coefficients { get; }
@@ -109,11 +109,12 @@ public sealed class Bym2RiskModel : IRiskModel
                 effectBeta[a * k + j] = posterior.EffectFixedCovariance[a, j];
         var model = new Bym2RiskModel([.. data.FeatureNames], means, scales, posterior.FixedMean, betaCovariance, [.. field.Graph.Codes],
             posterior.EffectMean, posterior.EffectVariance, effectBeta, [.. posterior.Hyperparameters], posterior.ThetaMode, double.NaN);
+        // The dispersion is measured around the model's own means, so it is set once they exist.
         var mu = model.ExpectedCases(data);
         var pearson = data.Rows.Select((row, i) => (row.Cases - mu[i]) * (row.Cases - mu[i]) / mu[i]).Sum();
         var df = data.Count - k;
-        return new Bym2RiskModel([.. data.FeatureNames], means, scales, posterior.FixedMean, betaCovariance, [.. field.Graph.Codes],
-            posterior.EffectMean, posterior.EffectVariance, effectBeta, [.. posterior.Hyperparameters], posterior.ThetaMode, df > 0 ? pearson / df : double.NaN);
+        model.Dispersion = df > 0 ? pearson / df : double.NaN;
+        return model;
     }
 
     /// <summary>Reads a model written by <see cref="Serialize"/>.</summary>
@@ -219,32 +220,4 @@ public sealed class Bym2RiskModel : IRiskModel
         }
         return (mean, variance);
     }
-
-    // β = A b from the standardised coordinates, Cov(β) = A Cov(b) Aᵀ (as PoissonRiskModel).
-    private ModelCoefficient[] OriginalUnits()
-    {
-        var p = FeatureNames.Count;
-        var k = p + 1;
-        var a = new double[k, k];
-        a[0, 0] = 1;
-        for (var j = 1; j <= p; j++)
-        {
-            a[0, j] = -_means[j - 1] / _scales[j - 1];
-            a[j, j] = 1 / _scales[j - 1];
-        }
-        var coefficients = new ModelCoefficient[k];
-        for (var r = 0; r < k; r++)
-        {
-            double estimate = 0, variance = 0;
-            for (var s = 0; s < k; s++)
-            {
-                estimate += a[r, s] * _beta[s];
-                for (var t = 0; t < k; t++)
-                    variance += a[r, s] * _betaCovariance[s * k + t] * a[r, t];
-            }
-            coefficients[r] = new ModelCoefficient(r == 0 ? ModelCoefficient.InterceptName : FeatureNames[r - 1], estimate, Math.Sqrt(variance));
-        }
-        return coefficients;
-    }
-
 }

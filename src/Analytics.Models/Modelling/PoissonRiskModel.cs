@@ -44,7 +44,9 @@ public sealed class PoissonRiskModel : IRiskModel
         _standardisedCovariance = standardisedCovariance;
         Dispersion = dispersion;
         Deviance = deviance;
-        Coefficients = OriginalUnits();
+        // The exposure's rate scale enters the intercept only.
+        Coefficients = ModelCoefficient.FromStandardised(featureNames, linear.Means, linear.Scales,
+            [linear.Bias + Math.Log(linear.RateScale), .. linear.Weights], (r, c) => standardisedCovariance[r, c]);
     }
 
     public RiskModelKind Kind => RiskModelKind.Poisson;
@@ -195,37 +197,6 @@ public sealed class PoissonRiskModel : IRiskModel
         var residualDf = data.Count - k;
         return (covariance, residualDf > 0 ? pearson / residualDf : double.NaN, deviance);
     }
-
-    // β = A b with b = (bias, weights) on standardised features: βⱼ = bⱼ/sⱼ, β₀ = b₀ + log(rate scale) − Σ bⱼ x̄ⱼ/sⱼ;
-    // Cov(β) = A Cov(b) Aᵀ.
-    private ModelCoefficient[] OriginalUnits()
-    {
-        var (weights, means, scales) = (_linear.Weights, _linear.Means, _linear.Scales);
-        var p = weights.Length;
-        var a = new double[p + 1, p + 1];
-        a[0, 0] = 1;
-        for (var j = 1; j <= p; j++)
-        {
-            a[0, j] = -means[j - 1] / scales[j - 1];
-            a[j, j] = 1 / scales[j - 1];
-        }
-        var intercept = _linear.Bias + Math.Log(_linear.RateScale);
-        for (var j = 0; j < p; j++)
-            intercept -= weights[j] * means[j] / scales[j];
-        var coefficients = new ModelCoefficient[p + 1];
-        for (var r = 0; r <= p; r++)
-        {
-            var variance = 0.0;
-            for (var s = 0; s <= p; s++)
-                for (var t = 0; t <= p; t++)
-                    variance += a[r, s] * _standardisedCovariance[s, t] * a[r, t];
-            coefficients[r] = r == 0
-                ? new ModelCoefficient(ModelCoefficient.InterceptName, intercept, Math.Sqrt(variance))
-                : new ModelCoefficient(FeatureNames[r - 1], weights[r - 1] / scales[r - 1], Math.Sqrt(variance));
-        }
-        return coefficients;
-    }
-
 
     /// <summary>ML.NET's weights and bias on the standardised features, with the standardisation and exposure scale.</summary>
     private sealed record Linear(double[] Weights, double Bias, double[] Means, double[] Scales, double RateScale)
