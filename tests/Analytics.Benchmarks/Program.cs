@@ -24,7 +24,7 @@ static int Usage()
     Console.Error.WriteLine("       Analytics.Benchmarks neighbours [--world DIR] [--rounds 3] [--tolerance 1] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks models [--territories 35000] [--periods 1] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks bym2 [--territories 35000] [--periods 1] [--out FILE.json]");
-    Console.Error.WriteLine("       Analytics.Benchmarks bym2-coverage [--worlds 20] [--first-seed 1] [--scale region|test] [--out FILE.json]");
+    Console.Error.WriteLine("       Analytics.Benchmarks bym2-coverage [--worlds 20] [--first-seed 1] [--scale region|test] [--effect demo|bym2] [--out FILE.json]");
     Console.Error.WriteLine("       ANALYTICS_PASSWORD=… Analytics.Benchmarks map --url URL --user NAME [--runs 3]");
     Console.Error.WriteLine("       Analytics.Benchmarks planning --url URL --token TOKEN --database CONNECTION [--model asthma_commune] [--runs 30] [--out FILE.json]");
     Console.Error.WriteLine("       Analytics.Benchmarks indicators --url URL --token TOKEN --database CONNECTION [--concurrency 64] [--requests 20000] [--out FILE.json]");
