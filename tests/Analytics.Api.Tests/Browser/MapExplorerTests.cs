@@ -154,6 +154,13 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         await page.WaitForSelectorAsync("#territory-title");
         Assert.Contains(opened, await page.InnerTextAsync("#territory-title"));
 
+        // An address naming no territory says so without asking the API for one.
+        await page.GotoAsync($"{api.Address}/#/territoire");
+        await page.WaitForFunctionAsync("() => document.querySelector('#territory-content h2')?.textContent === 'Territoire inconnu.'");
+        Assert.DoesNotContain(requests, r => r.Contains("/api/territories/undefined", StringComparison.Ordinal));
+        await page.GotoAsync($"{api.Address}/#/territoire/commune/{opened}");
+        await page.WaitForSelectorAsync("#territory-title");
+
         // Its figures as CSV, reached from the keyboard.
         await page.FocusAsync("#territory-title");
         for (var i = 0; i < 200 && await page.EvaluateAsync<string>("() => document.activeElement?.id") != "territory-export-csv"; i++)

@@ -69,6 +69,12 @@ let current = { level: null, code: null, statistic: "sir" };
  * in force's explanation of it. A change of statistic reads only the comparisons; a change of language reads nothing.
  */
 export async function open([level, code]) {
+  // An address without a level and a code (#/territoire) names no territory: nothing to ask the API.
+  if (!level || !code) {
+    current = { ...current, level, code, card: null };
+    await render();
+    return;
+  }
   const base = `/api/territories/${encodeURIComponent(level)}/${encodeURIComponent(code)}`;
   const [card, health, profile, indicators, models] = await Promise.all([
     getJson(base), getJson(`${base}/health`), getJson(`${base}/profile`), catalogue(), getJson("/api/models"),
