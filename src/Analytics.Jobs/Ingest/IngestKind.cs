@@ -45,4 +45,18 @@ public static class IngestKinds
     }
 
     public static IReadOnlyList<string> Names { get; } = Enum.GetValues<IngestKind>().Select(k => k.Name()).ToList();
+
+    /// <summary>What a steward calls the kind, in French and English (the upload form, the batches' list).</summary>
+    public static Analytics.Models.Specifications.LocalisedText Label(this IngestKind kind) => kind switch
+    {
+        IngestKind.Catalog => new("Catalogue des indicateurs", "Indicator catalogue"),
+        IngestKind.Territories => new("Contours des territoires", "Territory boundaries"),
+        IngestKind.CodeChanges => new("Évolutions du code officiel géographique (COG)", "Territory code changes (COG)"),
+        IngestKind.Health => new("Données de santé agrégées", "Aggregated health data"),
+        IngestKind.Socio => new("Données socio-économiques", "Socio-economic data"),
+        IngestKind.Animal => new("Santé animale et vecteurs", "Animal and vector health"),
+        IngestKind.Environment => new("Environnement (valeurs, grilles, stations, couches)", "Environment (values, grids, stations, layers)"),
+        IngestKind.Zoning => new("Zonage personnalisé (contrats locaux de santé, CPTS…)", "Custom zoning (local health contracts, CPTS…)"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 }

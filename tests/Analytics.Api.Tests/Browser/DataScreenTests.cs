@@ -51,6 +51,11 @@ public class DataScreenTests(WorkingKestrelApi api) : BrowserTests, IClassFixtur
         Assert.Contains("chargé", await page.InnerTextAsync("#upload-outcome"));
         Assert.Equal(1.0, await page.EvaluateAsync<double>("() => document.querySelector('#upload-progress').position"));
         await page.WaitForSelectorAsync("#batches-table tbody tr td:has-text('indicateurs.csv')");
+        // Kinds and states in the steward's words, not the codes of the API.
+        var loaded = await page.InnerTextAsync("#batches-table tbody tr:has(td:has-text('indicateurs.csv'))");
+        Assert.Contains("Catalogue des indicateurs", loaded);
+        Assert.Contains("chargé", loaded);
+        Assert.Equal("Catalogue des indicateurs", (await page.InnerTextAsync("#upload-kind option[value='catalog']")).Trim());
 
         // A training run launched before any features build is followed to its failure, which says why.
         await page.ClickAsync("#training button");

@@ -52,7 +52,8 @@ public class WebAppApiTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(api.Services.GetRequiredService<IConfiguration>()["Contact:Email"], contact.GetProperty("email").GetString());
         Assert.False(string.IsNullOrWhiteSpace(contact.GetProperty("name").GetString()));
         Assert.Contains("asthma_commune", shell.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("code").GetString()));
-        Assert.Contains("health", shell.GetProperty("ingestKinds").EnumerateArray().Select(k => k.GetString()));
+        var health = shell.GetProperty("ingestKinds").EnumerateArray().Single(k => k.GetProperty("id").GetString() == "health");
+        Assert.Equal("Données de santé agrégées", health.GetProperty("fr").GetString());
         // The words of the statistics a map is made on and of the publication states come from the server too.
         Assert.Equal(["crude_rate", "standardised_rate", "sir", "smoothed_rr"], shell.GetProperty("statistics").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
         var suppressed = shell.GetProperty("states").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "suppressed");

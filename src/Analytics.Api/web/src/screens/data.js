@@ -4,7 +4,7 @@
 import { $, element, fillSelect, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, postForm, problemText } from "../http.js";
-import { app } from "../server.js";
+import { app, term } from "../server.js";
 
 const texts = {
   fr: {
@@ -124,7 +124,7 @@ async function follow(url) {
 
 export async function render() {
   const kinds = $("upload-kind");
-  fillSelect(kinds, app.ingestKinds.map(k => [k, k]), kinds.value || "health");
+  fillSelect(kinds, app.ingestKinds.map(k => [k.id, term(app.ingestKinds, k.id)]), kinds.value || "health");
   for (const [id, key] of [["upload-title", "uploadTitle"], ["upload-kind-label", "kind"], ["upload-file-label", "file"], ["upload-source-label", "source"],
     ["upload-licence-label", "licence"], ["upload-period-label", "period"], ["upload-submit", "upload"]]) $(id).textContent = t()[key];
   $("upload-progress").setAttribute("aria-label", t().progress);
@@ -137,7 +137,8 @@ async function showBatches() {
     const button = element("button", t().showQuarantine, { type: "button", "aria-label": `${t().showQuarantine} ${b.id}` });
     button.disabled = !b.rowsQuarantined;
     button.addEventListener("click", () => showQuarantine(b.id));
-    return [{ text: String(b.id), number: true }, b.kind, b.fileName, b.error ? `${b.status} — ${b.error}` : b.status,
+    const status = t().states[b.status] ?? b.status;
+    return [{ text: String(b.id), number: true }, term(app.ingestKinds, b.kind), b.fileName, b.error ? `${status} — ${b.error}` : status,
       { text: formatNumber(b.rowsLoaded, 0), number: true }, { text: formatNumber(b.rowsQuarantined, 0), number: true }, b.loadedBy,
       b.finishedAt ? formatDate(b.finishedAt) : "—", button];
   });
