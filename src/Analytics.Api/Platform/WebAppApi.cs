@@ -28,7 +28,7 @@ public static class WebAppApi
     public sealed record Contact(string Team, string Name, string Email);
     public sealed record FairnessWords(IReadOnlyList<Term> Dimensions, IReadOnlyList<Term> Groups, IReadOnlyList<Term> Metrics);
     public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<Term> Verdicts, IReadOnlyList<Term> Statistics, IReadOnlyList<Term> States,
-        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<Term> IngestKinds, IReadOnlyList<string> AuditKinds, FairnessWords Fairness, Contact? Contact);
+        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<Term> IngestKinds, IReadOnlyList<Term> AuditKinds, FairnessWords Fairness, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -64,8 +64,9 @@ public static class WebAppApi
         var roles = Role.Names.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
         var ingestKinds = Enum.GetValues<IngestKind>().Select(k => new Term(k.Name(), k.Label().Fr, k.Label().En)).ToList();
+        var auditKinds = Models.AuditTrail.AuditKinds.All.Select(k => new Term(k, Models.AuditTrail.AuditKinds.Label(k).Fr, Models.AuditTrail.AuditKinds.Label(k).En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, ingestKinds, Models.AuditTrail.AuditKinds.All, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, ingestKinds, auditKinds, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
 
     private static readonly FairnessWords Fairness = new(

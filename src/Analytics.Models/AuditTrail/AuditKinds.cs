@@ -68,6 +68,32 @@ public static partial class AuditKinds
     public static IReadOnlyList<string> All { get; } = typeof(AuditKinds).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToList();
 
+    /// <summary>What an auditor reads for a kind, in French and English (the audit screen); the code stays in the CSV export.</summary>
+    /// <exception cref="KeyNotFoundException">A kind the product does not record.</exception>
+    public static Specifications.LocalisedText Label(string kind) => kind switch
+    {
+        SignIn => new("Connexion", "Sign-in"),
+        SignInRefused => new("Connexion refusée", "Sign-in refused"),
+        SignOut => new("Déconnexion", "Sign-out"),
+        SecondFactorRefused => new("Code de second facteur refusé", "Second-factor code refused"),
+        TokenIssue => new("Jeton d'API délivré", "API token issued"),
+        TokenRevoke => new("Jeton d'API révoqué", "API token revoked"),
+        AccountChange => new("Modification de compte", "Account change"),
+        IngestLoad => new("Chargement de fichier", "File load"),
+        FeaturesBuild => new("Calcul des indicateurs", "Features build"),
+        ModelRun => new("Entraînement de modèle", "Model training"),
+        ReleaseCreated => new("Publication soumise à la relecture", "Release submitted for review"),
+        ReviewApprove => new("Publication approuvée", "Release approved"),
+        ReviewReject => new("Publication rejetée", "Release rejected"),
+        ReviewRevoke => new("Publication retirée", "Release withdrawn"),
+        ReviewExclude => new("Territoire exclu d'une publication", "Territory kept out of a release"),
+        ReviewComment => new("Commentaire sur un territoire", "Comment on a territory"),
+        ReviewAnswer => new("Réponse à un commentaire", "Answer to a comment"),
+        Export => new("Export de données", "Data export"),
+        AuditPurge => new("Purge du journal", "Log purge"),
+        _ => throw new KeyNotFoundException($"'{kind}' is not a kind of audit event the product records"),
+    };
+
     /// <summary>Lower-case words joined by dots, each word letters, digits and '_', starting with a letter; at most 64 characters.</summary>
     public static bool IsWellFormed(string? kind) => kind is { Length: > 0 and <= 64 } && KindPattern().IsMatch(kind);
 

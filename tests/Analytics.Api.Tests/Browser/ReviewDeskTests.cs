@@ -122,6 +122,7 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         await auditor.WaitForSelectorAsync("#audit-events-table tbody tr:only-child");   // the filtered page has replaced the whole log's
         Assert.Equal(1, await auditor.Locator("#audit-events-table tbody tr").CountAsync());
         Assert.Contains("Coefficients stables", await auditor.InnerTextAsync("#audit-events-table"));
+        Assert.Contains("Publication approuvée", await auditor.InnerTextAsync("#audit-events-table")); // the kind in words; its code stays in the export
         Assert.Contains($"subject=release%3A{pending}", await auditor.GetAttributeAsync("#audit-export", "href"));
         await AssertAccessibleAsync(auditor, "audit log");
 

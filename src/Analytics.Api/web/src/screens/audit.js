@@ -4,7 +4,7 @@
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, language, words } from "../i18n.js";
 import { getJson } from "../http.js";
-import { app } from "../server.js";
+import { app, term } from "../server.js";
 
 const texts = {
   fr: {
@@ -103,7 +103,7 @@ function filterForm() {
     return control;
   };
   const kind = field("kind", t().kind, element("select"));
-  fillSelect(kind, [["", t().allKinds], ...app.auditKinds.map(k => [k, k])], current.filters.kind);
+  fillSelect(kind, [["", t().allKinds], ...app.auditKinds.map(k => [k.id, `${term(app.auditKinds, k.id)} (${k.id})`])], current.filters.kind);
   const inputs = { kind };
   for (const [name, type] of [["actor", "text"], ["subject", "text"], ["from", "date"], ["to", "date"]]) {
     inputs[name] = field(name, t()[name], element("input", undefined, { type, autocomplete: "off" }));
@@ -125,7 +125,7 @@ function eventsSection() {
   section.append(element("p").appendChild(element("a", t().export, { href: `/api/audit/events.csv?${query()}`, id: "audit-export", download: "" })).parentNode);
   if (current.events.length === 0) { section.append(element("p", t().none)); return section; }
   const rows = current.events.map(e => [
-    { text: String(e.sequence), number: true }, new Date(e.occurredAt).toLocaleString(language() === "fr" ? "fr-FR" : "en-GB"), e.actor, e.kind, e.subject,
+    { text: String(e.sequence), number: true }, new Date(e.occurredAt).toLocaleString(language() === "fr" ? "fr-FR" : "en-GB"), e.actor, term(app.auditKinds, e.kind), e.subject,
     element("code", JSON.stringify(e.details))]);
   const events = table(t().caption(current.events.length), t().columns, rows, { id: "audit-events-table" });
   events.querySelector("caption").setAttribute("tabindex", "-1");
