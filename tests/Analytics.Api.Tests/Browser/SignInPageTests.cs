@@ -56,7 +56,7 @@ public class SignInPageTests(KestrelApiFactory api) : BrowserTests, IClassFixtur
 
         await page.WaitForSelectorAsync("#session:not([hidden])");
         Assert.Equal(account.UserName, await page.TextContentAsync("#who"));
-        Assert.Contains(Role.Analyst, await page.TextContentAsync("#roles"));
+        Assert.Equal("Analyste", await page.TextContentAsync("#roles")); // the role in words, not its code
         Assert.All(hosts, host => Assert.Equal("127.0.0.1", host));
     }
 
@@ -79,7 +79,7 @@ public class SignInPageTests(KestrelApiFactory api) : BrowserTests, IClassFixtur
         await page.FillAsync("#code", await api.NextCodeAsync(account));
         await page.PressAsync("#code", "Enter");
         await page.WaitForSelectorAsync("#session:not([hidden])");
-        Assert.Contains(Role.Reviewer, await page.TextContentAsync("#roles"));
+        Assert.Equal("Relecteur·rice", await page.TextContentAsync("#roles"));
         Assert.All(hosts, host => Assert.Equal("127.0.0.1", host));
     }
 }

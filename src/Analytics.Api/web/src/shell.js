@@ -5,7 +5,7 @@ import { $, element } from "./dom.js";
 import { language, onLanguageChange, setLanguage, words } from "./i18n.js";
 import { forgetAntiforgery, getJson, loadAntiforgery, post } from "./http.js";
 import { showStep } from "./signin.js";
-import { app, opens } from "./server.js";
+import { app, opens, term } from "./server.js";
 import * as mapScreen from "./screens/map.js";
 import * as territoryScreen from "./screens/territory.js";
 import * as prioritiesScreen from "./screens/priorities.js";
@@ -75,6 +75,12 @@ function applyStaticWords() {
   $("navigation").setAttribute("aria-label", t().navigation);
 }
 
+/** The caller's roles in the page's language (the server's words for them). */
+function showRoles() {
+  const roles = $("roles");
+  roles.textContent = (roles.dataset.roles ?? "").split(" ").filter(Boolean).map(r => term(app.roles, r)).join(", ");
+}
+
 function showNavigation() {
   const list = $("navigation-list");
   list.replaceChildren(...screens.filter(s => s.nav && opens(s.screen)).map(s => {
@@ -106,9 +112,10 @@ async function route() {
 export async function showSession() {
   const me = await getJson("/api/me");
   if (!me) { forgetAntiforgery(); showStep("sign-in"); return; }
-  $("who").textContent = me.displayName;
-  $("roles").textContent = me.roles.join(", ");
   Object.assign(app, await getJson("/api/app"));
+  $("who").textContent = me.displayName;
+  $("roles").dataset.roles = me.roles.join(" ");
+  showRoles();
   // Every POST, PUT, PATCH and DELETE of the session carries this token.
   await loadAntiforgery();
   showStep("session");
@@ -121,6 +128,7 @@ export function wireShell() {
   onLanguageChange(() => {
     applyStaticWords();
     if (!current || $("session").hidden) return;
+    showRoles();
     showNavigation();
     showContact(current.entry);
     current.entry.module.render();
