@@ -5,6 +5,7 @@ using Analytics.Jobs.Features;
 using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Training;
 using Analytics.Models.Fairness;
+using Analytics.Models.Modelling;
 using Analytics.Models.Review;
 using Analytics.Models.Secrecy;
 using Microsoft.AspNetCore.Authorization;
@@ -28,7 +29,7 @@ public static class WebAppApi
     public sealed record Contact(string Team, string Name, string Email);
     public sealed record FairnessWords(IReadOnlyList<Term> Dimensions, IReadOnlyList<Term> Groups, IReadOnlyList<Term> Metrics);
     public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<Term> Verdicts, IReadOnlyList<Term> Statistics, IReadOnlyList<Term> States,
-        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<Term> IngestKinds, IReadOnlyList<Term> AuditKinds, FairnessWords Fairness, Contact? Contact);
+        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<Term> IngestKinds, IReadOnlyList<Term> AuditKinds, IReadOnlyList<Term> ChampionRules, FairnessWords Fairness, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -64,9 +65,10 @@ public static class WebAppApi
         var roles = Role.Names.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
         var ingestKinds = Enum.GetValues<IngestKind>().Select(k => new Term(k.Name(), k.Label().Fr, k.Label().En)).ToList();
+        var championRules = Enum.GetValues<ChampionReason>().Select(r => new Term(r.ToString(), ChampionRule.Words(r).Fr, ChampionRule.Words(r).En)).ToList();
         var auditKinds = Models.AuditTrail.AuditKinds.All.Select(k => new Term(k, Models.AuditTrail.AuditKinds.Label(k).Fr, Models.AuditTrail.AuditKinds.Label(k).En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, ingestKinds, auditKinds, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, ingestKinds, auditKinds, championRules, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
 
     private static readonly FairnessWords Fairness = new(

@@ -38,6 +38,17 @@ public static class FairnessTerms
         (FairnessMetric.NegativePredictiveValue, "Valeur prédictive négative hors de la liste prioritaire", "Negative predictive value outside the priority list"),
     ];
 
+    /// <summary>
+    /// "dimension = group" in words, French and English, an intersection's parts joined by " × " as in the audit
+    /// (<c>density_class × deprivation_quintile</c> = <c>rural × 5</c>); a part without words keeps its code.
+    /// </summary>
+    public static (string Fr, string En) GroupWords(string dimension, string group)
+    {
+        static string Join(string value, IReadOnlyList<(string Id, string Fr, string En)> terms, Func<(string Id, string Fr, string En), string> pick) =>
+            string.Join(" × ", value.Split(" × ").Select(part => terms.FirstOrDefault(t => t.Id == part) is { Id: not null } t ? pick(t) : part));
+        return ($"{Join(dimension, Dimensions, t => t.Fr)} = {Join(group, Groups, t => t.Fr)}", $"{Join(dimension, Dimensions, t => t.En)} = {Join(group, Groups, t => t.En)}");
+    }
+
     /// <summary>A metric's identifier as the report's JSON writes it (camelCase).</summary>
     public static string JsonId(FairnessMetric metric) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(metric.ToString());
 }

@@ -45,8 +45,9 @@ public static class ModelCard
         var failingGroups = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => (d.Dimension, g.Label))).ToHashSet();
         var furthest = spatialEffects.Where(e => failingGroups.Contains((e.Dimension, e.Group)))
             .Concat(spatialEffects.OrderByDescending(e => Math.Abs(Math.Log(e.RelativeRisk))).Take(3)).Distinct().ToList();
-        var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
-        var inconclusive = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.InsufficientEvidence).Select(g => $"{d.Dimension} = {g.Label}")).ToList();
+        var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => FairnessTerms.GroupWords(d.Dimension, g.Label))).ToList();
+        var inconclusive = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.InsufficientEvidence).Select(g => FairnessTerms.GroupWords(d.Dimension, g.Label))).ToList();
+        var rule = ChampionRule.Words(decision.Reason);
         return new Card(
             new Section(spec.Label.Fr, spec.Label.En),
             new Section(spec.IntendedUse.Fr, spec.IntendedUse.En),
@@ -59,8 +60,8 @@ public static class ModelCard
                 string.Format(en, "{0:N0} commune × year rows ({1} communes, {2} to {3}); {4:N0} rows left out. Recorded cases (not corrected for under-ascertainment). Dataset version {5}.",
                     matrix.Rows.Count, territories, periods[0], periods[^1], leftOut, matrix.DatasetVersion[..12])),
             new Section(
-                $"Modèle retenu : {champion.Item1} ({decision.Reason}). Validation croisée spatiale par blocs de {ModelTraining.BlockSizeMetres / 1000:0} km en {spec.Folds} plis. Covariables : {string.Join(", ", spec.Features)}. Décalage : {(spec.Exposure == ExposureKind.Expected ? "cas attendus (standardisation indirecte)" : "population")}.",
-                $"Champion: {champion.Item2} ({decision.Reason}). Spatially blocked cross-validation, {ModelTraining.BlockSizeMetres / 1000:0} km blocks, {spec.Folds} folds. Covariates: {string.Join(", ", spec.Features)}. Offset: {(spec.Exposure == ExposureKind.Expected ? "expected cases (indirect standardisation)" : "population")}."),
+                $"Modèle retenu : {champion.Item1} ({rule.Fr}). Validation croisée spatiale par blocs de {ModelTraining.BlockSizeMetres / 1000:0} km en {spec.Folds} plis. Covariables : {string.Join(", ", spec.Features)}. Décalage : {(spec.Exposure == ExposureKind.Expected ? "cas attendus (standardisation indirecte)" : "population")}.",
+                $"Champion: {champion.Item2} ({rule.En}). Spatially blocked cross-validation, {ModelTraining.BlockSizeMetres / 1000:0} km blocks, {spec.Folds} folds. Covariates: {string.Join(", ", spec.Features)}. Offset: {(spec.Exposure == ExposureKind.Expected ? "expected cases (indirect standardisation)" : "population")}."),
             new Section(
                 string.Format(fr, "Hors échantillon : déviance de Poisson moyenne {0:F3}, pente de calibration {1:F2}, ordonnée {2:F2}, corrélation des rangs {3:F2}, EAM des taux {4:F1} pour 100 000.", c.MeanPoissonDeviance, c.CalibrationSlope, c.CalibrationIntercept, c.SpearmanRank, c.MaeRatePer100000),
                 string.Format(en, "Out of fold: mean Poisson deviance {0:F3}, calibration slope {1:F2}, intercept {2:F2}, rank correlation {3:F2}, MAE of rates {4:F1} per 100,000.", c.MeanPoissonDeviance, c.CalibrationSlope, c.CalibrationIntercept, c.SpearmanRank, c.MaeRatePer100000)),
@@ -74,11 +75,11 @@ public static class ModelCard
             ],
             new Section(
                 $"Verdict d'équité : {Verdicts.Label(report.Overall).Fr} ; après repondération : {Verdicts.Label(mitigated.Overall).Fr}."
-                    + (failing.Count > 0 ? $" Groupes non conformes : {string.Join(" ; ", failing)}." : "")
-                    + (inconclusive.Count > 0 ? $" Preuves insuffisantes : {string.Join(" ; ", inconclusive)}." : ""),
-                $"Fairness verdict: {report.Overall}; after reweighting: {mitigated.Overall}."
-                    + (failing.Count > 0 ? $" Failing groups: {string.Join("; ", failing)}." : "")
-                    + (inconclusive.Count > 0 ? $" Insufficient evidence: {string.Join("; ", inconclusive)}." : "")),
+                    + (failing.Count > 0 ? $" Groupes non conformes : {string.Join(" ; ", failing.Select(g => g.Fr))}." : "")
+                    + (inconclusive.Count > 0 ? $" Preuves insuffisantes : {string.Join(" ; ", inconclusive.Select(g => g.Fr))}." : ""),
+                $"Fairness verdict: {Verdicts.Label(report.Overall).En}; after reweighting: {Verdicts.Label(mitigated.Overall).En}."
+                    + (failing.Count > 0 ? $" Failing groups: {string.Join("; ", failing.Select(g => g.En))}." : "")
+                    + (inconclusive.Count > 0 ? $" Insufficient evidence: {string.Join("; ", inconclusive.Select(g => g.En))}." : "")),
             rateRatios.Select(r => (object)new { name = r.Name, rateRatio = r.RateRatio, low = r.Low, high = r.High }).ToList(),
             matrix.DatasetVersion,
             matrix.SourceBatches,
@@ -86,10 +87,10 @@ public static class ModelCard
             new Section(
                 string.Format(fr, "Modèle spatial BYM2 (Riebler et al. 2016, approximation de Laplace) : écart-type de l'effet spatial σ = {0:F3} (écart-type a posteriori {1:F3}), part structurée φ = {2:F2} ({3:F2}) ; déviance hors échantillon {4:F3} contre {5:F3} pour la régression de Poisson. Ce que l'effet spatial a pris, par groupe (risque relatif moyen) : {6}. Un effet inférieur à 1 dans un groupe sous-enregistré explique par le lieu une partie des cas manquants.",
                     sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
-                    string.Join(" ; ", furthest.Select(e => string.Format(fr, "{0} = {1} : {2:F3}", e.Dimension, e.Group, e.RelativeRisk)))),
+                    string.Join(" ; ", furthest.Select(e => string.Format(fr, "{0} : {1:F3}", FairnessTerms.GroupWords(e.Dimension, e.Group).Fr, e.RelativeRisk)))),
                 string.Format(en, "BYM2 spatial model (Riebler et al. 2016, Laplace approximation): spatial effect sd σ = {0:F3} (posterior sd {1:F3}), structured share φ = {2:F2} ({3:F2}); out-of-fold deviance {4:F3} against {5:F3} for the Poisson regression. What the spatial effect took, by group (mean relative risk): {6}. An effect below 1 in an under-recorded group explains part of the missing cases by place.",
                     sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
-                    string.Join("; ", furthest.Select(e => string.Format(en, "{0} = {1}: {2:F3}", e.Dimension, e.Group, e.RelativeRisk))))),
+                    string.Join("; ", furthest.Select(e => string.Format(en, "{0}: {1:F3}", FairnessTerms.GroupWords(e.Dimension, e.Group).En, e.RelativeRisk))))),
             new Section(
                 string.Format(fr, "Empreinte du calcul : {0:N0} s écoulées, {1:N0} s de processeur, mémoire de pointe {2:N0} Mio, énergie estimée {3:N2} Wh (méthode Green Algorithms, Lannelongue et al. 2021 : {4} W par cœur, {5} W par Go de mémoire, PUE {6}).",
                     footprint.WallSeconds, footprint.CpuSeconds, footprint.PeakMemoryBytes / 1048576.0, footprint.EnergyWattHours,

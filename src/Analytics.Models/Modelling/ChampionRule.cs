@@ -21,6 +21,24 @@ public static class ChampionRule
     /// <summary>Relative reduction of the out-of-fold mean deviance a challenger must reach: 1%.</summary>
     public const double MinimumImprovement = 0.01;
 
+    /// <summary>The step of the rule that decided, in a reviewer's words, French and English (the model card, the review page).</summary>
+    public static Specifications.LocalisedText Words(ChampionReason reason) => reason switch
+    {
+        ChampionReason.ChallengerMiscalibrated => new(
+            "aucun challenger n'est calibré (pente de calibration hors de [0,8 ; 1,2]), le modèle de Poisson reste",
+            "no challenger is calibrated (calibration slope outside [0.8, 1.2]), the Poisson model stays"),
+        ChampionReason.ChallengerNotClearlyBetter => new(
+            "aucun challenger calibré ne réduit la déviance hors échantillon d'au moins 1 %, le modèle de Poisson, plus explicable, reste",
+            "no calibrated challenger lowers the out-of-fold deviance by 1% or more, the more explainable Poisson model stays"),
+        ChampionReason.ChallengerClearlyBetter => new(
+            "les arbres boostés sont calibrés et réduisent la déviance hors échantillon d'au moins 1 % (celle du modèle BYM2 aussi)",
+            "the boosted trees are calibrated and lower the out-of-fold deviance by 1% or more (the BYM2 model's too)"),
+        ChampionReason.SpatialClearlyBetter => new(
+            "le modèle BYM2 est calibré et réduit la déviance hors échantillon d'au moins 1 %, sans que les arbres boostés le battent de 1 %",
+            "the BYM2 model is calibrated and lowers the out-of-fold deviance by 1% or more, and the boosted trees do not beat it by 1%"),
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
     public static ChampionDecision Choose(ModelMetrics poisson, ModelMetrics boosted, ModelMetrics bym2)
     {
         static bool Calibrated(ModelMetrics m) => m.CalibrationSlope >= SlopeLow && m.CalibrationSlope <= SlopeHigh;

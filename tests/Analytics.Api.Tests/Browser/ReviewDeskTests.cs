@@ -62,6 +62,9 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         Assert.Contains("classe de densité : urbain", await reviewer.TextContentAsync("#fairness-chart"));   // the server's words, not identifiers
         Assert.False(await reviewer.Locator("#fairness-details").GetAttributeAsync("open") is not null);
         Assert.Equal(3, await reviewer.Locator("#metrics thead th").CountAsync());   // this release beside the one in force
+        var championLine = await reviewer.InnerTextAsync("#metrics p");
+        Assert.Contains("règle : ", championLine);
+        Assert.DoesNotContain("Challenger", championLine); // the rule's step in words, not its code
         Assert.Contains("Usage prévu", await reviewer.InnerTextAsync("#card"));
         await AssertAccessibleAsync(reviewer, "release page");
         await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("review-desk.png"), FullPage = true });

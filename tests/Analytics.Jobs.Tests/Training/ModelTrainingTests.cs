@@ -94,7 +94,13 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
         Assert.InRange(planted.GetProperty("relativeRisk").GetDouble(), 0.95, 1.05);
         Assert.Contains("BYM2", row.GetProperty("card").GetProperty("Spatial").GetProperty("Fr").GetString());
         // The failing group is named with what the spatial effect took from it.
-        Assert.Contains("rural × 5", row.GetProperty("card").GetProperty("Spatial").GetProperty("En").GetString());
+        Assert.Contains("density class × deprivation quintile = rural × 5", row.GetProperty("card").GetProperty("Spatial").GetProperty("En").GetString());
+        Assert.Contains("classe de densité × quintile de défavorisation = rural × 5", row.GetProperty("card").GetProperty("Spatial").GetProperty("Fr").GetString());
+        // The card speaks the reviewer's words: the champion rule's step and the groups, not their codes.
+        var method = row.GetProperty("card").GetProperty("Method").GetProperty("Fr").GetString()!;
+        var reason = Enum.GetValues<Analytics.Models.Modelling.ChampionReason>().Single(r => method.Contains(Analytics.Models.Modelling.ChampionRule.Words(r).Fr));
+        Assert.DoesNotContain(reason.ToString(), method);
+        Assert.DoesNotContain("density_class", row.GetProperty("card").GetProperty("Fairness").GetProperty("Fr").GetString());
     }
 
     [Fact]

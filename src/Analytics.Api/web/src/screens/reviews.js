@@ -227,7 +227,7 @@ function metricsSection(file, inForce) {
   const rows = Object.keys(metricNames.en).map(key => [
     { text: words(metricNames)[key], header: true }, { text: formatNumber(ours[key], 3), number: true },
     ...(theirs ? [{ text: formatNumber(theirs[key], 3), number: true }] : [])]);
-  return part("metrics", t().metricsTitle, element("p", t().champion(file.champion, file.championRule)),
+  return part("metrics", t().metricsTitle, element("p", t().champion(file.champion, term(app.championRules, file.championRule))),
     table(t().metricsCaption(inForce), t().metricsColumns(inForce), rows));
 }
 
