@@ -26,7 +26,9 @@ public static class PlanningApi
     public sealed record Words(string Fr, string En);
     public sealed record Covariate(string Code, string LabelFr, string LabelEn);
     public sealed record Factor(string Code, string LabelFr, string LabelEn, double Percent);
-    public sealed record Filters(IReadOnlyList<string> Departements, IReadOnlyList<string> Epcis, IReadOnlyList<string> DensityClasses);
+    /// <summary>A département or EPCI a list can be filtered to: its code, as the filter takes it, and its name.</summary>
+    public sealed record Place(string Code, string Name);
+    public sealed record Filters(IReadOnlyList<Place> Departements, IReadOnlyList<Place> Epcis, IReadOnlyList<string> DensityClasses);
     public sealed record ListedCommune(int? Rank, bool TooUncertain, string Code, string Name, string? Departement, string? Epci, double Population,
         double Predicted, double Expected, double Excess, double PredictedSir, double SirLow, double SirHigh, double? RecordedSir, PublicationState? RecordedState,
         string? DensityClass, int? DeprivationQuintile, bool Overseas, string? Cluster, string? Scan, string? IndexRanks, double? IndexPercentile, IReadOnlyList<Factor> Factors);
@@ -94,6 +96,10 @@ public static class PlanningApi
         return (set, spec, null);
     }
 
+    /// <summary>The distinct places among <paramref name="codes"/>, by code, each with its name (its code when unnamed).</summary>
+    private static List<Place> Places(PlanningSet set, IEnumerable<string?> codes) =>
+        [.. codes.OfType<string>().Distinct().Order(StringComparer.Ordinal).Select(c => new Place(c, set.PlaceNames.GetValueOrDefault(c, c)))];
+
     private static IEnumerable<PlanningCommune> InScope(PlanningSet set, Scope scope) => set.Communes.Where(c =>
         (scope.Departement is null || c.Departement == scope.Departement) && (scope.Epci is null || c.Epci == scope.Epci)
         && (scope.Density is null || c.Groups.GetValueOrDefault("density_class") == scope.Density)
@@ -129,8 +135,8 @@ public static class PlanningApi
                 [.. c.Contributions.OrderByDescending(x => Math.Abs(x.Value)).ThenBy(x => x.Key, StringComparer.Ordinal).Take(3).Select(Named)]);
         }).ToList();
         var list = new PlanningList(set.Release, set.Period, spec.Condition, new Words(PriorityRanking.RuleFr, PriorityRanking.RuleEn), set.Limits,
-            new Filters([.. set.Communes.Select(c => c.Departement).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
-                [.. set.Communes.Where(c => scope.Departement is null || c.Departement == scope.Departement).Select(c => c.Epci).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
+            new Filters(Places(set, set.Communes.Select(c => c.Departement)),
+                Places(set, set.Communes.Where(c => scope.Departement is null || c.Departement == scope.Departement).Select(c => c.Epci)),
                 [.. set.Communes.Select(c => c.Groups.GetValueOrDefault("density_class")).OfType<string>().Distinct().Order(StringComparer.Ordinal)]),
             [.. set.Coefficients.Select(k => indicators.TryGetValue(k.Name, out var i) ? new Covariate(k.Name, i.LabelFr, i.LabelEn) : new Covariate(k.Name, k.Name, k.Name))],
             listed);

@@ -40,10 +40,11 @@ public sealed record PlanningCoefficient(string Name, double Estimate, double St
 
 /// <summary>
 /// Everything planning needs of one release in force: its latest period, its communes, the Poisson model's
-/// coefficients and dispersion (for intervals), and the known limits of its card (shown beside every list).
+/// coefficients and dispersion (for intervals), the known limits of its card (shown beside every list), and the names
+/// of the communes' départements and EPCIs by code (what a planner filters by).
 /// </summary>
 public sealed record PlanningSet(Provenance Release, string Period, IReadOnlyList<PlanningCoefficient> Coefficients, double Dispersion,
-    JsonElement Limits, IReadOnlyList<PlanningCommune> Communes);
+    JsonElement Limits, IReadOnlyList<PlanningCommune> Communes, IReadOnlyDictionary<string, string> PlaceNames);
 
 /// <summary>
 /// Reads a release's <see cref="PlanningSet"/> once and keeps it: a release never changes once made, and at national
@@ -101,6 +102,7 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
             limits = JsonSerializer.Deserialize<JsonElement>(reader.GetString(4));
         }
         var communes = new List<PlanningCommune>();
+        var placeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var rows = new NpgsqlCommand(StageSql.Load("Release/Sql/planning_territories.sql"), connection))
         {
             rows.Parameters.Add(new() { Value = release.ReleaseId });
@@ -115,8 +117,11 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
                     features.Select((f, j) => (f, j)).ToDictionary(p => p.f, p => x[p.j]),
                     JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(12))!,
                     reader.IsDBNull(13) ? null : reader.GetDouble(13), reader.IsDBNull(14) ? null : reader.GetDouble(14)));
+                foreach (var (code, name) in new[] { (2, 15), (3, 16) })
+                    if (!reader.IsDBNull(code))
+                        placeNames[reader.GetString(code)] = reader.GetString(name);
             }
         }
-        return new PlanningSet(release, period, coefficients, dispersion, limits, communes);
+        return new PlanningSet(release, period, coefficients, dispersion, limits, communes, placeNames);
     }
 }

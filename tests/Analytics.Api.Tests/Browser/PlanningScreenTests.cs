@@ -42,6 +42,12 @@ public class PlanningScreenTests(ApprovedReleaseApi api) : BrowserTests, IClassF
 
         // A filter: the list of one département only.
         var departement = await page.Locator("#planning-departement option").Nth(1).GetAttributeAsync("value");
+        // Départements and EPCIs are offered by name, their code beside it.
+        var name = await api.Database.ScalarAsync<string>($"SELECT name FROM geo.territory WHERE level = 'departement' AND code = '{departement}'");
+        Assert.Equal($"{name} ({departement})", await page.InnerTextAsync("#planning-departement option:nth-child(2)"));
+        var epci = await page.Locator("#planning-epci option").Nth(1).GetAttributeAsync("value");
+        var epciName = await api.Database.ScalarAsync<string>($"SELECT name FROM geo.territory WHERE level = 'epci' AND code = '{epci}'");
+        Assert.Equal($"{epciName} ({epci})", await page.InnerTextAsync("#planning-epci option:nth-child(2)"));
         await page.SelectOptionAsync("#planning-departement", departement!);
         await page.WaitForFunctionAsync("caption => document.querySelector('#planning-table caption')?.textContent !== caption", whole);
         Assert.NotEqual(whole, await page.InnerTextAsync("#planning-table caption"));

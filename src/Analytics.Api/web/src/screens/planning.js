@@ -129,10 +129,11 @@ function controls() {
   model.addEventListener("change", async () => { state.model = model.value; state.filters = {}; await load(); });
   form.append(labelled(t().model, model));
   const options = state.list.filters;
-  for (const [key, values, name] of [["departement", options.departements, (v) => v], ["epci", options.epcis, (v) => v],
-    ["density", options.densityClasses, (v) => t().densities[v] ?? v], ["quintile", ["1", "2", "3", "4", "5"], (v) => v]]) {
+  const places = (list) => list.map(p => [p.code, `${p.name} (${p.code})`]);
+  for (const [key, choices] of [["departement", places(options.departements)], ["epci", places(options.epcis)],
+    ["density", options.densityClasses.map(v => [v, t().densities[v] ?? v])], ["quintile", ["1", "2", "3", "4", "5"].map(v => [v, v])]]) {
     const select = element("select", undefined, { id: `planning-${key}` });
-    fillSelect(select, [["", t().all], ...values.map(v => [v, name(v)])], state.filters[key] ?? "");
+    fillSelect(select, [["", t().all], ...choices], state.filters[key] ?? "");
     select.addEventListener("change", async () => { state.filters[key] = select.value; await load(); });
     form.append(labelled(t()[key], select));
   }
