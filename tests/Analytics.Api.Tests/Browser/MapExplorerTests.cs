@@ -145,6 +145,9 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#territory-page img.chart')].slice(0, 1).every(i => i.complete && i.naturalWidth > 0)");
         Assert.Contains("Expositions environnementales", await page.InnerTextAsync("#territory-page"));
         Assert.Contains("Profil socio-économique", await page.InnerTextAsync("#territory-page"));
+        // Methods in words, not the stage's codes (area, idw, gi_star).
+        Assert.Contains("moyenne pondérée par la surface", await page.InnerTextAsync("#territory-page"));
+        Assert.DoesNotContain("gi_star", await page.InnerTextAsync("#territory-page"));
         Assert.Contains("observation-sante@ars.example", await page.InnerTextAsync("#contact"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("territory-page.png"), FullPage = true });
         await AssertAccessibleAsync(page, "territory page");

@@ -19,6 +19,8 @@ const texts = {
     exposures: "Expositions environnementales et animales", socio: "Profil socio-économique",
     exposureColumns: ["Indicateur", "Période", "Valeur", "Méthode", "Couverture ou distance"], none: "Aucune donnée publiée pour ce territoire.",
     valueColumns: ["Indicateur", "Période", "Valeur"], loaded: "valeur du territoire",
+    methods: { population: "moyenne pondérée par la population", area: "moyenne pondérée par la surface", idw: "interpolation des stations (inverse de la distance)",
+      nearest: "station la plus proche", lisa: "LISA (Moran local)", gi_star: "Gi* (Getis-Ord)" },
     localClusters: "Grappes locales, dernière période", scanClusters: "Grappes du balayage spatial contenant le territoire",
     clusters: "Grappes locales (LISA, Gi*) et grappes du balayage spatial",
     categories: { HighHigh: "élevé entouré d'élevés", LowLow: "faible entouré de faibles", HighLow: "élevé parmi des faibles", LowHigh: "faible parmi des élevés",
@@ -45,6 +47,8 @@ const texts = {
     exposures: "Environmental and animal exposures", socio: "Socio-economic profile",
     exposureColumns: ["Indicator", "Period", "Value", "Method", "Coverage or distance"], none: "No published data for this territory.",
     valueColumns: ["Indicator", "Period", "Value"], loaded: "territory's value",
+    methods: { population: "population-weighted mean", area: "area-weighted mean", idw: "station interpolation (inverse distance)",
+      nearest: "nearest station", lisa: "LISA (local Moran)", gi_star: "Gi* (Getis-Ord)" },
     localClusters: "Local clusters, latest period", scanClusters: "Scan clusters holding the territory",
     clusters: "Local clusters (LISA, Gi*) and scan clusters",
     categories: { HighHigh: "high among high", LowLow: "low among low", HighLow: "high among low", LowHigh: "low among high",
@@ -180,7 +184,7 @@ function profileSections(profile, indicators) {
   const name = (code) => label(indicators.get(code)) || code;
   const inDomains = (code, domains) => domains.includes(indicators.get(code)?.domain);
   const exposures = latest(profile?.exposures ?? [], e => `${e.indicator}|${e.method}`).filter(e => inDomains(e.indicator, ["environment", "animal"]))
-    .map(e => [{ text: name(e.indicator), header: true }, e.period, { text: formatNumber(e.value), number: true }, e.method ?? "", { text: formatNumber(e.coverageOrDistance), number: true }]);
+    .map(e => [{ text: name(e.indicator), header: true }, e.period, { text: formatNumber(e.value), number: true }, t().methods[e.method] ?? e.method ?? "", { text: formatNumber(e.coverageOrDistance), number: true }]);
   const values = (domains) => (profile?.values ?? []).filter(v => inDomains(v.indicator, domains))
     .map(v => [{ text: name(v.indicator), header: true }, v.period, { text: v.label ?? formatNumber(v.value), number: v.label === null }]);
   const parts = [element("h3", t().exposures)];
@@ -189,7 +193,7 @@ function profileSections(profile, indicators) {
   const socio = values(["socio-economic"]);
   parts.push(element("h3", t().socio), socio.length ? table(t().socio, t().valueColumns, socio) : element("p", t().none));
   const clusters = latest(profile?.clusters ?? [], c => `${c.condition}|${c.method}`)
-    .map(c => [name(c.condition), c.method, c.period, c.category ? t().categories[c.category] ?? c.category : "—", { text: formatNumber(c.pValue, 3), number: true }, stateName(c.state)]);
+    .map(c => [name(c.condition), t().methods[c.method] ?? c.method, c.period, c.category ? t().categories[c.category] ?? c.category : "—", { text: formatNumber(c.pValue, 3), number: true }, stateName(c.state)]);
   const scans = (profile?.scanClusters ?? []).map(s => [name(s.condition), { text: String(s.rank), number: true }, s.periods, { text: formatNumber(s.relativeRisk), number: true }, { text: formatNumber(s.pValue, 3), number: true }, stateName(s.state)]);
   parts.push(element("h3", t().clusters));
   if (clusters.length) parts.push(table(t().localClusters, t().clusterColumns, clusters));
