@@ -53,6 +53,7 @@ public class PlanningScreenTests(ApprovedReleaseApi api) : BrowserTests, IClassF
         Assert.NotEqual(whole, await page.InnerTextAsync("#planning-table caption"));
 
         // The simulator: five rules side by side, whom each reaches, a map of a selection.
+        Assert.Contains("Cas en excès attendus", await page.InnerTextAsync("label:has(#weight-excess)")); // criteria in words, not column codes
         await page.FillAsync("#targeting-amount", "10");
         await page.ClickAsync("#targeting-form button[type='submit']");
         await page.WaitForSelectorAsync("#targeting-results tbody tr");

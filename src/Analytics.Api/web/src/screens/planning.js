@@ -23,6 +23,7 @@ const texts = {
     scan: (rank) => `grappe du balayage n° ${rank}`,
     simulatorTitle: "Simulateur de ciblage", budgetKind: "Budget", byCount: "Nombre de communes", byShare: "Part de la population (%)", amount: "Valeur",
     weights: "Pondération personnalisée (poids par critère, 0 pour l'ignorer)", compare: "Comparer les règles",
+    criteria: { excess: "Cas en excès attendus", sir: "RSI prédit", fdep: "Défavorisation sociale (FDep)", apl_gp: "Accessibilité aux médecins généralistes (APL, poids négatif : favoriser les moins bien desservies)" },
     rules: { top_sir: "RSI prédit le plus élevé", top_excess: "Cas en excès les plus nombreux (défaut)", equity_weighted: "Pondérée par la défavorisation",
       access_weighted: "Pondérée par l'accès aux généralistes", planner_weighted: "Pondération personnalisée" },
     ruleColumns: ["Règle", "Communes", "Population couverte", "Cas en excès atteints (intervalle à 90 %)", "Dont trop incertaines"],
@@ -55,6 +56,7 @@ const texts = {
     scan: (rank) => `scan cluster no. ${rank}`,
     simulatorTitle: "Targeting simulator", budgetKind: "Budget", byCount: "Number of communes", byShare: "Share of the population (%)", amount: "Value",
     weights: "Own weighting (weight per criterion, 0 to ignore it)", compare: "Compare the rules",
+    criteria: { excess: "Expected excess cases", sir: "Predicted SIR", fdep: "Social deprivation (FDep)", apl_gp: "Access to GPs (APL; a negative weight favours the least served)" },
     rules: { top_sir: "Highest predicted SIR", top_excess: "Most excess cases (default)", equity_weighted: "Weighted by deprivation",
       access_weighted: "Weighted by access to GPs", planner_weighted: "Own weighting" },
     ruleColumns: ["Rule", "Communes", "Population covered", "Excess cases reached (90% interval)", "Of which too uncertain"],
@@ -183,7 +185,7 @@ function simulatorSection() {
   const inputs = {};
   for (const column of weightColumns) {
     inputs[column] = element("input", undefined, { id: `weight-${column}`, type: "number", step: "any", value: String(state.weights[column] ?? 0) });
-    weights.append(labelled(column, inputs[column]));
+    weights.append(labelled(t().criteria[column], inputs[column]));
   }
   form.append(weights, element("button", t().compare, { type: "submit" }));
   form.addEventListener("submit", async (event) => {
