@@ -64,12 +64,15 @@ public static class WebAppApi
         var releaseStates = ReleaseStates.Labels.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var roles = Role.Names.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
-        var ingestKinds = Enum.GetValues<IngestKind>().Select(k => new Term(k.Name(), k.Label().Fr, k.Label().En)).ToList();
-        var championRules = Enum.GetValues<ChampionReason>().Select(r => new Term(r.ToString(), ChampionRule.Words(r).Fr, ChampionRule.Words(r).En)).ToList();
-        var auditKinds = Models.AuditTrail.AuditKinds.All.Select(k => new Term(k, Models.AuditTrail.AuditKinds.Label(k).Fr, Models.AuditTrail.AuditKinds.Label(k).En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, ingestKinds, auditKinds, championRules, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, IngestKindWords, AuditKindWords, ChampionRuleWords, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
+
+    private static Term Named(string id, Models.Specifications.LocalisedText words) => new(id, words.Fr, words.En);
+
+    private static readonly List<Term> IngestKindWords = [.. Enum.GetValues<IngestKind>().Select(k => Named(k.Name(), k.Label()))];
+    private static readonly List<Term> AuditKindWords = [.. Models.AuditTrail.AuditKinds.All.Select(k => Named(k, Models.AuditTrail.AuditKinds.Label(k)))];
+    private static readonly List<Term> ChampionRuleWords = [.. Enum.GetValues<ChampionReason>().Select(r => Named(r.ToString(), ChampionRule.Words(r)))];
 
     private static readonly FairnessWords Fairness = new(
         [.. FairnessTerms.Dimensions.Select(d => new Term(d.Id, d.Fr, d.En))], [.. FairnessTerms.Groups.Select(g => new Term(g.Id, g.Fr, g.En))],

@@ -42,11 +42,13 @@ public static class ModelCard
         };
         var (sigma, phi) = (bym2.Hyperparameters[0], bym2.Hyperparameters[1]);
         // The groups the audit fails, then those whose spatial effect lies furthest from 1: where the spatial term explains most by place.
-        var failingGroups = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => (d.Dimension, g.Label))).ToHashSet();
+        List<(string Dimension, string Group)> Groups(Verdict verdict) =>
+            [.. report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall == verdict).Select(g => (d.Dimension, g.Label)))];
+        var failingGroups = Groups(Verdict.Fail);
         var furthest = spatialEffects.Where(e => failingGroups.Contains((e.Dimension, e.Group)))
             .Concat(spatialEffects.OrderByDescending(e => Math.Abs(Math.Log(e.RelativeRisk))).Take(3)).Distinct().ToList();
-        var failing = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.Fail).Select(g => FairnessTerms.GroupWords(d.Dimension, g.Label))).ToList();
-        var inconclusive = report.Dimensions.SelectMany(d => d.Groups.Where(g => !g.IsReference && g.Overall is Verdict.InsufficientEvidence).Select(g => FairnessTerms.GroupWords(d.Dimension, g.Label))).ToList();
+        var failing = failingGroups.Select(g => FairnessTerms.GroupWords(g.Dimension, g.Group)).ToList();
+        var inconclusive = Groups(Verdict.InsufficientEvidence).Select(g => FairnessTerms.GroupWords(g.Dimension, g.Group)).ToList();
         var rule = ChampionRule.Words(decision.Reason);
         return new Card(
             new Section(spec.Label.Fr, spec.Label.En),

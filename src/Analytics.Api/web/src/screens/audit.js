@@ -2,7 +2,7 @@
 // the log filtered by kind, actor, object and period and paged back, and its CSV export — which the log records too.
 // The releases' model cards and fairness reports are one link away, in the history of releases.
 import { $, element, fillSelect, screenLink, table } from "../dom.js";
-import { formatDate, formatNumber, language, words } from "../i18n.js";
+import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson } from "../http.js";
 import { app, term } from "../server.js";
 
@@ -103,7 +103,7 @@ function filterForm() {
     return control;
   };
   const kind = field("kind", t().kind, element("select"));
-  fillSelect(kind, [["", t().allKinds], ...app.auditKinds.map(k => [k.id, `${term(app.auditKinds, k.id)} (${k.id})`])], current.filters.kind);
+  fillSelect(kind, [["", t().allKinds], ...app.auditKinds.map(k => [k.id, `${label(k)} (${k.id})`])], current.filters.kind);
   const inputs = { kind };
   for (const [name, type] of [["actor", "text"], ["subject", "text"], ["from", "date"], ["to", "date"]]) {
     inputs[name] = field(name, t()[name], element("input", undefined, { type, autocomplete: "off" }));

@@ -124,7 +124,7 @@ async function follow(url) {
 
 export async function render() {
   const kinds = $("upload-kind");
-  fillSelect(kinds, app.ingestKinds.map(k => [k.id, term(app.ingestKinds, k.id)]), kinds.value || "health");
+  fillSelect(kinds, app.ingestKinds.map(k => [k.id, label(k)]), kinds.value || "health");
   for (const [id, key] of [["upload-title", "uploadTitle"], ["upload-kind-label", "kind"], ["upload-file-label", "file"], ["upload-source-label", "source"],
     ["upload-licence-label", "licence"], ["upload-period-label", "period"], ["upload-submit", "upload"]]) $(id).textContent = t()[key];
   $("upload-progress").setAttribute("aria-label", t().progress);
