@@ -87,12 +87,18 @@ public static class ModelCard
             matrix.SourceBatches,
             codeVersion,
             new Section(
-                string.Format(fr, "Modèle spatial BYM2 (Riebler et al. 2016, approximation de Laplace) : écart-type de l'effet spatial σ = {0:F3} (écart-type a posteriori {1:F3}), part structurée φ = {2:F2} ({3:F2}) ; déviance hors échantillon {4:F3} contre {5:F3} pour la régression de Poisson. Ce que l'effet spatial a pris, par groupe (risque relatif moyen) : {6}. Un effet inférieur à 1 dans un groupe sous-enregistré explique par le lieu une partie des cas manquants.",
+                string.Format(fr, "Modèle spatial BYM2 (Riebler et al. 2016, approximation de Laplace) : écart-type de l'effet spatial σ = {0:F3} (écart-type a posteriori {1:F3}), part structurée φ = {2:F2} ({3:F2}) ; déviance hors échantillon {4:F3} contre {5:F3} pour la régression de Poisson. Ce que l'effet spatial a pris, par groupe (risque relatif moyen) : {6}. Un effet inférieur à 1 dans un groupe sous-enregistré explique par le lieu une partie des cas manquants. {7}",
                     sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
-                    string.Join(" ; ", furthest.Select(e => string.Format(fr, "{0} : {1:F3}", FairnessTerms.GroupWords(e.Dimension, e.Group).Fr, e.RelativeRisk)))),
-                string.Format(en, "BYM2 spatial model (Riebler et al. 2016, Laplace approximation): spatial effect sd σ = {0:F3} (posterior sd {1:F3}), structured share φ = {2:F2} ({3:F2}); out-of-fold deviance {4:F3} against {5:F3} for the Poisson regression. What the spatial effect took, by group (mean relative risk): {6}. An effect below 1 in an under-recorded group explains part of the missing cases by place.",
+                    string.Join(" ; ", furthest.Select(e => string.Format(fr, "{0} : {1:F3}", FairnessTerms.GroupWords(e.Dimension, e.Group).Fr, e.RelativeRisk))),
+                    bym2.VarianceBlocks > 0
+                        ? string.Format(fr, "Intervalles des coefficients : le plus large de l'intervalle a posteriori et de l'intervalle robuste par blocs ({0} blocs de {1:0} km), qui ne suppose pas que l'effet spatial suit le modèle.", bym2.VarianceBlocks, ModelTraining.BlockSizeMetres / 1000)
+                        : string.Format(fr, "Intervalles des coefficients : a posteriori seulement (moins de {0} blocs pour un intervalle robuste) ; ils supposent que l'effet spatial suit le modèle.", Bym2RiskModel.MinimumVarianceBlocks)),
+                string.Format(en, "BYM2 spatial model (Riebler et al. 2016, Laplace approximation): spatial effect sd σ = {0:F3} (posterior sd {1:F3}), structured share φ = {2:F2} ({3:F2}); out-of-fold deviance {4:F3} against {5:F3} for the Poisson regression. What the spatial effect took, by group (mean relative risk): {6}. An effect below 1 in an under-recorded group explains part of the missing cases by place. {7}",
                     sigma.Mean, sigma.StandardDeviation, phi.Mean, phi.StandardDeviation, candidates.Bym2.Pooled.MeanPoissonDeviance, candidates.Poisson.Pooled.MeanPoissonDeviance,
-                    string.Join("; ", furthest.Select(e => string.Format(en, "{0}: {1:F3}", FairnessTerms.GroupWords(e.Dimension, e.Group).En, e.RelativeRisk))))),
+                    string.Join("; ", furthest.Select(e => string.Format(en, "{0}: {1:F3}", FairnessTerms.GroupWords(e.Dimension, e.Group).En, e.RelativeRisk))),
+                    bym2.VarianceBlocks > 0
+                        ? string.Format(en, "Coefficient intervals: the wider of the posterior interval and the block-robust one ({0} blocks of {1:0} km), which does not assume the spatial effect follows the model.", bym2.VarianceBlocks, ModelTraining.BlockSizeMetres / 1000)
+                        : string.Format(en, "Coefficient intervals: posterior only (fewer than {0} blocks for a robust interval); they assume the spatial effect follows the model.", Bym2RiskModel.MinimumVarianceBlocks))),
             new Section(
                 string.Format(fr, "Empreinte du calcul : {0:N0} s écoulées, {1:N0} s de processeur, mémoire de pointe {2:N0} Mio, énergie estimée {3:N2} Wh (méthode Green Algorithms, Lannelongue et al. 2021 : {4} W par cœur, {5} W par Go de mémoire, PUE {6}).",
                     footprint.WallSeconds, footprint.CpuSeconds, footprint.PeakMemoryBytes / 1048576.0, footprint.EnergyWattHours,

@@ -329,11 +329,14 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
         var spatial = new
         {
             hyperparameters = bym2.Hyperparameters.Select(h => new { name = h.Name, mean = h.Mean, sd = h.StandardDeviation, atMode = h.AtMode }),
-            coefficients = bym2.Coefficients.Select(c => new
+            // The reported standard error is the larger of the posterior's and the block-robust one (Bym2RiskModel.Coefficients).
+            coefficients = bym2.Coefficients.Select((c, j) => new
             {
                 name = c.Name, estimate = c.Estimate, standardError = c.StandardError, rateRatio = c.RateRatio,
                 rateRatioLow = c.RateRatioInterval().Lower, rateRatioHigh = c.RateRatioInterval().Upper,
+                posteriorStandardError = bym2.PosteriorCoefficients[j].StandardError, blockRobustStandardError = bym2.BlockRobustCoefficients?[j].StandardError,
             }),
+            varianceBlocks = bym2.VarianceBlocks,
             effectByGroup = spatialEffects.Select(e => new { dimension = e.Dimension, group = e.Group, territories = e.Territories, relativeRisk = e.RelativeRisk }),
         };
         var importance = championCv.Importance;

@@ -1,9 +1,12 @@
 namespace Analytics.Models.Modelling;
 
-/// <summary>One coefficient of the Poisson risk model: a log rate ratio per unit of its feature.</summary>
+/// <summary>One coefficient of a log-linear risk model: a log rate ratio per unit of its feature.</summary>
 /// <param name="Name">Feature name, or "(intercept)" for the log rate (or log SIR) at every feature = 0.</param>
-/// <param name="Estimate">Maximum-likelihood estimate β.</param>
-/// <param name="StandardError">√[(XᵀWX)⁻¹]ⱼⱼ: model-based (Poisson) standard error from the Fisher information.</param>
+/// <param name="Estimate">The estimate β: maximum likelihood (<see cref="PoissonRiskModel"/>) or posterior mean (<see cref="Bym2RiskModel"/>).</param>
+/// <param name="StandardError">
+/// Its standard error, as the model's <c>Coefficients</c> say: from the Fisher information √[(XᵀWX)⁻¹]ⱼⱼ for the Poisson
+/// model; for BYM2, the larger of the posterior and block-robust ones.
+/// </param>
 public sealed record ModelCoefficient(string Name, double Estimate, double StandardError)
 {
     public const string InterceptName = "(intercept)";

@@ -96,6 +96,13 @@ public class ModelTrainingTests(DemoPipeline pipeline) : IAsyncLifetime
         // The failing group is named with what the spatial effect took from it.
         Assert.Contains("density class × deprivation quintile = rural × 5", row.GetProperty("card").GetProperty("Spatial").GetProperty("En").GetString());
         Assert.Contains("classe de densité × quintile de défavorisation = rural × 5", row.GetProperty("card").GetProperty("Spatial").GetProperty("Fr").GetString());
+        // Coefficients carry the posterior and block-robust standard errors, and the wider is the one reported and named on the card.
+        var spatial = row.GetProperty("spatial");
+        Assert.Equal(model.VarianceBlocks, spatial.GetProperty("varianceBlocks").GetInt32());
+        Assert.True(model.VarianceBlocks >= Analytics.Models.Modelling.Bym2RiskModel.MinimumVarianceBlocks, $"{model.VarianceBlocks} blocks");
+        Assert.All(spatial.GetProperty("coefficients").EnumerateArray(), c => Assert.Equal(
+            Math.Max(c.GetProperty("posteriorStandardError").GetDouble(), c.GetProperty("blockRobustStandardError").GetDouble()), c.GetProperty("standardError").GetDouble()));
+        Assert.Contains($"robuste par blocs ({model.VarianceBlocks} blocs de 20 km)", row.GetProperty("card").GetProperty("Spatial").GetProperty("Fr").GetString());
         // The card speaks the reviewer's words: the champion rule's step and the groups, not their codes.
         var method = row.GetProperty("card").GetProperty("Method").GetProperty("Fr").GetString()!;
         var reason = Enum.GetValues<Analytics.Models.Modelling.ChampionReason>().Single(r => method.Contains(Analytics.Models.Modelling.ChampionRule.Words(r).Fr));

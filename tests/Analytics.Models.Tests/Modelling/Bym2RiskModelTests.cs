@@ -112,7 +112,7 @@ public class Bym2RiskModelTests
             var data = ModelDataset.Create(["smooth", "noise"], rows);
             var bym2 = Bym2RiskModel.Train(data, field);
             var poisson = PoissonRiskModel.Train(data);
-            bym2Covered += Covered(bym2.Coefficients);
+            bym2Covered += Covered(bym2.PosteriorCoefficients);
             poissonCovered += Covered(poisson.Coefficients);
         }
 
@@ -129,10 +129,89 @@ public class Bym2RiskModelTests
         }).Sum();
     }
 
-    // A rook grid; the effect is white noise smoothed by 4 rounds of neighbour averaging, scaled to sd 0.4;
-    // one feature independent of it with coefficient 0.2; Poisson counts around 30 expected cases.
-    private static (AreaGraph Graph, ModelDataset Data, double[] Effect) World(ulong seed)
+    [Fact]
+    public void block_robust_standard_errors_reduce_to_the_clustered_poisson_sandwich_when_the_spatial_effect_vanishes()
     {
+        // 25 blocks of 4 × 4 areas. θ held at σ = e⁻⁸: the spatial effect is nothing, the model is a Poisson GLM, and its
+        // block-robust covariance must be the textbook cluster-robust one (Liang & Zeger 1986; Stata's vce(cluster) without
+        // its (n − 1)/(n − k) factor): B⁻¹ [g/(g − 1) Σₖ (Xₖᵀeₖ)(Xₖᵀeₖ)ᵀ] B⁻¹, B = XᵀWX at the maximum-likelihood estimate.
+        var (graph, data, _) = World(seed: 5, blockSide: 4);
+        var bym2 = Bym2RiskModel.Train(data, new Bym2Field(graph), theta: [16, 0]);
+        var glm = PoissonRiskModel.Train(data);
+        var (b0, b1) = (glm.Coefficient(ModelCoefficient.InterceptName).Estimate, glm.Coefficient("x").Estimate);
+        double[,] information = new double[2, 2], meat = new double[2, 2];
+        var sums = new Dictionary<string, double[]>();
+        foreach (var row in data.Rows)
+        {
+            var x = row.Features[0];
+            var mu = row.Exposure * Math.Exp(b0 + b1 * x);
+            information[0, 0] += mu;
+            information[0, 1] += mu * x;
+            information[1, 1] += mu * x * x;
+            var sum = sums.TryGetValue(row.Block, out var s) ? s : sums[row.Block] = new double[2];
+            sum[0] += row.Cases - mu;
+            sum[1] += x * (row.Cases - mu);
+        }
+        information[1, 0] = information[0, 1];
+        foreach (var s in sums.Values)
+            for (var a = 0; a < 2; a++)
+                for (var b = 0; b < 2; b++)
+                    meat[a, b] += s[a] * s[b] * 25 / 24.0;
+        var det = information[0, 0] * information[1, 1] - information[0, 1] * information[0, 1];
+        var bread = new double[2, 2] { { information[1, 1] / det, -information[0, 1] / det }, { -information[0, 1] / det, information[0, 0] / det } };
+        var sandwich = new double[2, 2];
+        for (var a = 0; a < 2; a++)
+            for (var b = 0; b < 2; b++)
+                for (var u = 0; u < 2; u++)
+                    for (var w = 0; w < 2; w++)
+                        sandwich[a, b] += bread[a, u] * meat[u, w] * bread[w, b];
+
+        Assert.Equal(25, bym2.VarianceBlocks);
+        var robust = bym2.BlockRobustCoefficients!;
+        // The BYM2 posterior mean differs from the maximum-likelihood estimate by its weak prior (precision 10⁻³ on the standardised feature).
+        Assert.Equal(b1, robust[1].Estimate, 1e-4);
+        Assert.Equal(Math.Sqrt(sandwich[0, 0]), robust[0].StandardError, Math.Sqrt(sandwich[0, 0]) * 1e-3);
+        Assert.Equal(Math.Sqrt(sandwich[1, 1]), robust[1].StandardError, Math.Sqrt(sandwich[1, 1]) * 1e-3);
+        // What the model reports is the larger of the two, per coefficient, and survives the round trip.
+        foreach (var (reported, posterior, blockRobust) in bym2.Coefficients.Zip(bym2.PosteriorCoefficients, robust))
+            Assert.Equal(Math.Max(posterior.StandardError, blockRobust.StandardError), reported.StandardError);
+        var loaded = (Bym2RiskModel)RiskModel.Load(bym2.Serialize());
+        Assert.Equal(bym2.Coefficients, loaded.Coefficients);
+        Assert.Equal(robust, loaded.BlockRobustCoefficients);
+    }
+
+    [Fact]
+    public void block_robust_standard_errors_match_the_spread_of_the_estimates_over_repeated_draws_when_the_spatial_effect_is_not_bym2()
+    {
+        // The sampling spread of the feature's estimate is measured directly: the same grid, the same smooth feature, 100
+        // draws of a spatial effect that is no BYM2 field (white noise smoothed by 3 rounds of neighbour averaging, sd 0.3)
+        // and of the counts. An honest standard error is, on average, that spread.
+        const int draws = 100;
+        var estimates = new double[draws];
+        var (robust, posterior) = (new double[draws], new double[draws]);
+        for (var d = 0; d < draws; d++)
+        {
+            var (graph, data, _) = World(seed: 100 + (ulong)d, blockSide: 4, smoothFeature: true, smoothing: 3, effectSd: 0.3, featureSeed: 1);
+            var model = Bym2RiskModel.Train(data, new Bym2Field(graph));
+            estimates[d] = model.Coefficient("x").Estimate;
+            robust[d] = ModelCoefficient.Find(model.BlockRobustCoefficients!, "x").StandardError;
+            posterior[d] = ModelCoefficient.Find(model.PosteriorCoefficients, "x").StandardError;
+        }
+        var spread = Math.Sqrt(estimates.Sum(e => (e - estimates.Average()) * (e - estimates.Average())) / (draws - 1));
+        var (robustRms, posteriorRms) = (Math.Sqrt(robust.Average(v => v * v)), Math.Sqrt(posterior.Average(v => v * v)));
+        // A standard deviation from 100 draws is known to about 7% (1/√198); the sandwich from 25 blocks runs a few percent
+        // low. Measured: spread 0.0336, block-robust 0.0330, posterior 0.0350.
+        Assert.True(robustRms / spread is > 0.85 and < 1.15,
+            FormattableString.Invariant($"estimates spread {spread:G3} around {estimates.Average():G3} (truth 0.2); block-robust standard error {robustRms:G3}, posterior {posteriorRms:G3}"));
+    }
+
+    // A rook grid; the effect is white noise smoothed by 4 rounds of neighbour averaging, scaled to sd 0.4;
+    // one feature independent of it with coefficient 0.2 (white noise, or smooth over the grid plus noise);
+    // Poisson counts around 30 expected cases; one block, or squares of blockSide × blockSide areas.
+    private static (AreaGraph Graph, ModelDataset Data, double[] Effect) World(ulong seed, int blockSide = 0, bool smoothFeature = false,
+        int smoothing = 4, double effectSd = 0.4, ulong? featureSeed = null)
+    {
+        var featureRandom = featureSeed is { } f ? SeededRandom.Derive(f, "bym2-grid-feature") : null;
         var random = SeededRandom.Derive(seed, "bym2-grid");
         var n = Side * Side;
         var neighbours = Enumerable.Range(0, n).Select(i =>
@@ -143,15 +222,17 @@ public class Bym2RiskModelTests
         }).ToArray();
         var graph = AreaGraph.Create([.. Enumerable.Range(0, n).Select(i => i.ToString("D3", CultureInfo.InvariantCulture))], neighbours);
         var effect = Enumerable.Range(0, n).Select(_ => random.NextGaussian()).ToArray();
-        for (var round = 0; round < 4; round++)
+        for (var round = 0; round < smoothing; round++)
             effect = [.. effect.Select((v, i) => (v + neighbours[i].Sum(j => effect[j])) / (1 + neighbours[i].Count))];
         var (mean, sd) = (effect.Average(), Math.Sqrt(effect.Select(v => v * v).Average() - effect.Average() * effect.Average()));
-        effect = [.. effect.Select(v => 0.4 * (v - mean) / sd)];
+        effect = [.. effect.Select(v => effectSd * (v - mean) / sd)];
         var rows = Enumerable.Range(0, n).Select(i =>
         {
-            var x = random.NextGaussian();
+            var (column, line) = (i % Side, i / Side);
+            var x = smoothFeature ? Math.Sin(column / 3.0) + Math.Cos(line / 4.0) + (featureRandom ?? random).NextGaussian(0, 0.3) : random.NextGaussian();
             var expected = 30.0;
-            return new ModelRow(graph.Codes[i], "2023", "b", random.NextPoisson(expected * Math.Exp(0.2 * x + effect[i])), 10_000, expected, [x]);
+            var block = blockSide == 0 ? "b" : FormattableString.Invariant($"{column / blockSide}:{line / blockSide}");
+            return new ModelRow(graph.Codes[i], "2023", block, random.NextPoisson(expected * Math.Exp(0.2 * x + effect[i])), 10_000, expected, [x]);
         }).ToArray();
         return (graph, ModelDataset.Create(["x"], rows), effect);
     }
