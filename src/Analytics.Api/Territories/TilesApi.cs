@@ -28,7 +28,7 @@ public static class TilesApi
         tiles.MapGet("/{level}/{z:int}/{x:int}/{y:int}.mvt", TileAsync).WithName("GetTerritoryTile")
             .WithSummary("Tuile vectorielle des territoires, avec un indicateur de santé publié et son état (condition, statistic, period) ou une exposition (exposure, period) ; properties=state : le code et l'état seulement / Vector tile of the territories with a published health figure and its state, or an exposure; properties=state: code and state only.");
         tiles.MapGet("/{level}.json", TileJsonAsync).WithName("GetTileJson")
-            .WithSummary("Document TileJSON 3.0 du niveau / TileJSON 3.0 document of a level.");
+            .WithSummary("Document TileJSON 3.0 du niveau, avec ses vues (hors outre-mer, puis chaque département d'outre-mer) / TileJSON 3.0 document of a level, with its views (outside the overseas départements, then each overseas département).");
         return app;
     }
 
@@ -70,8 +70,11 @@ public static class TilesApi
     {
         if (!Levels.Published.Contains(level))
             return ApiProblems.Create(StatusCodes.Status400BadRequest, $"Niveau inconnu « {level} ». / Unknown level '{level}'.");
-        if (await tiles.BoundsAsync(level, cancellationToken) is not { } bounds)
+        var views = await tiles.ViewsAsync(level, cancellationToken);
+        if (views.Count == 0)
             return ApiProblems.Create(StatusCodes.Status404NotFound, $"Aucun territoire {level} chargé et construit. / No {level} loaded and built.");
+        double[] bounds = [views.Min(v => v.Bounds[0]), views.Min(v => v.Bounds[1]), views.Max(v => v.Bounds[2]), views.Max(v => v.Bounds[3])];
+        JsonArray Degrees(double[] box) => new(box.Select(b => (JsonNode?)Math.Round(b, 6)).ToArray());
         var origin = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
         var document = new JsonObject
         {
@@ -80,7 +83,12 @@ public static class TilesApi
             ["tiles"] = new JsonArray($"{origin}/tiles/{level}/{{z}}/{{x}}/{{y}}.mvt"),
             ["minzoom"] = 0,
             ["maxzoom"] = TerritoryTiles.MaxZoom,
-            ["bounds"] = new JsonArray(bounds.Select(b => (JsonNode?)Math.Round(b, 6)).ToArray()),
+            ["bounds"] = Degrees(bounds),
+            // Beyond TileJSON: the views a map offers, the first to open on (overseas départements apart, as atlases inset them).
+            ["views"] = new JsonArray([.. views.Select(v => (JsonNode?)new JsonObject
+            {
+                ["departement"] = v.Departement, ["name"] = v.Name, ["territories"] = v.Territories, ["bounds"] = Degrees(v.Bounds),
+            })]),
             ["vector_layers"] = new JsonArray(new JsonObject
             {
                 ["id"] = "territories",

@@ -16,6 +16,13 @@ public sealed record TileFigure(string? Condition, string? Statistic, string? Ex
     public static TileFigure OfExposure(string indicator, string period) => new(null, null, indicator, period);
 }
 
+/// <summary>One view a map offers: an overseas département, or every territory outside them.</summary>
+/// <param name="Departement">The overseas département's code (97x); null for the territories outside them.</param>
+/// <param name="Name">The overseas département's name; null with <paramref name="Departement"/>.</param>
+/// <param name="Territories">How many of the level's territories the view holds.</param>
+/// <param name="Bounds">West, south, east, north in degrees.</param>
+public sealed record MapView(string? Departement, string? Name, long Territories, double[] Bounds);
+
 /// <summary>
 /// Vector tiles (Mapbox Vector Tile, <c>ST_AsMVT</c>) of the territories of one level, from
 /// boundaries simplified per zoom band at build time (<c>geo.territory_tile_geometry</c>), with a
@@ -66,17 +73,20 @@ public sealed class TerritoryTiles(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) as byte[] ?? [];
     }
 
-    /// <summary>The extent of a level's territories in degrees (west, south, east, north); null when none is loaded.</summary>
-    public async Task<double[]?> BoundsAsync(string level, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The views of a level's territories a map offers: outside the overseas départements first (the one to open on),
+    /// then each overseas département; empty when none is loaded (see <c>Sql/territory_views.sql</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<MapView>> ViewsAsync(string level, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
-                SELECT ST_Extent(ST_Transform(geom, 4326)) AS e FROM geo.territory_tile_geometry WHERE level = $1 AND zoom = 5) x
-            WHERE e IS NOT NULL
-            """);
+        await using var command = dataSource.CreateCommand(StageSql.Load("Features/Sql/territory_views.sql"));
         command.Parameters.Add(new() { Value = level });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? [reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)] : null;
+        var views = new List<MapView>();
+        while (await reader.ReadAsync(cancellationToken))
+            views.Add(new MapView(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2),
+                [reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6)]));
+        return views;
     }
 
     /// <summary>The zoom band whose simplified boundaries serve <paramref name="zoom"/>.</summary>

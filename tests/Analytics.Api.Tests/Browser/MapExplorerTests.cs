@@ -40,9 +40,21 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         await WaitForMapAsync(page);
         Assert.True(await page.EvaluateAsync<double>("() => performance.getEntriesByName('map-first-paint')[0].duration") > 0, "the first paint is measured");
         Assert.Equal("page", await page.GetAttributeAsync("#navigation a[href='#/carte']", "aria-current"));
-        // The plain background names the départements, from the loaded geography.
-        var departements = await api.Database.ScalarAsync<string[]>("SELECT array_agg(name) FROM geo.territory WHERE level = 'departement'");
+        // The map opens on the communes outside the overseas départements, whose names it draws from the loaded geography;
+        // the overseas département is a view of its own, named when first shown, as atlases inset it.
+        var departements = await api.Database.ScalarAsync<string[]>("SELECT array_agg(name) FROM geo.territory WHERE level = 'departement' AND code NOT LIKE '97%'");
+        var (overseasCode, overseasName) = await api.Database.FirstAsync<string, string>("SELECT code, name FROM geo.territory WHERE level = 'departement' AND code LIKE '97%'");
+        var (overseasLon, overseasLat) = await api.Database.FirstAsync<double, double>(
+            $"SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) AS c FROM geo.territory WHERE level = 'departement' AND code = '{overseasCode}') x");
         Assert.Equal(departements.Order(StringComparer.Ordinal), (await page.Locator(".map-name").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
+        Assert.False(await ShowsAsync(page, overseasLon, overseasLat), "the first view holds the overseas département: the region is drawn small beside an ocean");
+        await page.SelectOptionAsync("#map-view", new SelectOptionValue { Label = $"{overseasName} ({overseasCode})" });
+        await WaitForMapAsync(page);
+        Assert.True(await ShowsAsync(page, overseasLon, overseasLat), "the overseas view does not show the overseas département");
+        Assert.Contains(overseasName, await page.Locator(".map-name").AllInnerTextsAsync());
+        await page.SelectOptionAsync("#map-view", new SelectOptionValue { Label = "Métropole" });
+        await WaitForMapAsync(page);
+        Assert.False(await ShowsAsync(page, overseasLon, overseasLat), "back on the main view, the overseas département is still in the frame");
 
         var communes = await api.Database.ScalarAsync<long>("SELECT count(*) FROM geo.territory WHERE level = 'commune'");
         Assert.Equal(100, await page.Locator("#map-table tbody tr").CountAsync());
@@ -219,6 +231,13 @@ public class MapExplorerTests(DemoWorldKestrelApi api) : BrowserTests, IClassFix
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForFunctionAsync("name => document.activeElement?.id === 'territory-title' && document.activeElement.textContent.includes(name)", firstName);
         AssertOnlyOwnOrigin(api);
+    }
+
+    // Whether the map's frame (its data-bounds: west, south, east, north) holds the point.
+    private static async Task<bool> ShowsAsync(IPage page, double lon, double lat)
+    {
+        var bounds = (await page.GetAttributeAsync("#map", "data-bounds"))!.Split(',').Select(b => double.Parse(b, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return lon >= bounds[0] && lon <= bounds[2] && lat >= bounds[1] && lat <= bounds[3];
     }
 
     internal static Task WaitForMapAsync(IPage page) =>

@@ -126,6 +126,24 @@ public class TilesApiTests(DemoWorldApi api)
         var (_, lon, lat, _, _, _) = await CommuneWithFigureAsync("value");
         Assert.InRange(lon, bounds[0], bounds[2]);
         Assert.InRange(lat, bounds[1], bounds[3]);
+
+        // The views: the communes outside the overseas départements first (the map opens on them), then the overseas
+        // département, each with its own box; together they make the whole extent.
+        var views = document.GetProperty("views").EnumerateArray().ToList();
+        var (overseasCode, overseasName) = await api.Database.FirstAsync<string, string>("SELECT code, name FROM geo.territory WHERE level = 'departement' AND code LIKE '97%'");
+        Assert.Equal(2, views.Count);
+        Assert.Equal(JsonValueKind.Null, views[0].GetProperty("departement").ValueKind);
+        Assert.Equal(overseasCode, views[1].GetProperty("departement").GetString());
+        Assert.Equal(overseasName, views[1].GetProperty("name").GetString());
+        Assert.Equal(await api.Database.ScalarAsync<long>($"SELECT count(*) FROM geo.territory WHERE level = 'commune' AND code NOT LIKE '{overseasCode}%'"),
+            views[0].GetProperty("territories").GetInt64());
+        Assert.Equal(await api.Database.ScalarAsync<long>($"SELECT count(*) FROM geo.territory WHERE level = 'commune' AND code LIKE '{overseasCode}%'"),
+            views[1].GetProperty("territories").GetInt64());
+        double[] Box(JsonElement view) => [.. view.GetProperty("bounds").EnumerateArray().Select(b => b.GetDouble())];
+        var (main, overseas) = (Box(views[0]), Box(views[1]));
+        Assert.True(overseas[2] < main[0] || overseas[0] > main[2] || overseas[3] < main[1] || overseas[1] > main[3],
+            $"the views' boxes overlap: [{string.Join(", ", main)}] and [{string.Join(", ", overseas)}]");
+        Assert.Equal(new[] { Math.Min(main[0], overseas[0]), Math.Min(main[1], overseas[1]), Math.Max(main[2], overseas[2]), Math.Max(main[3], overseas[3]) }, bounds);
     }
 
     [Theory]

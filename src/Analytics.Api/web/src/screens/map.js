@@ -15,6 +15,7 @@ const texts = {
     title: "Carte des indicateurs", condition: "Indicateur", statistic: "Statistique", level: "Niveau", period: "Période", method: "Classes",
     risk: "Risque modélisé approuvé", health: "Indicateurs de santé publiés",
     levels: { commune: "Communes", epci: "Intercommunalités (EPCI)", departement: "Départements", region: "Régions" }, whole: "Ensemble des territoires",
+    view: "Zone affichée", mainland: "Métropole", everything: "Tout le territoire chargé",
     methods: { quantiles: "Quantiles", jenks: "Seuils naturels (Jenks)", equal: "Intervalles égaux", significance: "Écart significatif à 1" },
     significance: ["significativement inférieur à 1", "non différent de 1", "significativement supérieur à 1"],
     legend: (method, classes, period) => `${method} des valeurs publiées (${classes} classes${method === "Quantiles" || method.startsWith("Seuils") ? ", zéro à part" : ""}), période ${period}.`,
@@ -44,6 +45,7 @@ const texts = {
     title: "Indicator map", condition: "Indicator", statistic: "Statistic", level: "Level", period: "Period", method: "Classes",
     risk: "Approved modelled risk", health: "Published health indicators",
     levels: { commune: "Communes", epci: "Inter-municipal bodies (EPCI)", departement: "Départements", region: "Regions" }, whole: "All territories",
+    view: "Area shown", mainland: "Mainland France", everything: "Everything loaded",
     methods: { quantiles: "Quantiles", jenks: "Natural breaks (Jenks)", equal: "Equal intervals", significance: "Significant difference from 1" },
     significance: ["significantly below 1", "not different from 1", "significantly above 1"],
     legend: (method, classes, period) => `${method} of the published values (${classes} classes${method === "Quantiles" || method.startsWith("Natural") ? ", zero apart" : ""}), period ${period}.`,
@@ -78,11 +80,12 @@ const state = {
   conditions: [], models: [], condition: null, statistic: "sir", level: "commune", method: "quantiles", periods: [], period: null,
   rows: [], byCode: new Map(), classes: null, release: null, page: 0, sort: { key: "value", descending: true },
   overlay: "none", exposureIndicators: [], exposure: "", exposurePeriod: null,
+  tileJson: null, view: "0", // the level's TileJSON (its views: outside the overseas départements first, then each of them) and the one shown
 };
 let map = null;
 let mapLoaded = null; // resolves when the map's style is loaded (its tiles may still be loading)
 let painted = false; // the map's classes match the figures on display
-let named = false; // the départements' names are on the map
+const named = new Set(); // the départements whose names are on the map
 let maplibreLoading = null; // MapLibre's module, asked for as the screen opens, while the figures load
 let opened = false;
 
@@ -195,13 +198,15 @@ function applyClasses() {
 function ensureMap() {
   if (mapLoaded) return mapLoaded;
   const tiles = tileUrl();
-  mapLoaded = Promise.all([maplibreLoading, getJson(`/tiles/${state.level}.json`)]).then(([library, bounds]) => new Promise((resolve) => {
+  mapLoaded = Promise.all([maplibreLoading, getJson(`/tiles/${state.level}.json`)]).then(([library, tileJson]) => new Promise((resolve) => {
     const outlines = state.level === "commune" || state.level === "epci";
+    state.tileJson = tileJson;
+    showViews();
     map = new library.Map({
       container: "map",
       attributionControl: false,
       // No geography loaded yet: no TileJSON, and the map opens on the whole world, empty.
-      ...(bounds ? { bounds: bounds.bounds, fitBoundsOptions: { padding: 10 } } : {}),
+      ...(tileJson ? { bounds: viewBounds(), fitBoundsOptions: { padding: 10 } } : {}),
       canvasContextAttributes: { preserveDrawingBuffer: true }, // the PNG export reads the canvas
       style: {
         version: 8,
@@ -239,9 +244,10 @@ function ensureMap() {
     map.on("mouseleave", "values", () => { $("map-tooltip").hidden = true; });
     map.on("idle", () => {
       if (!painted) return; // tiles may settle before the figures arrive: that is not yet the choropleth
-      if (outlines && !named) named = showNames(library);
+      if (outlines) showNames(library);
       // The first choropleth paint, measured from the screen's opening (Performance API; read by tests and benchmarks).
       if (performance.getEntriesByName("map-first-paint").length === 0) performance.measure("map-first-paint", "map-open");
+      $("map").dataset.bounds = map.getBounds().toArray().flat().join(","); // west, south, east, north: what the frame shows
       $("map").dataset.state = "ready";
     });
   }));
@@ -250,11 +256,13 @@ function ensureMap() {
 
 /**
  * The départements' names over the map, placed at the middle of each one's box in the outline tiles: DOM labels, so
- * no glyphs need hosting. Hidden from assistive technologies, which read the same territories in the table.
+ * no glyphs need hosting. Hidden from assistive technologies, which read the same territories in the table. Each is
+ * named once, when its tiles first load (an overseas département when its view is first shown).
  */
 function showNames(library) {
   const boxes = new Map();
   for (const feature of map.querySourceFeatures("departements", { sourceLayer: "territories" })) {
+    if (named.has(feature.properties.code)) continue;
     // A département crossing tiles comes in pieces: their boxes are merged.
     const box = boxes.get(feature.properties.code) ?? { name: feature.properties.name, west: 180, south: 90, east: -180, north: -90 };
     const rings = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
@@ -264,11 +272,11 @@ function showNames(library) {
     }
     boxes.set(feature.properties.code, box);
   }
-  for (const box of boxes.values()) {
+  for (const [code, box] of boxes) {
     const label = element("span", box.name, { class: "map-name", "aria-hidden": "true" });
     new library.Marker({ element: label }).setLngLat([(box.west + box.east) / 2, (box.south + box.north) / 2]).addTo(map);
+    named.add(code);
   }
-  return boxes.size > 0;
 }
 
 /** Draws the classes of the figures on display (and their tiles, when the figure changed). */
@@ -497,6 +505,7 @@ function showControls() {
   ], state.condition);
   fillSelect($("map-statistic"), app.statistics.map(s => [s.id, s[language()]]), state.statistic);
   fillSelect($("map-level"), Object.entries(t().levels), state.level);
+  showViews();
   const significant = ["sir", "smoothed_rr"].includes(state.statistic);
   fillSelect($("map-method"), methods.filter(m => m !== "significance" || significant).map(m => [m, t().methods[m]]), state.method);
   fillSelect($("map-overlay"), Object.entries(t().overlays), state.overlay);
@@ -510,7 +519,7 @@ function showControls() {
   slider.setAttribute("aria-valuetext", state.period ?? "");
   $("map-period-value").textContent = state.period ?? "";
   for (const [id, key] of [["map-title", "title"], ["map-condition-label", "condition"], ["map-statistic-label", "statistic"], ["map-level-label", "level"],
-    ["map-period-label", "period"], ["map-method-label", "method"], ["map-overlay-label", "overlay"], ["map-exposure-label", "exposure"], ["map-search-label", "search"], ["map-search-button", "searchButton"],
+    ["map-period-label", "period"], ["map-view-label", "view"], ["map-method-label", "method"], ["map-overlay-label", "overlay"], ["map-exposure-label", "exposure"], ["map-search-label", "search"], ["map-search-button", "searchButton"],
     ["map-export-title", "exportTitle"], ["map-export-csv", "csv"], ["map-export-geojson", "geojson"], ["map-export-png", "png"]]) $(id).textContent = t()[key];
 }
 
@@ -551,7 +560,21 @@ function resetMap() {
   map?.remove();
   map = null;
   mapLoaded = null;
-  named = false;
+  named.clear();
+  state.view = "0";
+}
+
+/** The extent of the chosen view: overseas départements are views of their own, so the map does not open on an ocean. */
+function viewBounds() {
+  const views = state.tileJson?.views ?? [];
+  return state.view === "all" || !views[Number(state.view)] ? state.tileJson.bounds : views[Number(state.view)].bounds;
+}
+
+/** The choice of view, offered when there is more than one. */
+function showViews() {
+  const views = state.tileJson?.views ?? [];
+  $("map-view-choice").hidden = views.length < 2;
+  fillSelect($("map-view"), [...views.map((v, i) => [String(i), v.departement ? `${v.name} (${v.departement})` : t().mainland]), ["all", t().everything]], state.view);
 }
 
 function wire() {
@@ -568,6 +591,12 @@ function wire() {
   $("map-period").addEventListener("change", (e) => { state.period = state.periods[Number(e.target.value)]; refresh(); });
   $("map-period").addEventListener("input", (e) => { $("map-period-value").textContent = state.periods[Number(e.target.value)] ?? ""; });
   $("map-level").addEventListener("change", (e) => { state.level = e.target.value; resetMap(); refresh(); });
+  $("map-view").addEventListener("change", (e) => {
+    state.view = e.target.value;
+    if (!map) return;
+    $("map").dataset.state = "loading"; // until the new view's tiles are drawn ("idle")
+    map.fitBounds(viewBounds(), { padding: 10, animate: false });
+  });
   $("map-search").addEventListener("submit", (e) => { e.preventDefault(); search($("map-search-input").value); });
   $("map-export-png").addEventListener("click", exportPng);
 }
