@@ -9,6 +9,7 @@ using Analytics.Jobs.Ingest;
 using Analytics.Jobs.Release;
 using Analytics.Jobs.Training;
 using Analytics.Models.Access;
+using Analytics.Models.Modelling;
 using Analytics.Models.Planning;
 using Analytics.Models.Secrecy;
 using Analytics.Models.Specifications;
@@ -223,9 +224,15 @@ public static class PlanningApi
                 "Réduction attendue : reduction ≥ 0 et unit=percent (au plus 100) ou unit=absolute. / Expected reduction: reduction ≥ 0 and unit=percent (at most 100) or unit=absolute.");
         AssociationUsed association;
         if (source is null or "model")
+        {
+            var (fr, en) = set.CoefficientsFrom == RiskModelKind.Bym2
+                ? ("régression de Poisson avec effet spatial BYM2, retenue ; erreur type : la plus large de l'a posteriori et de la robuste par blocs",
+                    "Poisson regression with a BYM2 spatial effect, the champion; standard error: the wider of the posterior and the block-robust one")
+                : ("régression de Poisson", "Poisson regression");
             association = new("model", coefficient.Estimate, coefficient.StandardError, new Words(
-                $"Coefficient du modèle approuvé (publication {set.Release.ReleaseId}) : log du rapport de taux {Number(coefficient.Estimate, 4)} par unité (erreur type {Number(coefficient.StandardError, 4)}).",
-                $"Coefficient of the approved model (release {set.Release.ReleaseId}): log rate ratio {Number(coefficient.Estimate, 4)} per unit (standard error {Number(coefficient.StandardError, 4)})."));
+                $"Coefficient du modèle approuvé (publication {set.Release.ReleaseId}, {fr}) : log du rapport de taux {Number(coefficient.Estimate, 4)} par unité (erreur type {Number(coefficient.StandardError, 4)}).",
+                $"Coefficient of the approved model (release {set.Release.ReleaseId}, {en}): log rate ratio {Number(coefficient.Estimate, 4)} per unit (standard error {Number(coefficient.StandardError, 4)})."));
+        }
         else if (ConcentrationResponses.All.FirstOrDefault(c => c.Code == source && c.Exposure == indicator) is { } crf)
             association = new(crf.Code, crf.Function.Association.Beta, crf.Function.Association.StandardError, new Words(
                 $"Fonction publiée : risque relatif {Number(crf.Function.RelativeRisk, 2)} ({Number(crf.Function.Low, 2)}–{Number(crf.Function.High, 2)}) par {Number(crf.Function.Increment, 0)} {crf.Unit}, {crf.Outcome.Fr} — {crf.Source}. Estimée pour ce résultat de santé, elle sert ici à comparer.",

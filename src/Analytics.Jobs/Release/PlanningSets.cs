@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Jobs.Database;
+using Analytics.Jobs.Training;
 using Analytics.Models.Modelling;
 using Analytics.Models.Planning;
 using Npgsql;
@@ -35,16 +36,18 @@ public sealed record PlanningCommune(string Code, string Name, string? Departeme
     }
 }
 
-/// <summary>A covariate's coefficient in the release's Poisson model (log rate ratio per unit) and its standard error.</summary>
+/// <summary>A covariate's coefficient in the release's model (log rate ratio per unit) and its standard error.</summary>
 public sealed record PlanningCoefficient(string Name, double Estimate, double StandardError);
 
 /// <summary>
-/// Everything planning needs of one release in force: its latest period, its communes, the Poisson model's
-/// coefficients and dispersion (for intervals), the known limits of its card (shown beside every list), and the names
-/// of the communes' départements and EPCIs by code (what a planner filters by).
+/// Everything planning needs of one release in force: its latest period, its communes, the coefficients of the approved
+/// model (<paramref name="CoefficientsFrom"/>: the BYM2 model when it is the champion, whose coefficients are not
+/// confounded with place, else the Poisson model, the trees having none), the Poisson model's dispersion (for
+/// intervals), the known limits of its card (shown beside every list), and the names of the communes' départements and
+/// EPCIs by code (what a planner filters by).
 /// </summary>
-public sealed record PlanningSet(Provenance Release, string Period, IReadOnlyList<PlanningCoefficient> Coefficients, double Dispersion,
-    JsonElement Limits, IReadOnlyList<PlanningCommune> Communes, IReadOnlyDictionary<string, string> PlaceNames);
+public sealed record PlanningSet(Provenance Release, string Period, IReadOnlyList<PlanningCoefficient> Coefficients, RiskModelKind CoefficientsFrom,
+    double Dispersion, JsonElement Limits, IReadOnlyList<PlanningCommune> Communes, IReadOnlyDictionary<string, string> PlaceNames);
 
 /// <summary>
 /// Reads a release's <see cref="PlanningSet"/> once and keeps it: a release never changes once made, and at national
@@ -86,6 +89,7 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
         List<PlanningCoefficient> coefficients;
         double dispersion;
         JsonElement limits;
+        RiskModelKind coefficientsFrom;
         await using (var model = new NpgsqlCommand(StageSql.Load("Release/Sql/planning_model.sql"), connection))
         {
             model.Parameters.Add(new() { Value = release.ReleaseId });
@@ -100,6 +104,7 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
                 .ToList();
             dispersion = reader.IsDBNull(3) ? 1 : Math.Max(1, PoissonRiskModel.Load(reader.GetFieldValue<byte[]>(3)).Dispersion);
             limits = JsonSerializer.Deserialize<JsonElement>(reader.GetString(4));
+            coefficientsFrom = reader.GetString(5) == ModelTraining.Name(RiskModelKind.Bym2) ? RiskModelKind.Bym2 : RiskModelKind.Poisson;
         }
         var communes = new List<PlanningCommune>();
         var placeNames = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -122,6 +127,6 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
                         placeNames[reader.GetString(code)] = reader.GetString(name);
             }
         }
-        return new PlanningSet(release, period, coefficients, dispersion, limits, communes, placeNames);
+        return new PlanningSet(release, period, coefficients, coefficientsFrom, dispersion, limits, communes, placeNames);
     }
 }

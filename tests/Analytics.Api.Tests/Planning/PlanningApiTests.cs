@@ -114,6 +114,34 @@ public class PlanningApiTests(PendingReleaseApi api) : IClassFixture<PendingRele
         var first = scenario.GetProperty("territories")[0];
         Assert.Equal(first.GetProperty("current").GetDouble() * 0.1, first.GetProperty("delta").GetDouble(), 9);
         Assert.StartsWith("Association sous les hypothèses du modèle", scenario.GetProperty("caveat").GetProperty("fr").GetString());
+        // The model's association is the approved model's own coefficient: the BYM2 model's when it is the champion (not
+        // confounded with place), else the Poisson model's; the words say which.
+        async Task<double> RunCoefficient(string column) => JsonDocument.Parse(await api.Database.ScalarAsync<string>(
+                $"SELECT ({column})::text FROM ml.model_run WHERE id = {api.Run.RunId}")).RootElement.EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "pm25_annual").GetProperty("estimate").GetDouble();
+        async Task SetChampion(string kind)
+        {
+            await using var update = api.Database.OwnerDataSource.CreateCommand($"UPDATE ml.model_run SET champion = '{kind}' WHERE id = {api.Run.RunId}");
+            await update.ExecuteNonQueryAsync();
+        }
+        var champion = await api.Database.ScalarAsync<string>($"SELECT champion FROM ml.model_run WHERE id = {api.Run.RunId}");
+        var association = scenario.GetProperty("association");
+        Assert.Equal(await RunCoefficient(champion == "bym2" ? "spatial->'coefficients'" : "coefficients"), association.GetProperty("beta").GetDouble(), 12);
+        Assert.Contains(champion == "bym2" ? "BYM2" : "(publication", association.GetProperty("description").GetProperty("fr").GetString());
+        var inForce = (await api.Services.GetRequiredService<PublishedReleases>().InForceAsync(Model))!;
+        var other = champion == "bym2" ? "poisson" : "bym2";
+        await SetChampion(other);
+        try
+        {
+            // A fresh reader (the API's keeps the release it read), on the same release with the other champion.
+            var set = (await new PlanningSets(api.Database.DataSource).ReadAsync(inForce))!;
+            Assert.Equal(other == "bym2" ? Analytics.Models.Modelling.RiskModelKind.Bym2 : Analytics.Models.Modelling.RiskModelKind.Poisson, set.CoefficientsFrom);
+            Assert.Equal(await RunCoefficient(other == "bym2" ? "spatial->'coefficients'" : "coefficients"), set.Coefficients.Single(c => c.Name == "pm25_annual").Estimate, 12);
+        }
+        finally
+        {
+            await SetChampion(champion);
+        }
         var literature = await planner.GetFromJsonAsync<JsonElement>($"/api/planning/{Model}/scenario?indicator=pm25_annual&reduction=10&unit=percent&source=pm25_mortality_spf2016");
         Assert.Contains("Santé publique France", literature.GetProperty("association").GetProperty("description").GetProperty("fr").GetString());
         Assert.Equal(Math.Log(1.15) / 10, literature.GetProperty("association").GetProperty("beta").GetDouble(), 12);
