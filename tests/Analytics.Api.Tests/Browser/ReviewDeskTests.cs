@@ -66,6 +66,17 @@ public class ReviewDeskTests(ReviewDeskApi api) : BrowserTests, IClassFixture<Re
         Assert.Contains("règle : ", championLine);
         Assert.DoesNotContain("Challenger", championLine); // the rule's step in words, not its code
         Assert.Contains("Usage prévu", await reviewer.InnerTextAsync("#card"));
+        // The factors: the champion's rate ratio of every covariate with its interval, named as the catalogue names it, and
+        // the permutation importance of each.
+        var run = await api.Database.ScalarAsync<long>($"SELECT run_id FROM review.release WHERE id = {pending}");
+        var coefficients = System.Text.Json.JsonDocument.Parse(await api.Database.ScalarAsync<string>($"SELECT ml.champion_coefficients(m)::text FROM ml.model_run m WHERE id = {run}"))
+            .RootElement.EnumerateArray().Where(c => c.GetProperty("name").GetString() != "(intercept)").ToList();
+        Assert.Equal(coefficients.Count, await reviewer.Locator("#review-coefficients tbody tr").CountAsync());
+        var pm25 = coefficients.Single(c => c.GetProperty("name").GetString() == "pm25_annual");
+        var pm25Label = await api.Database.ScalarAsync<string>("SELECT label_fr FROM catalog.indicator WHERE code = 'pm25_annual'");
+        var pm25Row = await reviewer.InnerTextAsync($"#review-coefficients tbody tr:has(th:text-is('{pm25Label}'))");
+        Assert.Contains(Math.Round(pm25.GetProperty("rateRatio").GetDouble(), 3, MidpointRounding.AwayFromZero).ToString("0.###", System.Globalization.CultureInfo.GetCultureInfo("fr-FR")), pm25Row);
+        Assert.Equal(coefficients.Count, await reviewer.Locator("#review-importance tbody tr").CountAsync());
         await AssertAccessibleAsync(reviewer, "release page");
         await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("review-desk.png"), FullPage = true });
 

@@ -1,11 +1,11 @@
 // The review desk: the queue of releases pending review (#/relecture) and one release's page (#/relecture/12) with
 // what a reviewer reads before deciding — the model card, cross-validated metrics against the release in force, the
-// fairness verdicts per group, data quality, the changes against the release in force, analysts' open comments and
+// factors (the champion's rate ratios and permutation importance), the fairness verdicts per group, data quality, the changes against the release in force, analysts' open comments and
 // the exclusions — then the decision, each button saying why it is disabled. Auditors read the same pages.
 import { $, element, screenLink, table } from "../dom.js";
-import { formatDate, formatNumber, language, words } from "../i18n.js";
+import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, problemText } from "../http.js";
-import { app, modelName, opens, term } from "../server.js";
+import { app, catalogue, modelName, opens, term } from "../server.js";
 import { fairnessChart, fairnessRows } from "./fairness.js";
 import { changesMap } from "./changes.js";
 
@@ -39,6 +39,13 @@ const texts = {
     metricsCaption: (inForce) => inForce ? `Modèle retenu de cette publication face à celui de la publication en vigueur (${inForce.id})` : "Modèle retenu de cette publication (aucune publication en vigueur à comparer)",
     metricsColumns: (inForce) => ["Indicateur", "Cette publication", ...(inForce ? [`En vigueur (${inForce.id})`] : [])],
     champion: (c, rule) => `Modèle retenu : ${{ poisson: "régression de Poisson", boosted: "arbres boostés", bym2: "régression de Poisson avec effet spatial BYM2" }[c] ?? c} (règle : ${rule}).`,
+    factorsTitle: "Facteurs du modèle",
+    coefficientsCaption: (champion) => `Rapport de taux par unité de chaque covariable, intervalle à 95 % — ${{
+      bym2: "régression de Poisson avec effet spatial BYM2, le modèle retenu (intervalle : le plus large de l'a posteriori et du robuste par blocs)",
+      boosted: "régression de Poisson, référence interprétable des arbres retenus", poisson: "régression de Poisson, le modèle retenu" }[champion] ?? champion}`,
+    coefficientsColumns: ["Covariable", "Rapport de taux", "Intervalle à 95 %"],
+    importanceCaption: "Importance par permutation du modèle retenu : hausse de la déviance hors échantillon quand la covariable est mélangée",
+    importanceColumns: ["Covariable", "Hausse de la déviance", "Écart-type"],
     fairnessTitle: "Audit d'équité territoriale",
     fairnessFacts: (before, after) => `Verdict du modèle tel qu'entraîné : ${before} ; après repondération : ${after}.`,
     fairnessReport: "Rapport d'équité complet (nouvel onglet)",
@@ -76,6 +83,13 @@ const texts = {
     metricsCaption: (inForce) => inForce ? `This release's champion beside the release in force (${inForce.id})` : "This release's champion (no release in force to compare with)",
     metricsColumns: (inForce) => ["Metric", "This release", ...(inForce ? [`In force (${inForce.id})`] : [])],
     champion: (c, rule) => `Champion: ${{ poisson: "Poisson regression", boosted: "boosted trees", bym2: "Poisson regression with a BYM2 spatial effect" }[c] ?? c} (rule: ${rule}).`,
+    factorsTitle: "Model factors",
+    coefficientsCaption: (champion) => `Rate ratio per unit of each covariate, 95% interval — ${{
+      bym2: "Poisson regression with a BYM2 spatial effect, the champion (interval: the wider of the posterior and the block-robust one)",
+      boosted: "Poisson regression, the interpretable reference beside the champion trees", poisson: "Poisson regression, the champion" }[champion] ?? champion}`,
+    coefficientsColumns: ["Covariate", "Rate ratio", "95% interval"],
+    importanceCaption: "Permutation importance of the champion: rise of the out-of-fold deviance when the covariate is shuffled",
+    importanceColumns: ["Covariate", "Deviance rise", "Standard deviation"],
     fairnessTitle: "Territorial fairness audit",
     fairnessFacts: (before, after) => `Verdict of the model as trained: ${before}; after reweighting: ${after}.`,
     fairnessReport: "Whole fairness report (new tab)",
@@ -123,9 +137,9 @@ async function renderQueue() {
 
 async function renderRelease() {
   const id = current.id;
-  const [file, fairness, changes, items, approved, standing] = await Promise.all([
+  const [file, fairness, changes, items, approved, standing, indicators] = await Promise.all([
     getJson(`/api/reviews/${id}`), getJson(`/api/reviews/${id}/fairness`), getJson(`/api/reviews/${id}/changes`), getJson("/api/reviews/items?state=open"),
-    getJson("/api/reviews?state=approved"), opens("decide") ? getJson(`/api/reviews/${id}/standing`) : null,
+    getJson("/api/reviews?state=approved"), opens("decide") ? getJson(`/api/reviews/${id}/standing`) : null, catalogue(),
   ]);
   const section = $("reviews");
   if (!file) {
@@ -140,7 +154,7 @@ async function renderRelease() {
   if (file.decidedBy) parts.push(element("p", t().decidedFacts(file), { class: "provenance" }));
   if (file.revokedBy) parts.push(element("p", t().revokedFacts(file), { class: "provenance" }));
   if (standing) parts.push(decisionSection(file, standing));
-  parts.push(cardSection(file), metricsSection(file, inForce), fairnessSection(file, fairness), qualitySection(file), diffSection(file, changes ?? []),
+  parts.push(cardSection(file), metricsSection(file, inForce), factorsSection(file, indicators), fairnessSection(file, fairness), qualitySection(file), diffSection(file, changes ?? []),
     itemsSection(file, (items ?? []).filter(i => i.model === file.model)), exclusionsSection(file));
   section.replaceChildren(...parts);
   heading.focus();
@@ -229,6 +243,18 @@ function metricsSection(file, inForce) {
     ...(theirs ? [{ text: formatNumber(theirs[key], 3), number: true }] : [])]);
   return part("metrics", t().metricsTitle, element("p", t().champion(file.champion, term(app.championRules, file.championRule))),
     table(t().metricsCaption(inForce), t().metricsColumns(inForce), rows));
+}
+
+/** The champion's rate ratios with their intervals, and the permutation importance of its covariates. */
+function factorsSection(file, indicators) {
+  const name = (code) => label(indicators.find(i => i.code === code)) || code;
+  const coefficients = (file.championCoefficients ?? []).filter(c => c.name !== "(intercept)").map(c => [
+    { text: name(c.name), header: true }, { text: formatNumber(c.rateRatio, 3), number: true },
+    { text: `${formatNumber(c.rateRatioLow, 3)} – ${formatNumber(c.rateRatioHigh, 3)}`, number: true }]);
+  const importance = (file.importance ?? []).map(f => [
+    { text: name(f.Feature), header: true }, { text: formatNumber(f.DevianceIncrease, 4), number: true }, { text: formatNumber(f.StandardDeviation, 4), number: true }]);
+  return part("factors", t().factorsTitle, table(t().coefficientsCaption(file.champion), t().coefficientsColumns, coefficients, { id: "review-coefficients" }),
+    table(t().importanceCaption, t().importanceColumns, importance, { id: "review-importance" }));
 }
 
 function fairnessSection(file, fairness) {
