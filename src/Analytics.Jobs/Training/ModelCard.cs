@@ -18,14 +18,14 @@ public static class ModelCard
 
     public sealed record Card(
         Section Title, Section IntendedUse, Section NotFor, Section Data, Section Method, Section Metrics,
-        IReadOnlyList<Section> Limits, Section Fairness, IReadOnlyList<object> RateRatios, string DatasetVersion, IReadOnlyList<long> SourceBatches, string CodeVersion,
+        IReadOnlyList<Section> Limits, Section Fairness, string DatasetVersion, IReadOnlyList<long> SourceBatches, string CodeVersion,
         Section Spatial, Section Footprint);
 
     /// <summary>The cross-validation of each candidate of the champion rule.</summary>
     public sealed record Candidates(CrossValidationResult Poisson, CrossValidationResult Boosted, CrossValidationResult Bym2);
 
     public static Card Build(ModelSpecification spec, FeatureMatrix.Data matrix, ChampionDecision decision,
-        Candidates candidates, IReadOnlyList<(string Name, double RateRatio, double Low, double High)> rateRatios,
+        Candidates candidates,
         Bym2RiskModel bym2, IReadOnlyList<ModelTraining.SpatialEffectShare> spatialEffects,
         FairnessReport report, FairnessReport mitigated, string codeVersion, Scheduling.Footprint footprint)
     {
@@ -82,7 +82,6 @@ public static class ModelCard
                 $"Fairness verdict: {Verdicts.Label(report.Overall).En}; after reweighting: {Verdicts.Label(mitigated.Overall).En}."
                     + (failing.Count > 0 ? $" Failing groups: {string.Join("; ", failing.Select(g => g.En))}." : "")
                     + (inconclusive.Count > 0 ? $" Insufficient evidence: {string.Join("; ", inconclusive.Select(g => g.En))}." : "")),
-            rateRatios.Select(r => (object)new { name = r.Name, rateRatio = r.RateRatio, low = r.Low, high = r.High }).ToList(),
             matrix.DatasetVersion,
             matrix.SourceBatches,
             codeVersion,

@@ -340,8 +340,7 @@ public sealed class ModelTraining(NpgsqlDataSource dataSource, TimeProvider cloc
             effectByGroup = spatialEffects.Select(e => new { dimension = e.Dimension, group = e.Group, territories = e.Territories, relativeRisk = e.RelativeRisk }),
         };
         var importance = championCv.Importance;
-        var card = ModelCard.Build(spec, matrix, decision, new ModelCard.Candidates(poissonCv, boostedCv, bym2Cv),
-            coefficients.Select(c => (c.name, c.rateRatio, c.rateRatioLow, c.rateRatioHigh)).ToList(), bym2, spatialEffects, report, mitigated, CodeVersion, footprint);
+        var card = ModelCard.Build(spec, matrix, decision, new ModelCard.Candidates(poissonCv, boostedCv, bym2Cv), bym2, spatialEffects, report, mitigated, CodeVersion, footprint);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -155,6 +155,13 @@ public class PublicationGateTests(PublicationGateTests.TrainedApi api) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, (await planner.GetAsync($"/api/models/{Model}/territories/{excluded}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await planner.GetAsync($"/api/models/{Model}/territories/{top}")).StatusCode);
         Assert.NotEmpty(await LeaksAsync(analyst, sentinels, top, release));
+        // The card of the release in force carries the coefficients the approved model stands behind (its champion's).
+        var card = await analyst.GetFromJsonAsync<JsonElement>($"/api/models/{Model}/card");
+        Assert.Equal(release, card.GetProperty("release").GetProperty("releaseId").GetInt64());
+        static List<(string?, double)> Estimates(JsonElement coefficients) =>
+            [.. coefficients.EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("estimate").GetDouble()))];
+        Assert.Equal(Estimates(JsonDocument.Parse(await api.Database.ScalarAsync<string>($"SELECT ml.champion_coefficients(m)::text FROM ml.model_run m WHERE id = {api.Run.RunId}")).RootElement),
+            Estimates(card.GetProperty("coefficients")));
         var csv = await planner.GetStringAsync($"/api/models/{Model}/priorities.csv");
         Assert.Contains($"publication={release};", csv);
         Assert.Contains("rang;code;nom;rsi_predit", csv);
