@@ -40,13 +40,13 @@ public sealed record PlanningCommune(string Code, string Name, string? Departeme
 public sealed record PlanningCoefficient(string Name, double Estimate, double StandardError);
 
 /// <summary>
-/// Everything planning needs of one release in force: its latest period, its communes, the coefficients of the approved
-/// model (<paramref name="CoefficientsFrom"/>: the BYM2 model when it is the champion, whose coefficients are not
-/// confounded with place, else the Poisson model, the trees having none), the Poisson model's dispersion (for
-/// intervals), the known limits of its card (shown beside every list), and the names of the communes' départements and
-/// EPCIs by code (what a planner filters by).
+/// Everything planning needs of one release in force: its latest period, its communes, its champion and the coefficients
+/// the run stands behind (<c>ml.champion_coefficients</c>: the BYM2 model's when it is the champion, not confounded with
+/// place, else the Poisson model's, the trees having none), the Poisson model's dispersion (for intervals), the known
+/// limits of its card (shown beside every list), and the names of the communes' départements and EPCIs by code (what a
+/// planner filters by).
 /// </summary>
-public sealed record PlanningSet(Provenance Release, string Period, IReadOnlyList<PlanningCoefficient> Coefficients, RiskModelKind CoefficientsFrom,
+public sealed record PlanningSet(Provenance Release, string Period, IReadOnlyList<PlanningCoefficient> Coefficients, RiskModelKind Champion,
     double Dispersion, JsonElement Limits, IReadOnlyList<PlanningCommune> Communes, IReadOnlyDictionary<string, string> PlaceNames);
 
 /// <summary>
@@ -89,7 +89,7 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
         List<PlanningCoefficient> coefficients;
         double dispersion;
         JsonElement limits;
-        RiskModelKind coefficientsFrom;
+        RiskModelKind champion;
         await using (var model = new NpgsqlCommand(StageSql.Load("Release/Sql/planning_model.sql"), connection))
         {
             model.Parameters.Add(new() { Value = release.ReleaseId });
@@ -104,7 +104,7 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
                 .ToList();
             dispersion = reader.IsDBNull(3) ? 1 : Math.Max(1, PoissonRiskModel.Load(reader.GetFieldValue<byte[]>(3)).Dispersion);
             limits = JsonSerializer.Deserialize<JsonElement>(reader.GetString(4));
-            coefficientsFrom = reader.GetString(5) == ModelTraining.Name(RiskModelKind.Bym2) ? RiskModelKind.Bym2 : RiskModelKind.Poisson;
+            champion = Enum.GetValues<RiskModelKind>().Single(k => ModelTraining.Name(k) == reader.GetString(5));
         }
         var communes = new List<PlanningCommune>();
         var placeNames = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -127,6 +127,6 @@ public sealed class PlanningSets(NpgsqlDataSource dataSource)
                         placeNames[reader.GetString(code)] = reader.GetString(name);
             }
         }
-        return new PlanningSet(release, period, coefficients, coefficientsFrom, dispersion, limits, communes, placeNames);
+        return new PlanningSet(release, period, coefficients, champion, dispersion, limits, communes, placeNames);
     }
 }

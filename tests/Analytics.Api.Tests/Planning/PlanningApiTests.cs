@@ -127,7 +127,8 @@ public class PlanningApiTests(PendingReleaseApi api) : IClassFixture<PendingRele
         var champion = await api.Database.ScalarAsync<string>($"SELECT champion FROM ml.model_run WHERE id = {api.Run.RunId}");
         var association = scenario.GetProperty("association");
         Assert.Equal(await RunCoefficient(champion == "bym2" ? "spatial->'coefficients'" : "coefficients"), association.GetProperty("beta").GetDouble(), 12);
-        Assert.Contains(champion == "bym2" ? "BYM2" : "(publication", association.GetProperty("description").GetProperty("fr").GetString());
+        Assert.Contains(champion switch { "bym2" => "effet spatial BYM2, le modèle retenu", "boosted" => "référence interprétable des arbres", _ => "régression de Poisson, le modèle retenu" },
+            association.GetProperty("description").GetProperty("fr").GetString());
         var inForce = (await api.Services.GetRequiredService<PublishedReleases>().InForceAsync(Model))!;
         var other = champion == "bym2" ? "poisson" : "bym2";
         await SetChampion(other);
@@ -135,7 +136,7 @@ public class PlanningApiTests(PendingReleaseApi api) : IClassFixture<PendingRele
         {
             // A fresh reader (the API's keeps the release it read), on the same release with the other champion.
             var set = (await new PlanningSets(api.Database.DataSource).ReadAsync(inForce))!;
-            Assert.Equal(other == "bym2" ? Analytics.Models.Modelling.RiskModelKind.Bym2 : Analytics.Models.Modelling.RiskModelKind.Poisson, set.CoefficientsFrom);
+            Assert.Equal(other, ModelTraining.Name(set.Champion));
             Assert.Equal(await RunCoefficient(other == "bym2" ? "spatial->'coefficients'" : "coefficients"), set.Coefficients.Single(c => c.Name == "pm25_annual").Estimate, 12);
         }
         finally
