@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Analytics.Jobs.Database;
+using Analytics.Models.Planning;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -25,7 +26,12 @@ public sealed record Provenance
     public string ContentSha256 { get; }
 }
 
-public sealed record PriorityTerritory(int Rank, string Code, string Name, double PredictedSir, double Predicted, double IntervalLow, double IntervalHigh);
+/// <summary>One territory of a release's priority list, in the model's order (predicted SIR, the order the fairness audit judges).</summary>
+public sealed record PriorityTerritory(int Rank, string Code, string Name, double PredictedSir, double Predicted, double IntervalLow, double IntervalHigh)
+{
+    /// <summary>Its 90% interval is wider than twice its predicted cases: its place in the order means little (planning leaves it unranked).</summary>
+    public bool TooUncertain => PriorityRanking.IsTooUncertain(Predicted, IntervalLow, IntervalHigh);
+}
 
 /// <summary>A priority list: the release's latest period and its ranked territories, exclusions taken out.</summary>
 public sealed record PriorityList(string Period, IReadOnlyList<PriorityTerritory> Territories);

@@ -11,7 +11,7 @@ public enum AllocationRule
 
     /// <summary>
     /// Risk × deprivation: predicted SIR × (1 + (q − 1)/4) for deprivation quintile q (quintile 1 weighs 1, quintile 5
-    /// weighs 2, unknown 1), among the territories precise enough to rank (<see cref="PriorityRanking.IsTooUncertain"/>);
+    /// weighs 2, unknown 1), among the territories precise enough to rank (<see cref="PriorityRanking.IsTooUncertain(PlanningTerritory)"/>);
     /// the too uncertain come after them. On the demo world, where deprivation already raises the SIR, a weight on
     /// excess cases instead (which favour populous, less deprived communes) reached fewer of the most deprived than
     /// the SIR alone.

@@ -30,12 +30,15 @@ public static class PriorityRanking
     public const string RuleEn =
         "Territories are ranked by expected excess cases (predicted cases minus cases expected at the reference rate), highest first, and those whose 90% prediction interval is wider than twice their predicted cases are left unranked as too uncertain.";
 
-    /// <summary>Width of the 90% prediction interval relative to the predicted cases: (high − low) / max(μ, tiny).</summary>
-    public static double RelativeIntervalWidth(PlanningTerritory territory) =>
-        (territory.IntervalHigh - territory.IntervalLow) / Math.Max(territory.PredictedCases, MinimumPredictedCases);
-
     /// <summary>True when the territory's prediction is too imprecise to place it in the order.</summary>
-    public static bool IsTooUncertain(PlanningTerritory territory) => RelativeIntervalWidth(territory) > MaxRelativeIntervalWidth;
+    public static bool IsTooUncertain(PlanningTerritory territory) => IsTooUncertain(territory.PredictedCases, territory.IntervalLow, territory.IntervalHigh);
+
+    /// <summary>
+    /// True when a prediction of <paramref name="predictedCases"/> with the 90% interval [low, high] is too imprecise to
+    /// place in an order: (high − low) / max(μ, tiny) above <see cref="MaxRelativeIntervalWidth"/>.
+    /// </summary>
+    public static bool IsTooUncertain(double predictedCases, double low, double high) =>
+        (high - low) / Math.Max(predictedCases, MinimumPredictedCases) > MaxRelativeIntervalWidth;
 
     /// <summary>The territories in priority order: ranked ones first (rank 1, 2, …), then the too uncertain ones.</summary>
     public static IReadOnlyList<RankedTerritory> Rank(IEnumerable<PlanningTerritory> territories)

@@ -4,7 +4,7 @@ namespace Analytics.Models.Planning;
 /// <param name="Rule">The rule.</param>
 /// <param name="Selected">The selected territories, in the rule's order.</param>
 /// <param name="PopulationCovered">Total population of the selected territories.</param>
-/// <param name="TooUncertain">How many selected territories are too uncertain to rank (<see cref="PriorityRanking.IsTooUncertain"/>).</param>
+/// <param name="TooUncertain">How many selected territories are too uncertain to rank (<see cref="PriorityRanking.IsTooUncertain(PlanningTerritory)"/>).</param>
 /// <param name="ExcessReached">Expected excess cases in the selection, Σμ − ΣE.</param>
 /// <param name="ExcessLow">Lower limit of the 90% interval of the excess reached.</param>
 /// <param name="ExcessHigh">Upper limit of the 90% interval of the excess reached.</param>

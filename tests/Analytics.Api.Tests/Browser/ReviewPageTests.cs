@@ -57,6 +57,23 @@ public class ReviewPageTests(TrainedKestrelApi api) : BrowserTests, IClassFixtur
         await analyst.WaitForSelectorAsync("#priorities-asthma_commune");
         Assert.Contains($"publication {release}", await analyst.TextContentAsync("#priorities-asthma_commune caption"));
         Assert.Equal(20, await analyst.Locator("#priorities-asthma_commune tbody tr").CountAsync());
+        // The model's order is kept, and each commune whose 90% interval is wider than twice its predicted cases is marked
+        // too uncertain (planning's rule, restated here from the stored predictions); the sentence under the list counts them.
+        var precision = await analyst.Locator("#priorities-asthma_commune tbody td:nth-child(6)").AllInnerTextsAsync();
+        var codes = await analyst.Locator("#priorities-asthma_commune tbody td:nth-child(3)").AllInnerTextsAsync();
+        var uncertain = 0;
+        for (var i = 0; i < codes.Count; i++)
+        {
+            var (predicted, width) = await api.Database.FirstAsync<double, double>($"""
+                SELECT p.predicted, p.interval_high - p.interval_low FROM ml.prediction p JOIN geo.territory t ON t.id = p.territory_id
+                WHERE p.run_id = {api.Run.RunId} AND t.code = '{codes[i]}' AND p.priority_rank IS NOT NULL
+                """);
+            var tooUncertain = width / Math.Max(predicted, 1e-9) > 2;
+            uncertain += tooUncertain ? 1 : 0;
+            Assert.Equal(tooUncertain ? "trop incertaine" : "suffisante", precision[i]);
+        }
+        Assert.True(uncertain > 0, "no commune of the first 20 is too uncertain: the demo's list no longer shows what the mark is for");
+        Assert.Contains($"{uncertain} des 20 premières communes sont trop incertaines", await analyst.InnerTextAsync("#publications-list .provenance"));
         Assert.Contains("observation-sante@ars.example", await analyst.InnerTextAsync("#contact"));
         await AssertAccessibleAsync(analyst, "priority lists");
         var code = await analyst.InnerTextAsync("#priorities-asthma_commune tbody tr:first-child td:nth-child(3)");
