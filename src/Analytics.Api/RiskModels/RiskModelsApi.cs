@@ -92,11 +92,12 @@ public static class RiskModelsApi
             return NothingPublished(code);
         var list = await published.PriorityListAsync(release, cancellationToken);
         return await ReleaseCsvAsync(context, audit, release, "priorities.csv", $"priorites-{code}-{release.ReleaseId}.csv",
-            ["rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut"],
+            ["rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut", "trop_incertaine"],
             list.Territories.Select(t => new[]
             {
                 t.Rank.ToString(CultureInfo.InvariantCulture), t.Code, t.Name, t.PredictedSir.ToString("F3", CultureInfo.InvariantCulture),
                 t.Predicted.ToString("F2", CultureInfo.InvariantCulture), t.IntervalLow.ToString("F0", CultureInfo.InvariantCulture), t.IntervalHigh.ToString("F0", CultureInfo.InvariantCulture),
+                t.TooUncertain ? "oui" : "non",
             }), $"periode={list.Period}", cancellationToken);
     }
 

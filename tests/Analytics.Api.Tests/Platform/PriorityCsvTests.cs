@@ -62,9 +62,15 @@ public class PriorityCsvTests(PriorityCsvTests.ApprovedApi api) : IClassFixture<
 
         // One comment line, the header, one record per ranked territory: no name split a row.
         Assert.StartsWith("# modele=asthma_commune", records[0][0]);
-        Assert.Equal(["rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut"], records[1]);
+        Assert.Equal(["rang", "code", "nom", "rsi_predit", "cas_attendus", "intervalle_bas", "intervalle_haut", "trop_incertaine"], records[1]);
         Assert.Equal(territories + 2, records.Count);
-        Assert.All(records.Skip(1), r => Assert.Equal(7, r.Length));
+        Assert.All(records.Skip(1), r => Assert.Equal(8, r.Length));
+        // The too uncertain are marked as the screen marks them: an interval wider than twice the predicted cases (judged
+        // here from the file's rounded cases, so rows within 1% of the threshold are left out).
+        static double Number(string cell) => double.Parse(cell, System.Globalization.CultureInfo.InvariantCulture);
+        static double Ratio(string[] r) => (Number(r[6]) - Number(r[5])) / Math.Max(Number(r[4]), 1e-9);
+        Assert.All(records.Skip(2).Where(r => Math.Abs(Ratio(r) - 2) > 0.02), r => Assert.Equal(Ratio(r) > 2 ? "oui" : "non", r[7]));
+        Assert.Contains(records.Skip(2), r => r[7] == "oui");
 
         var byRank = records.Skip(2).ToDictionary(r => int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture));
         for (var i = 0; i < HostileNames.Length; i++)
