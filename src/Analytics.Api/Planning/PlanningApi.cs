@@ -225,16 +225,10 @@ public static class PlanningApi
         AssociationUsed association;
         if (source is null or "model")
         {
-            var (fr, en) = set.Champion switch
-            {
-                RiskModelKind.Bym2 => ("régression de Poisson avec effet spatial BYM2, le modèle retenu ; erreur type : la plus large de l'a posteriori et de la robuste par blocs",
-                    "Poisson regression with a BYM2 spatial effect, the champion; standard error: the wider of the posterior and the block-robust one"),
-                RiskModelKind.BoostedTrees => ("régression de Poisson, référence interprétable des arbres retenus", "Poisson regression, the interpretable reference beside the champion trees"),
-                _ => ("régression de Poisson, le modèle retenu", "Poisson regression, the champion"),
-            };
+            var model = ChampionRule.CoefficientWords(set.Champion);
             association = new("model", coefficient.Estimate, coefficient.StandardError, new Words(
-                $"Coefficient du modèle approuvé (publication {set.Release.ReleaseId}, {fr}) : log du rapport de taux {Number(coefficient.Estimate, 4)} par unité (erreur type {Number(coefficient.StandardError, 4)}).",
-                $"Coefficient of the approved model (release {set.Release.ReleaseId}, {en}): log rate ratio {Number(coefficient.Estimate, 4)} per unit (standard error {Number(coefficient.StandardError, 4)})."));
+                $"Coefficient du modèle approuvé (publication {set.Release.ReleaseId}, {model.Fr}) : log du rapport de taux {Number(coefficient.Estimate, 4)} par unité (erreur type {Number(coefficient.StandardError, 4)}).",
+                $"Coefficient of the approved model (release {set.Release.ReleaseId}, {model.En}): log rate ratio {Number(coefficient.Estimate, 4)} per unit (standard error {Number(coefficient.StandardError, 4)})."));
         }
         else if (ConcentrationResponses.All.FirstOrDefault(c => c.Code == source && c.Exposure == indicator) is { } crf)
             association = new(crf.Code, crf.Function.Association.Beta, crf.Function.Association.StandardError, new Words(

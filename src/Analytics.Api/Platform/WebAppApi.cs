@@ -29,7 +29,7 @@ public static class WebAppApi
     public sealed record Contact(string Team, string Name, string Email);
     public sealed record FairnessWords(IReadOnlyList<Term> Dimensions, IReadOnlyList<Term> Groups, IReadOnlyList<Term> Metrics);
     public sealed record Shell(IReadOnlyList<string> Screens, IReadOnlyList<Term> Verdicts, IReadOnlyList<Term> Statistics, IReadOnlyList<Term> States,
-        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<Term> IngestKinds, IReadOnlyList<Term> AuditKinds, IReadOnlyList<Term> ChampionRules, FairnessWords Fairness, Contact? Contact);
+        IReadOnlyList<Term> ReleaseStates, IReadOnlyList<Term> Roles, IReadOnlyList<ModelName> Models, IReadOnlyList<Term> IngestKinds, IReadOnlyList<Term> AuditKinds, IReadOnlyList<Term> ChampionRules, IReadOnlyList<Term> CoefficientSources, FairnessWords Fairness, Contact? Contact);
 
     /// <summary>Each screen of the web app and the route it reads first.</summary>
     private static readonly (string Screen, string Endpoint)[] Screens =
@@ -65,7 +65,7 @@ public static class WebAppApi
         var roles = Role.Names.Select(r => new Term(r.Id, r.Fr, r.En)).ToList();
         var modelNames = models.All().Select(m => new ModelName(m.Code, m.Label.Fr, m.Label.En)).ToList();
         var c = contact.Value;
-        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, IngestKindWords, AuditKindWords, ChampionRuleWords, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
+        return TypedResults.Ok(new Shell(open, verdicts, statistics, states, releaseStates, roles, modelNames, IngestKindWords, AuditKindWords, ChampionRuleWords, CoefficientSourceWords, Fairness, c.IsComplete ? new Contact(c.Team!, c.Name!, c.Email!) : null));
     }
 
     private static Term Named(string id, Models.Specifications.LocalisedText words) => new(id, words.Fr, words.En);
@@ -73,6 +73,8 @@ public static class WebAppApi
     private static readonly List<Term> IngestKindWords = [.. Enum.GetValues<IngestKind>().Select(k => Named(k.Name(), k.Label()))];
     private static readonly List<Term> AuditKindWords = [.. Models.AuditTrail.AuditKinds.All.Select(k => Named(k, Models.AuditTrail.AuditKinds.Label(k)))];
     private static readonly List<Term> ChampionRuleWords = [.. Enum.GetValues<ChampionReason>().Select(r => Named(r.ToString(), ChampionRule.Words(r)))];
+    // Whose coefficients a run stands behind, by champion as ml.model_run names it.
+    private static readonly List<Term> CoefficientSourceWords = [.. Enum.GetValues<RiskModelKind>().Select(k => Named(ModelTraining.Name(k), ChampionRule.CoefficientWords(k)))];
 
     private static readonly FairnessWords Fairness = new(
         [.. FairnessTerms.Dimensions.Select(d => new Term(d.Id, d.Fr, d.En))], [.. FairnessTerms.Groups.Select(g => new Term(g.Id, g.Fr, g.En))],

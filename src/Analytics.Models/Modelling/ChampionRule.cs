@@ -39,6 +39,18 @@ public static class ChampionRule
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
+    /// <summary>
+    /// Whose coefficients a run stands behind when <paramref name="champion"/> is chosen, and which standard errors they
+    /// carry (<c>ml.champion_coefficients</c>): the review page's caption, planning's scenario.
+    /// </summary>
+    public static Specifications.LocalisedText CoefficientWords(RiskModelKind champion) => champion switch
+    {
+        RiskModelKind.Bym2 => new("régression de Poisson avec effet spatial BYM2, le modèle retenu ; erreur type : la plus large de l'a posteriori et de la robuste par blocs",
+            "Poisson regression with a BYM2 spatial effect, the champion; standard error: the wider of the posterior and the block-robust one"),
+        RiskModelKind.BoostedTrees => new("régression de Poisson, référence interprétable des arbres retenus", "Poisson regression, the interpretable reference beside the champion trees"),
+        _ => new("régression de Poisson, le modèle retenu", "Poisson regression, the champion"),
+    };
+
     public static ChampionDecision Choose(ModelMetrics poisson, ModelMetrics boosted, ModelMetrics bym2)
     {
         static bool Calibrated(ModelMetrics m) => m.CalibrationSlope >= SlopeLow && m.CalibrationSlope <= SlopeHigh;

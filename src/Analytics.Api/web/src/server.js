@@ -4,7 +4,7 @@
 import { label, language } from "./i18n.js";
 import { getJson } from "./http.js";
 
-export const app = { screens: [], verdicts: [], statistics: [], states: [], releaseStates: [], roles: [], models: [], ingestKinds: [], auditKinds: [], championRules: [], fairness: null, contact: null };
+export const app = { screens: [], verdicts: [], statistics: [], states: [], releaseStates: [], roles: [], models: [], ingestKinds: [], auditKinds: [], championRules: [], coefficientSources: [], fairness: null, contact: null };
 
 export const opens = (screen) => app.screens.includes(screen);
 

@@ -1,7 +1,8 @@
 // The review desk: the queue of releases pending review (#/relecture) and one release's page (#/relecture/12) with
 // what a reviewer reads before deciding — the model card, cross-validated metrics against the release in force, the
-// factors (the champion's rate ratios and permutation importance), the fairness verdicts per group, data quality, the changes against the release in force, analysts' open comments and
-// the exclusions — then the decision, each button saying why it is disabled. Auditors read the same pages.
+// factors (the champion's rate ratios and permutation importance), the fairness verdicts per group, data quality, the
+// changes against the release in force, analysts' open comments and the exclusions — then the decision, each button
+// saying why it is disabled. Auditors read the same pages.
 import { $, element, screenLink, table } from "../dom.js";
 import { formatDate, formatNumber, label, language, words } from "../i18n.js";
 import { getJson, post, problemText } from "../http.js";
@@ -40,9 +41,7 @@ const texts = {
     metricsColumns: (inForce) => ["Indicateur", "Cette publication", ...(inForce ? [`En vigueur (${inForce.id})`] : [])],
     champion: (c, rule) => `Modèle retenu : ${{ poisson: "régression de Poisson", boosted: "arbres boostés", bym2: "régression de Poisson avec effet spatial BYM2" }[c] ?? c} (règle : ${rule}).`,
     factorsTitle: "Facteurs du modèle",
-    coefficientsCaption: (champion) => `Rapport de taux par unité de chaque covariable, intervalle à 95 % — ${{
-      bym2: "régression de Poisson avec effet spatial BYM2, le modèle retenu (intervalle : le plus large de l'a posteriori et du robuste par blocs)",
-      boosted: "régression de Poisson, référence interprétable des arbres retenus", poisson: "régression de Poisson, le modèle retenu" }[champion] ?? champion}`,
+    coefficientsCaption: (source) => `Rapport de taux par unité de chaque covariable, intervalle à 95 % — ${source}`,
     coefficientsColumns: ["Covariable", "Rapport de taux", "Intervalle à 95 %"],
     importanceCaption: "Importance par permutation du modèle retenu : hausse de la déviance hors échantillon quand la covariable est mélangée",
     importanceColumns: ["Covariable", "Hausse de la déviance", "Écart-type"],
@@ -84,9 +83,7 @@ const texts = {
     metricsColumns: (inForce) => ["Metric", "This release", ...(inForce ? [`In force (${inForce.id})`] : [])],
     champion: (c, rule) => `Champion: ${{ poisson: "Poisson regression", boosted: "boosted trees", bym2: "Poisson regression with a BYM2 spatial effect" }[c] ?? c} (rule: ${rule}).`,
     factorsTitle: "Model factors",
-    coefficientsCaption: (champion) => `Rate ratio per unit of each covariate, 95% interval — ${{
-      bym2: "Poisson regression with a BYM2 spatial effect, the champion (interval: the wider of the posterior and the block-robust one)",
-      boosted: "Poisson regression, the interpretable reference beside the champion trees", poisson: "Poisson regression, the champion" }[champion] ?? champion}`,
+    coefficientsCaption: (source) => `Rate ratio per unit of each covariate, 95% interval — ${source}`,
     coefficientsColumns: ["Covariate", "Rate ratio", "95% interval"],
     importanceCaption: "Permutation importance of the champion: rise of the out-of-fold deviance when the covariate is shuffled",
     importanceColumns: ["Covariate", "Deviance rise", "Standard deviation"],
@@ -253,7 +250,7 @@ function factorsSection(file, indicators) {
     { text: `${formatNumber(c.rateRatioLow, 3)} – ${formatNumber(c.rateRatioHigh, 3)}`, number: true }]);
   const importance = (file.importance ?? []).map(f => [
     { text: name(f.Feature), header: true }, { text: formatNumber(f.DevianceIncrease, 4), number: true }, { text: formatNumber(f.StandardDeviation, 4), number: true }]);
-  return part("factors", t().factorsTitle, table(t().coefficientsCaption(file.champion), t().coefficientsColumns, coefficients, { id: "review-coefficients" }),
+  return part("factors", t().factorsTitle, table(t().coefficientsCaption(term(app.coefficientSources, file.champion)), t().coefficientsColumns, coefficients, { id: "review-coefficients" }),
     table(t().importanceCaption, t().importanceColumns, importance, { id: "review-importance" }));
 }
 
